@@ -1,0 +1,1 @@
+"""Analysis of run outputs: reads ``results.csv`` tables only, never the model."""

@@ -1,0 +1,1 @@
+"""Command-line edge: composing configs, running replicates, writing outputs."""

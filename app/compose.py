@@ -1,0 +1,129 @@
+"""Compose and validate a run configuration; turn every failure into one line.
+
+Hydra composes ``conf/`` plus the scenario files in ``scenarios/`` (registered as the config
+group ``scenario``); :func:`sim.config.from_mapping` validates the result into dataclasses.
+Failures raise :class:`UsageError` with a one-line message naming the key and the allowed
+values; ``run.py`` prints it and exits non-zero before any output directory exists.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+from hydra import compose, initialize_config_dir
+from hydra.core.config_store import ConfigStore
+from hydra.core.global_hydra import GlobalHydra
+from omegaconf import DictConfig, OmegaConf
+
+from sim.config import RunConfig, from_mapping
+from sim.schema import ConfigError
+
+ROOT = Path(__file__).resolve().parent.parent
+CONF_DIR = ROOT / "conf"
+SCENARIO_DIR = ROOT / "scenarios"
+
+
+class UsageError(Exception):
+    """A bad command line or config: the message is one line for the user."""
+
+
+def register_scenarios(directory: Path = SCENARIO_DIR) -> list[str]:
+    """Register every ``scenarios/*.yaml`` as option ``scenario=<stem>``; return the names."""
+    store = ConfigStore.instance()
+    names = []
+    for path in sorted(directory.glob("*.yaml")):
+        try:
+            node = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as err:
+            raise UsageError(f"scenario file {path.name} is not valid YAML: {_first_line(str(err))}") from None
+        if not isinstance(node, dict):
+            raise UsageError(f"scenario file {path.name}: expected a mapping of overrides")
+        store.store(group="scenario", name=path.stem, node=node, package="_global_")
+        names.append(path.stem)
+    return names
+
+
+def group_options(group: str) -> list[str]:
+    """Options of a config group under ``conf/`` (e.g. ``region``, ``policy/dibao``)."""
+    if group == "scenario":
+        return sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml"))
+    return sorted(p.stem for p in (CONF_DIR / group).glob("*.yaml"))
+
+
+def compose_dict(overrides: list[str]) -> DictConfig:
+    """Compose ``conf/config.yaml`` with Hydra overrides; raise UsageError on failure."""
+    register_scenarios()
+    GlobalHydra.instance().clear()
+    try:
+        with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3", job_name="run"):
+            return compose(config_name="config", overrides=overrides, return_hydra_config=False)
+    except Exception as err:  # Hydra raises several exception types; all become one line
+        raise UsageError(explain_hydra_error(err, overrides)) from None
+    finally:
+        GlobalHydra.instance().clear()
+
+
+def load_config(overrides: list[str]) -> RunConfig:
+    """Compose and validate a :class:`RunConfig` from command-line overrides."""
+    cfg = compose_dict(overrides)
+    return to_run_config(cfg)
+
+
+def to_run_config(cfg: DictConfig) -> RunConfig:
+    """Resolve and validate a composed config."""
+    try:
+        data = OmegaConf.to_container(cfg, resolve=True)
+    except Exception as err:
+        raise UsageError(_first_line(str(err))) from None
+    try:
+        return from_mapping(data)
+    except ConfigError as err:
+        raise UsageError(str(err)) from None
+
+
+def _first_line(text: str) -> str:
+    return next((line.strip() for line in text.splitlines() if line.strip()), text.strip())
+
+
+def explain_hydra_error(err: Exception, overrides: list[str]) -> str:
+    """One line naming the offending key and the allowed values."""
+    text, cause = str(err), err.__cause__ or err.__context__
+    while cause is not None:
+        text += "\n" + str(cause)
+        cause = cause.__cause__ or cause.__context__
+    missing = re.search(r"Could not find '([^']+)/([^'/]+)'", text) or re.search(
+        r"In '[^']*': Could not find '([^']+)/([^'/]+)'", text
+    )
+    if missing:
+        group, option = missing.group(1), missing.group(2)
+        group = group.split("/", 1)[-1] if group.startswith("/") else group
+        options = group_options(group.lstrip("/"))
+        return f"{group.lstrip('/')}: unknown option '{option}'; allowed: {', '.join(options)}"
+    key = re.search(r"Key '([^']+)' is not in struct", text)
+    full = re.search(r"full_key: (\S+)", text)
+    if key:
+        name = full.group(1) if full else key.group(1)
+        parent = name.rsplit(".", 1)[0] if "." in name else ""
+        return f"{name}: unknown key; allowed keys under '{parent or '<root>'}': {_allowed_keys(parent)}"
+    could_not = re.search(r"Could not override '([^']+)'", text)
+    if could_not:
+        name = could_not.group(1)
+        parent = name.rsplit(".", 1)[0] if "." in name else ""
+        return f"{name}: unknown key; allowed keys under '{parent or '<root>'}': {_allowed_keys(parent)}"
+    if "Error parsing override" in text or "mismatched input" in text or "no viable" in text:
+        bad = next((o for o in overrides if o in text), overrides[-1] if overrides else "")
+        return f"cannot parse override '{bad}'; expected key=value (e.g. population.scale=50)"
+    return _first_line(text)
+
+
+def _allowed_keys(parent: str) -> str:
+    try:
+        cfg = compose_dict([])
+    except UsageError:
+        return "?"
+    node = OmegaConf.select(cfg, parent) if parent else cfg
+    if isinstance(node, DictConfig):
+        return ", ".join(sorted(str(k) for k in node))
+    return "(none: not a group of settings)"

@@ -1,0 +1,1 @@
+"""The simulation engine: household arrays, yearly processes, policy levers (no I/O)."""

@@ -1,0 +1,47 @@
+"""Shared mechanics of the placement levers: who can take a placed job, and the assignment.
+
+Placement levers (public-welfare posts, workshops, transfer employment) move the main worker
+of a target household into a job.  They never displace a worker from a market wage job.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.policies.base import YearContext, allocate, labour_units, need_score, target_group
+from sim.state import MARKET_WAGE_JOB, Households, Job
+
+
+def in_market_wage_job(h: Households) -> np.ndarray:
+    """Main worker holds a local or migrant wage job."""
+    return MARKET_WAGE_JOB[h.job]
+
+
+def place(
+    h: Households,
+    ctx: YearContext,
+    lever: str,
+    job: Job,
+    capacity: float,
+    needs_full_labour: bool,
+    priority_bonus: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Allocate ``capacity`` placed jobs of type ``job`` by need; return (new job array, holders).
+
+    Holders of this job type who are no longer selected fall back to farming.
+    """
+    labour = h.n_labour_full > 0 if needs_full_labour else labour_units(h) > 0
+    group = target_group(h, ctx, lever)
+    incumbent = h.job == job
+    eligible = group & labour & (incumbent | ~in_market_wage_job(h))
+    need = need_score(h)
+    if priority_bonus is not None:
+        need = need + priority_bonus
+    holders = allocate(
+        eligible, need, ctx.u_alloc, h.weight, capacity * ctx.intensity.get(lever, 1.0), incumbent=incumbent
+    )
+    new_job = h.job.copy()
+    released = incumbent & ~holders
+    new_job[released] = np.where(labour_units(h)[released] > 0, Job.FARMING, Job.NONE)
+    new_job[holders] = job
+    return new_job, holders

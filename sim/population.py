@@ -1,0 +1,268 @@
+"""Synthetic rural population of a region: registered poor, near-poor and non-poor strata.
+
+Inputs are the region's published figures (stock and composition of the registered poor,
+near-poor and rural population, villages, counties) and per-stratum priors (assumptions in
+``conf/population/default.yaml``).  For the registered poor, candidate households drawn from
+the prior are re-weighted by exponential tilting (the maximum-entropy weights closest to the
+prior) so that the person-weighted shares match seed 000's composition ("因病、因残致贫比例
+达到72%,无劳动能力者占比47%,65岁以上老人占比26%"), then resampled systematically.  Each
+stratum's weight (real households per simulated household, about ``population.scale``) is set
+so its simulated persons equal the published total exactly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+from scipy import optimize
+
+from sim.config import PopulationConfig, RegionConfig, StratumPrior
+from sim.processes import labour
+from sim.schema import ConfigError
+from sim.state import Band, Disability, Households, Illness, Job, Registration, Stratum
+
+
+@dataclasses.dataclass
+class Areas:
+    """Village and county layout: ids, poverty flags and the county of each village."""
+
+    village_county: np.ndarray  # int32, county of each village
+    village_poor: np.ndarray  # bool
+    village_deep: np.ndarray  # bool
+    county_poor: np.ndarray  # bool
+    county_deep: np.ndarray  # bool
+
+
+def build_areas(region: RegionConfig, rng: np.random.Generator) -> Areas:
+    """Lay out villages in counties; poor villages lean towards poor counties."""
+    nv, nc = region.villages.total, region.counties.total
+    village_poor = np.arange(nv) < region.villages.poor
+    village_deep = np.arange(nv) < region.villages.deep
+    county_poor = np.arange(nc) < region.counties.poor
+    county_deep = np.arange(nc) < region.counties.deep
+    n_poor_c = max(region.counties.poor, 1)
+    any_county = rng.integers(0, nc, nv)
+    in_poor_county = rng.random(nv) < region.share_poor_villages_in_poor_counties
+    poor_county = rng.integers(0, n_poor_c, nv)
+    other = region.counties.poor + rng.integers(0, max(nc - region.counties.poor, 1), nv)
+    other = np.where(nc > region.counties.poor, other, any_county)
+    county_of_poor_village = np.where(in_poor_county, poor_county, other)
+    village_county = np.where(village_poor, county_of_poor_village, any_county).astype(np.int32)
+    return Areas(village_county, village_poor, village_deep, county_poor, county_deep)
+
+
+def _candidates(prior: StratumPrior, n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Draw ``n`` candidate households from a stratum prior (members, health, skill, housing)."""
+    sizes = 1 + rng.choice(len(prior.size_probs), size=n, p=np.asarray(prior.size_probs))
+    n_elder = rng.binomial(sizes, prior.p_elder_per_member)
+    n_child = rng.binomial(sizes - n_elder, prior.p_child_per_member)
+    n_adult = sizes - n_elder - n_child
+    # A household of children alone is not a rural household: make its eldest an adult.
+    lone = (n_adult == 0) & (n_elder == 0)
+    n_child, n_adult = n_child - lone, n_adult + lone
+    index_band = np.where(n_adult > 0, Band.ADULT, Band.ELDER)
+    u_ill, u_dis, u_sev = rng.random(n), rng.random(n), rng.random(n)
+    ill = u_ill < prior.p_index_ill
+    illness = np.where(ill, np.where(u_sev < prior.p_major_given_ill, Illness.MAJOR, Illness.CHRONIC), Illness.NONE)
+    disabled = u_dis < prior.p_index_disabled
+    severe = rng.random(n) < prior.p_severe_given_disabled
+    disability = np.where(disabled, np.where(severe, Disability.SEVERE, Disability.MODERATE), Disability.NONE)
+    return {
+        "n_child": n_child.astype(np.uint8),
+        "n_adult": n_adult.astype(np.uint8),
+        "n_elder": n_elder.astype(np.uint8),
+        "index_band": index_band.astype(np.uint8),
+        "illness": illness.astype(np.uint8),
+        "disability": disability.astype(np.uint8),
+        "skill": np.exp(prior.skill_log_mean + prior.skill_log_sd * rng.standard_normal(n)).astype(np.float32),
+        "housing_safe": rng.random(n) >= prior.p_housing_unsafe,
+        "u_job": rng.random(n),
+    }
+
+
+def composition_features(c: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Per-household person counts behind the three composition shares, and household sizes.
+
+    Returns:
+        (features, size): features has columns persons in illness/disability households,
+        persons without labour capacity, persons aged 65+.
+    """
+    size = c["n_child"].astype(np.float64) + c["n_adult"] + c["n_elder"]
+    ill_or_disabled = (c["illness"] != Illness.NONE) | (c["disability"] != Disability.NONE)
+    adult_index = c["index_band"] == Band.ADULT
+    no_capacity = adult_index & ((c["illness"] == Illness.MAJOR) | (c["disability"] == Disability.SEVERE))
+    # Children, elders and an incapacitated index adult; partial capacity still counts as capacity.
+    without = size - c["n_adult"] + no_capacity
+    return np.column_stack([size * ill_or_disabled, without, c["n_elder"].astype(np.float64)]), size
+
+
+def tilt_weights(features: np.ndarray, size: np.ndarray, targets: np.ndarray, key: str) -> np.ndarray:
+    """Maximum-entropy weights on candidates so that person-weighted shares equal ``targets``.
+
+    Solves the convex dual ``min_lambda log mean exp(g @ lambda)`` with ``g = features -
+    targets * size`` (scaled); at the optimum the weighted mean of ``g`` is zero.
+
+    Raises:
+        ConfigError: naming ``key`` when the targets lie outside what the prior can produce.
+    """
+    g = (features - targets[None, :] * size[:, None]) / max(float(size.mean()), 1.0)
+
+    def dual(lam: np.ndarray) -> tuple[float, np.ndarray]:
+        z = g @ lam
+        zmax = z.max()
+        w = np.exp(z - zmax)
+        total = w.sum()
+        return float(np.log(total / len(z)) + zmax), (w @ g) / total
+
+    result = optimize.minimize(
+        dual, np.zeros(g.shape[1]), jac=True, method="BFGS", options={"gtol": 1e-10, "maxiter": 500}
+    )
+    z = g @ result.x
+    w = np.exp(z - z.max())
+    w /= w.sum()
+    achieved = (w @ features) / (w @ size)
+    if not np.all(np.abs(achieved - targets) < 1e-3):
+        raise ConfigError(
+            f"{key}: shares {targets.round(3).tolist()} cannot be reached from the population prior "
+            f"(closest {achieved.round(3).tolist()}); allowed: shares consistent with each other and "
+            "the prior (e.g. share_aged_65_plus <= share_no_labour)"
+        )
+    return w
+
+
+def systematic_sample(probabilities: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Indices of ``n`` draws by systematic resampling (low variance, order-preserving)."""
+    positions = (rng.random() + np.arange(n)) / n
+    cumulative = np.cumsum(probabilities)
+    cumulative[-1] = 1.0
+    return np.searchsorted(cumulative, positions, side="right")
+
+
+def _stratum(
+    prior: StratumPrior,
+    persons: float,
+    pop: PopulationConfig,
+    rng: np.random.Generator,
+    targets: np.ndarray | None,
+    households: float | None,
+) -> tuple[dict[str, np.ndarray], float]:
+    """Sample one stratum; return its candidate columns and its weight."""
+    mean_size_prior = float(np.dot(np.arange(1, len(prior.size_probs) + 1), prior.size_probs))
+    n_guess = max(round(persons / mean_size_prior / pop.scale), 1)
+    cand = _candidates(prior, n_guess * pop.candidates_per_household, rng)
+    feats, size = composition_features(cand)
+    probs = (
+        tilt_weights(feats, size, targets, "region.composition")
+        if targets is not None
+        else np.full(len(size), 1.0 / len(size))
+    )
+    real_households = households if households is not None else persons / float(probs @ size)
+    n_sim = max(round(real_households / pop.scale), 1)
+    chosen = systematic_sample(probs, n_sim, rng)
+    sample = {k: v[chosen] for k, v in cand.items()}
+    weight = persons / float(size[chosen].sum())
+    return sample, weight
+
+
+def synthesise(region: RegionConfig, pop: PopulationConfig, rng: np.random.Generator) -> tuple[Households, Areas]:
+    """Build the households and areas of a region at the configured scale."""
+    areas = build_areas(region, rng)
+    composition = region.composition
+    targets = np.array(
+        [composition.share_illness_disability, composition.share_no_labour, composition.share_aged_65_plus]
+    )
+    strata = [
+        (Stratum.REGISTERED, pop.registered, region.registered_poor_persons, targets, region.registered_poor_households)
+    ]
+    if region.near_poor_persons > 0:
+        strata.append((Stratum.NEAR_POOR, pop.near_poor, region.near_poor_persons, None, None))
+    other = region.rural_population_persons - region.registered_poor_persons - region.near_poor_persons
+    if pop.include_non_poor and other > 0:
+        strata.append((Stratum.NON_POOR, pop.non_poor, other, None, None))
+    parts = []
+    for stratum, prior, persons, tgt, households in strata:
+        sample, weight = _stratum(prior, persons, pop, rng, tgt, households)
+        sample["stratum"] = np.full(len(sample["skill"]), stratum, dtype=np.uint8)
+        sample["weight"] = np.full(len(sample["skill"]), weight)
+        sample["job"] = _initial_jobs(sample, prior)
+        parts.append(sample)
+    cols = {k: np.concatenate([p[k] for p in parts]) for k in parts[0] if k != "u_job"}
+    village = _place(cols["stratum"], region, areas, rng)
+    return _households(cols, village, areas), areas
+
+
+def _initial_jobs(sample: dict[str, np.ndarray], prior: StratumPrior) -> np.ndarray:
+    u = sample["u_job"]
+    job = np.where(
+        u < prior.p_migrant,
+        Job.MIGRANT,
+        np.where(u < prior.p_migrant + prior.p_local_wage, Job.LOCAL_WAGE, Job.FARMING),
+    )
+    return job.astype(np.uint8)
+
+
+def _place(stratum: np.ndarray, region: RegionConfig, areas: Areas, rng: np.random.Generator) -> np.ndarray:
+    """Village of each household: registered poor concentrate in poor villages."""
+    n = len(stratum)
+    nv, n_poor = region.villages.total, region.villages.poor
+    anywhere = rng.integers(0, nv, n)
+    poor_village = rng.integers(0, max(n_poor, 1), n)
+    other_village = n_poor + rng.integers(0, max(nv - n_poor, 1), n)
+    other_village = np.where(nv > n_poor, other_village, anywhere)
+    in_poor = rng.random(n) < region.share_registered_in_poor_villages
+    registered_village = np.where(in_poor & (n_poor > 0), poor_village, other_village)
+    return np.where(stratum == Stratum.REGISTERED, registered_village, anywhere).astype(np.int32)
+
+
+def _households(cols: dict[str, np.ndarray], village: np.ndarray, areas: Areas) -> Households:
+    n = len(village)
+    registered = cols["stratum"] == Stratum.REGISTERED
+    size = cols["n_child"].astype(np.int32) + cols["n_adult"] + cols["n_elder"]
+    zeros32 = np.zeros(n, dtype=np.float32)
+    h = Households(
+        stratum=cols["stratum"],
+        weight=cols["weight"],
+        county=areas.village_county[village],
+        village=village,
+        deep_village=areas.village_deep[village],
+        n_child=cols["n_child"],
+        n_adult=cols["n_adult"],
+        n_elder=cols["n_elder"],
+        size=size,
+        index_band=cols["index_band"],
+        illness=cols["illness"],
+        disability=cols["disability"],
+        n_labour_full=np.zeros(n, np.uint8),
+        n_labour_partial=np.zeros(n, np.uint8),
+        job=cols["job"],
+        skill=cols["skill"],
+        trained_until=np.zeros(n, np.int16),
+        relocated_year=np.zeros(n, np.int16),
+        housing_safe=cols["housing_safe"],
+        inc_farm=zeros32.copy(),
+        inc_wage=zeros32.copy(),
+        inc_property=zeros32.copy(),
+        inc_pension=zeros32.copy(),
+        inc_dibao=zeros32.copy(),
+        inc_guarantee=zeros32.copy(),
+        med_gross=zeros32.copy(),
+        med_oop=zeros32.copy(),
+        dibao=np.zeros(n, bool),
+        tekun=np.zeros(n, bool),
+        dibao_grace=np.zeros(n, np.uint8),
+        true_poor=registered.copy(),
+        income_pc=zeros32.copy(),
+        income_pc_prev=zeros32.copy(),
+        reg=np.where(registered, Registration.POOR, Registration.NEVER).astype(np.uint8),
+        reg_size=np.where(registered, size, 0).astype(np.uint8),
+        poor_wait=np.zeros(n, np.uint8),
+        monitored=np.zeros(n, bool),
+        monitor_clear=np.zeros(n, np.uint8),
+    )
+    effect = labour.step(h)
+    h = dataclasses.replace(h, **effect.updates)
+    no_labour = (h.n_labour_full.astype(np.int32) + h.n_labour_partial) == 0
+    partial_only = (h.n_labour_full == 0) & ~no_labour
+    job = np.where(no_labour, Job.NONE, np.where(partial_only, Job.FARMING, h.job)).astype(np.uint8)
+    return dataclasses.replace(h, job=job)
