@@ -115,12 +115,15 @@ def tilt_weights(features: np.ndarray, size: np.ndarray, targets: np.ndarray, ke
         total = w.sum()
         return float(np.log(total / len(z)) + zmax), (w @ g) / total
 
-    result = optimize.minimize(
-        dual, np.zeros(g.shape[1]), jac=True, method="BFGS", options={"gtol": 1e-10, "maxiter": 500}
-    )
-    z = g @ result.x
-    w = np.exp(z - z.max())
-    w /= w.sum()
+    # An unreachable target drives the multipliers to infinity; the check below reports it.
+    with np.errstate(over="ignore", invalid="ignore"):
+        result = optimize.minimize(
+            dual, np.zeros(g.shape[1]), jac=True, method="BFGS", options={"gtol": 1e-10, "maxiter": 500}
+        )
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = g @ result.x
+        w = np.exp(z - z.max())
+        w /= w.sum()
     achieved = (w @ features) / (w @ size)
     if not np.all(np.abs(achieved - targets) < 1e-3):
         raise ConfigError(
@@ -159,7 +162,10 @@ def _stratum(
     )
     real_households = households if households is not None else persons / float(probs @ size)
     n_sim = max(round(real_households / pop.scale), 1)
-    chosen = systematic_sample(probs, n_sim, rng)
+    # Implicit stratification: systematic sampling along candidates sorted by the composition
+    # features balances the sample on them far better than random order would.
+    order = np.lexsort((feats[:, 1] / size, feats[:, 2] / size, feats[:, 0] > 0))
+    chosen = order[systematic_sample(probs[order], n_sim, rng)]
     sample = {k: v[chosen] for k, v in cand.items()}
     weight = persons / float(size[chosen].sum())
     return sample, weight

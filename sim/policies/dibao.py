@@ -43,22 +43,22 @@ class SinglePersonScope(enum.Enum):
 class Params:
     """低保 lever parameters."""
 
-    enabled: bool = True
-    standard_mode: StandardMode = StandardMode.ABSOLUTE
-    standard_ratio_to_line: float = 1.1  # used when standard_mode is relative
-    require_no_full_labour: bool = True  # 兜底 is for households without full labour capacity
-    deduct_medical: bool = True  # rigid-expenditure deduction (刚性支出扣除)
-    work_cost_disregard: float = 0.1  # share of wages not counted (就业成本扣除)
-    take_up: float = 0.9  # eligible households that apply and are enrolled
-    p_exclusion_error: float = 0.05  # eligible households wrongly refused
-    p_inclusion_error: float = 0.03  # ineligible households near the standard wrongly enrolled
-    inclusion_band: float = 0.5  # ... if assessed income is below (1 + band) x standard
-    grace_years: int = 1  # 渐退期: years benefits continue after income rises above the standard
-    grace_benefit_share: float = 1.0  # share of last benefit paid during the grace period
-    single_person_scope: SinglePersonScope = SinglePersonScope.REGISTERED
-    low_income_ratio: float = 1.5  # low-income household: assessed income below ratio x standard
-    tekun_enabled: bool = True  # 特困 support for members with no working-age supporter
-    tekun_ratio_to_standard: float = 1.3  # 特困 basic living standard as a multiple of 低保
+    enabled: bool
+    standard_mode: StandardMode
+    standard_ratio_to_line: float  # used when standard_mode is relative
+    require_no_full_labour: bool  # 兜底 is for households without full labour capacity
+    deduct_medical: bool  # rigid-expenditure deduction (刚性支出扣除)
+    work_cost_disregard: float  # share of wages not counted (就业成本扣除)
+    take_up: float  # eligible households that apply and are enrolled
+    p_exclusion_error: float  # eligible households wrongly refused
+    p_inclusion_error: float  # ineligible households near the standard wrongly enrolled
+    inclusion_band: float  # ... if assessed income is below (1 + band) x standard
+    grace_years: int  # 渐退期: years benefits continue after income rises above the standard
+    grace_benefit_share: float  # share of last benefit paid during the grace period
+    single_person_scope: SinglePersonScope
+    low_income_ratio: float  # low-income household: assessed income below ratio x standard
+    tekun_enabled: bool  # 特困 support for members with no working-age supporter
+    tekun_ratio_to_standard: float  # 特困 basic living standard as a multiple of 低保
 
     def __post_init__(self) -> None:
         check_range(self.standard_ratio_to_line, "standard_ratio_to_line", 0.0, 10.0)

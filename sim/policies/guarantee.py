@@ -24,10 +24,10 @@ NAME = "guarantee"
 class Params:
     """兜底 lever parameters."""
 
-    enabled: bool = True
-    top_up_ratio_to_line: float = 1.05  # top-up target, multiple of the poverty line; 0 = no top-up
-    disability_living_subsidy_per_month: float = 60.0  # yuan/month, 困难残疾人生活补贴
-    severe_care_subsidy_per_month: float = 60.0  # yuan/month, 重度残疾人护理补贴
+    enabled: bool
+    top_up_ratio_to_line: float  # top-up target, multiple of the poverty line; 0 = no top-up
+    disability_living_subsidy_per_month: float  # yuan/month, 困难残疾人生活补贴
+    severe_care_subsidy_per_month: float  # yuan/month, 重度残疾人护理补贴
 
     def __post_init__(self) -> None:
         check_range(self.top_up_ratio_to_line, "top_up_ratio_to_line", 0.0, 10.0)

@@ -27,9 +27,9 @@ NAME = "health_insurance"
 class Params:
     """Health lever parameters (ratios themselves are region data: ``region.medical``)."""
 
-    enabled: bool = True
-    oop_cap_share: float = 0.1  # cap on out-of-pocket share of gross spending for the target group
-    premium_subsidy_per_person: float = 180.0  # yuan/person/yr individual premium paid for the group
+    enabled: bool
+    oop_cap_share: float  # cap on out-of-pocket share of gross spending for the target group
+    premium_subsidy_per_person: float  # yuan/person/yr individual premium paid for the group
 
     def __post_init__(self) -> None:
         check_share(self.oop_cap_share, "oop_cap_share")

@@ -23,10 +23,10 @@ NAME = "housing"
 class Params:
     """Housing-renovation lever parameters."""
 
-    enabled: bool = True
-    quota_households_by_year: dict[str, float] = dataclasses.field(default_factory=dict)  # year -> households
-    quota_after_listed: float = 0.0  # households per year after the last listed year
-    cost_per_household: float = 20_000.0  # yuan, public subsidy per renovation
+    enabled: bool
+    quota_households_by_year: dict[str, float]  # year -> households
+    quota_after_listed: float  # households per year after the last listed year
+    cost_per_household: float  # yuan, public subsidy per renovation
 
     def __post_init__(self) -> None:
         for year, value in self.quota_households_by_year.items():

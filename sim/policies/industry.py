@@ -26,11 +26,11 @@ KEY_SALT = 2
 class Params:
     """Industry-support lever parameters."""
 
-    enabled: bool = True
-    coverage: float = 0.8  # share of target households supported in a year
-    farm_income_multiplier: float = 1.4  # operating income of supported households with labour
-    dividend_per_household: float = 800.0  # yuan/yr asset-income dividend for households without labour
-    cost_per_household: float = 3_000.0  # yuan/yr programme spending per supported household
+    enabled: bool
+    coverage: float  # share of target households supported in a year
+    farm_income_multiplier: float  # operating income of supported households with labour
+    dividend_per_household: float  # yuan/yr asset-income dividend for households without labour
+    cost_per_household: float  # yuan/yr programme spending per supported household
 
     def __post_init__(self) -> None:
         check_share(self.coverage, "coverage")

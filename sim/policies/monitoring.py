@@ -29,15 +29,15 @@ NAME = "monitoring"
 class Params:
     """Monitoring lever parameters."""
 
-    enabled: bool = True
-    start_year: int = 2021
-    threshold_ratio: float = 1.5  # monitoring line as a multiple of the poverty line
-    large_expense_share: float = 0.5  # out-of-pocket medical / income that flags a household
-    income_drop_share: float = 0.3  # yearly fall in per-capita income that flags a household
-    hardship_ratio: float = 2.0  # expense and drop flags count only below this multiple of the line
-    p_detect: float = 0.8  # an at-risk household is discovered in a year
-    years_to_clear: int = 2  # years above the monitoring line before the flag is removed
-    cost_per_household: float = 300.0  # yuan/yr administration and visits per monitored household
+    enabled: bool
+    start_year: int
+    threshold_ratio: float  # monitoring line as a multiple of the poverty line
+    large_expense_share: float  # out-of-pocket medical / income that flags a household
+    income_drop_share: float  # yearly fall in per-capita income that flags a household
+    hardship_ratio: float  # expense and drop flags count only below this multiple of the line
+    p_detect: float  # an at-risk household is discovered in a year
+    years_to_clear: int  # years above the monitoring line before the flag is removed
+    cost_per_household: float  # yuan/yr administration and visits per monitored household
 
     def __post_init__(self) -> None:
         check(1900 < self.start_year < 2200, "start_year", "a year in (1900, 2200)", self.start_year)

@@ -21,9 +21,9 @@ from sim.state import Households
 class Params:
     """Pension lever parameters."""
 
-    enabled: bool = True
-    pension_multiplier: float = 1.0  # scenario scaling of the published minimum pension
-    contribution_paid_per_adult: float = 100.0  # yuan/yr paid (代缴) for 低保/特困 working-age members
+    enabled: bool
+    pension_multiplier: float  # scenario scaling of the published minimum pension
+    contribution_paid_per_adult: float  # yuan/yr paid (代缴) for 低保/特困 working-age members
 
     def __post_init__(self) -> None:
         check_range(self.pension_multiplier, "pension_multiplier", 0.0, 10.0)

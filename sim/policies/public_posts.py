@@ -24,10 +24,10 @@ NAME = "public_posts"
 class Params:
     """Public-welfare post lever parameters."""
 
-    enabled: bool = True
-    capacity: float = 150_000.0  # posts in the region (real units)
-    wage_per_year: float = 6_000.0  # yuan/post/yr, paid by the programme
-    monitored_priority: float = 1_000.0  # yuan of per-capita income a monitored household is moved up
+    enabled: bool
+    capacity: float  # posts in the region (real units)
+    wage_per_year: float  # yuan/post/yr, paid by the programme
+    monitored_priority: float  # yuan of per-capita income a monitored household is moved up
 
     def __post_init__(self) -> None:
         check_range(self.capacity, "capacity", 0.0)

@@ -34,11 +34,11 @@ class Eligibility(enum.Enum):
 class Params:
     """Relocation lever parameters."""
 
-    enabled: bool = True
-    quota_persons_by_year: dict[str, float] = dataclasses.field(default_factory=dict)  # year -> persons
-    eligibility: Eligibility = Eligibility.DEEP_OR_UNSAFE
-    cost_per_person: float = 60_000.0  # yuan, one-off
-    follow_up_per_household: float = 1_000.0  # yuan/yr follow-up support while target household
+    enabled: bool
+    quota_persons_by_year: dict[str, float]  # year -> persons
+    eligibility: Eligibility
+    cost_per_person: float  # yuan, one-off
+    follow_up_per_household: float  # yuan/yr follow-up support while target household
 
     def __post_init__(self) -> None:
         for year, value in self.quota_persons_by_year.items():

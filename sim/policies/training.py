@@ -24,11 +24,11 @@ NAME = "training"
 class Params:
     """Training lever parameters."""
 
-    enabled: bool = True
-    coverage: float = 0.3  # share of eligible households trained per year
-    finding_multiplier: float = 1.5  # multiplier on job-finding probabilities while effective
-    effect_years: int = 3
-    cost_per_trainee: float = 1_500.0  # yuan
+    enabled: bool
+    coverage: float  # share of eligible households trained per year
+    finding_multiplier: float  # multiplier on job-finding probabilities while effective
+    effect_years: int
+    cost_per_trainee: float  # yuan
 
     def __post_init__(self) -> None:
         check_share(self.coverage, "coverage")

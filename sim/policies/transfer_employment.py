@@ -24,9 +24,9 @@ NAME = "transfer_employment"
 class Params:
     """Transfer-employment lever parameters."""
 
-    enabled: bool = True
-    placements_per_year: float = 100_000.0  # workers newly placed per year (real units)
-    cost_per_placement: float = 1_000.0  # yuan: transport and placement-service subsidy
+    enabled: bool
+    placements_per_year: float  # workers newly placed per year (real units)
+    cost_per_placement: float  # yuan: transport and placement-service subsidy
 
     def __post_init__(self) -> None:
         check_range(self.placements_per_year, "placements_per_year", 0.0)

@@ -28,24 +28,13 @@ class Mode(enum.Enum):
 
 @dataclasses.dataclass
 class Params:
-    """Transition-regime parameters."""
+    """Transition-regime parameters (values in ``conf/policy/transition/``)."""
 
-    enabled: bool = True
-    mode: Mode = Mode.KEEP
-    start_year: int = 2021
-    phase_years: int = 3
-    withdrawn: list[str] = dataclasses.field(
-        default_factory=lambda: [
-            "industry",
-            "public_posts",
-            "workshops",
-            "transfer_employment",
-            "training",
-            "health_insurance",
-            "relocation",
-            "housing",
-        ]
-    )
+    enabled: bool
+    mode: Mode
+    start_year: int
+    phase_years: int
+    withdrawn: list[str]
 
     def __post_init__(self) -> None:
         check(1900 < self.start_year < 2200, "start_year", "a year in (1900, 2200)", self.start_year)

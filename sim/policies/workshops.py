@@ -24,11 +24,11 @@ NAME = "workshops"
 class Params:
     """Workshop lever parameters."""
 
-    enabled: bool = True
-    capacity: float = 100_000.0  # workshop jobs for target households (real units)
-    wage_per_year: float = 12_000.0  # yuan/job/yr, paid by the employer
-    subsidy_per_job: float = 1_000.0  # yuan/job/yr public subsidy to the workshop
-    relocated_priority: float = 10_000.0  # yuan of per-capita income a relocated household is moved up
+    enabled: bool
+    capacity: float  # workshop jobs for target households (real units)
+    wage_per_year: float  # yuan/job/yr, paid by the employer
+    subsidy_per_job: float  # yuan/job/yr public subsidy to the workshop
+    relocated_priority: float  # yuan of per-capita income a relocated household is moved up
 
     def __post_init__(self) -> None:
         for name in ("capacity", "wage_per_year", "subsidy_per_job", "relocated_priority"):

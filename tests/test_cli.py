@@ -1,0 +1,79 @@
+"""The command line as a user meets it: outputs, manifest, errors, help."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from app.compose import ROOT
+
+FAST = ["population.scale=400"]
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "run.py"), *args], cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
+
+
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("cli") / "run"
+    result = run_cli(*FAST, f"hydra.run.dir={out}")
+    assert result.returncode == 0, result.stderr
+    assert "registered_poor" in result.stdout
+    return out
+
+
+def test_run_writes_the_output_contract(finished_run: Path):
+    for name in ("results.csv", "manifest.json", "exit_curve.png", "return_curve.png"):
+        assert (finished_run / name).stat().st_size > 0, name
+    table = pd.read_csv(finished_run / "results.csv")
+    assert list(table.columns) == ["scenario", "replicate", "year", "metric", "value"]
+    assert set(table["year"]) == set(range(2017, 2026))
+    manifest = json.loads((finished_run / "manifest.json").read_text())
+    for key in ("config", "seeds", "packages", "git_sha", "n_households", "setup_s", "simulate_s", "write_s"):
+        assert key in manifest, key
+    assert manifest["config"]["population"]["scale"] == 400
+    assert manifest["packages"]["mesa"].startswith("3.")
+
+
+def test_same_command_gives_byte_identical_files(finished_run: Path, tmp_path: Path):
+    again = tmp_path / "again"
+    result = run_cli(*FAST, f"hydra.run.dir={again}")
+    assert result.returncode == 0, result.stderr
+    for name in ("results.csv", "exit_curve.png", "return_curve.png"):
+        assert (again / name).read_bytes() == (finished_run / name).read_bytes(), name
+
+
+@pytest.mark.parametrize(
+    ("override", "expected"),
+    [
+        ("region=atlantis", "error: region: unknown option 'atlantis'; allowed: henan, luoyang"),
+        ("scenario=utopia", "error: scenario: unknown option 'utopia'; allowed: baseline"),
+        ("population.scale=-1", "error: population.scale: got -1.0; allowed: a number in [0.01, 1e+06]"),
+        ("population.scal=50", "error: population.scal: unknown key; allowed keys under 'population'"),
+        ("seed=abc", "error: seed: expected a whole number, got 'abc'"),
+        ("region.composition.share_aged_65_plus=1.2", "error: region.composition.share_aged_65_plus: got 1.2"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line_and_no_output(override: str, expected: str, tmp_path: Path):
+    out = tmp_path / "never"
+    result = run_cli(override, f"hydra.run.dir={out}")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(expected), result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_help_lists_the_groups():
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for group in ("region: henan, luoyang", "scenario: baseline", "policy/dibao: default, none"):
+        assert group in result.stdout, group

@@ -1,0 +1,142 @@
+"""Every config group option composes and validates; bad input gets one precise line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from app.compose import CONF_DIR, UsageError, group_options, load_config
+from sim.model import PovertyModel
+from sim.population import tilt_weights
+from sim.schema import ConfigError
+
+GROUPS = [
+    "region",
+    "population",
+    "dynamics",
+    "scenario",
+    *sorted(f"policy/{p.name}" for p in (CONF_DIR / "policy").iterdir() if p.is_dir()),
+]
+
+
+@pytest.mark.parametrize(("group", "option"), [(g, o) for g in GROUPS for o in group_options(g)])
+def test_every_group_option_composes(group, option):
+    config = load_config([f"{group}={option}"])
+    assert config.region.start_year <= config.region.end_year
+
+
+def test_every_lever_has_default_and_none():
+    for group in GROUPS:
+        if group.startswith("policy/"):
+            options = group_options(group)
+            assert "none" in options, group
+            assert {"default", "keep"} & set(options), group
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (["region=atlantis"], "region: unknown option 'atlantis'; allowed: henan, luoyang"),
+        (["scenario=utopia"], "scenario: unknown option 'utopia'; allowed: baseline,"),
+        (["policy/dibao=generous"], "policy/dibao: unknown option 'generous'; allowed: default, none"),
+        (["population.scal=3"], "population.scal: unknown key; allowed keys under 'population': "),
+        (["+population.extra=1"], "population.extra: unknown key; allowed keys under 'population': "),
+        (["population.scale=-1"], "population.scale: got -1.0; allowed: a number in [0.01, 1e+06]"),
+        (["population.scale=abc"], "population.scale: expected a number, got 'abc'"),
+        (["seed=-3"], "seed: got -3; allowed: a whole number >= 0"),
+        (
+            ["region.composition.share_no_labour=1.5"],
+            "region.composition.share_no_labour: got 1.5; allowed: a number in [0, 1]",
+        ),
+        (["policy.dibao.take_up=2"], "policy.dibao.take_up: got 2.0; allowed: a number in [0, 1]"),
+        (
+            ["policy.dibao.standard_mode=lavish"],
+            "policy.dibao.standard_mode: got 'lavish'; allowed: absolute, relative",
+        ),
+        (["policy.transition.mode=maybe"], "policy.transition.mode: got 'maybe'; allowed: keep, withdraw, phased"),
+        (["region.counties.poor=500"], "region.counties.poor: got 500; allowed: a whole number in [0, total=158]"),
+        (["region.end_year=2010"], "region.end_year: got 2010; allowed: a year in [start_year=2018"),
+        (["replicates=0"], "replicates: got 0; allowed: a whole number in [1, 10000]"),
+        (["output.plots=maybe"], "output.plots: expected true or false, got 'maybe'"),
+        (["population.scale"], "cannot parse override 'population.scale'"),
+    ],
+)
+def test_bad_input_gets_one_precise_line(overrides, message):
+    with pytest.raises(UsageError) as info:
+        load_config(overrides)
+    text = str(info.value)
+    assert text.startswith(message), text
+    assert "\n" not in text
+
+
+def test_unreachable_composition_names_the_key():
+    # No candidate has an elder, so no weighting can reach a 26% share of persons aged 65+.
+    features = np.column_stack([np.ones(50), np.zeros(50), np.zeros(50)])
+    with pytest.raises(ConfigError, match=r"^region.composition: shares .* cannot be reached"):
+        tilt_weights(features, np.ones(50), np.array([0.72, 0.47, 0.26]), "region.composition")
+
+
+def test_composition_shares_must_be_consistent():
+    with pytest.raises(UsageError, match=r"share_aged_65_plus: got 0\.5; allowed: at most share_no_labour"):
+        load_config(["region.composition.share_aged_65_plus=0.5"])
+
+
+REGION_TEMPLATE = """
+name: {name}
+label: A test province written from published figures only
+start_year: 2018
+end_year: 2023
+registered_poor_persons: 900000
+rural_population_persons: 20000000
+near_poor_persons: 800000
+composition: {{share_illness_disability: 0.60, share_no_labour: 0.40, share_aged_65_plus: 0.20}}
+counties: {{total: 90, poor: 20, deep: 2}}
+villages: {{total: 15000, poor: 1500, deep: 300}}
+share_registered_in_poor_villages: 0.5
+poverty_line: {{by_year: {{2017: 2952, 2018: 2995}}, growth_after: 0.03}}
+dibao_standard: {{by_year: {{2018: 4200}}, growth_after: 0.04}}
+pension_minimum_per_month: {{by_year: {{2018: 110}}, growth_after: 0.02}}
+rural_income_per_capita: 14000
+income_growth: 0.07
+medical: {{basic_ratio: 0.5, basic_ratio_poor: 0.8, critical_threshold: 12000, critical_threshold_poor: 6000,
+          critical_ratio: 0.6, supplementary_ratio: 0.5, assistance_ratio: 0.7, assistance_cap: 20000}}
+exit_incidence_village: 0.03
+exit_incidence_county: 0.03
+"""
+
+
+@pytest.fixture
+def region_file():
+    path = CONF_DIR / "region" / "zz_test_province.yaml"
+    path.write_text(REGION_TEMPLATE.format(name="zz_test_province"), encoding="utf-8")
+    yield path
+    path.unlink()
+
+
+def test_a_new_region_needs_only_a_yaml_file(region_file: Path):
+    config = load_config(["region=zz_test_province", "population.scale=200"])
+    model = PovertyModel(config)
+    initial = model.initial_row()
+    assert initial["registered_poor"] == pytest.approx(900_000, rel=1e-12)
+    assert abs(initial["share_illness_disability"] - 0.60) <= 0.01
+    assert abs(initial["share_no_labour"] - 0.40) <= 0.01
+    assert abs(initial["share_aged_65_plus"] - 0.20) <= 0.01
+    assert initial["poor_villages"] == 1500 and initial["poor_counties"] == 20
+    rows = model.run()
+    assert [r["year"] for r in rows] == list(range(2018, 2024))
+
+
+def test_a_malformed_region_file_names_the_missing_key(region_file: Path):
+    text = region_file.read_text().replace("rural_income_per_capita: 14000\n", "")
+    region_file.write_text(text)
+    with pytest.raises(UsageError, match=r"^region.rural_income_per_capita: missing required key"):
+        load_config(["region=zz_test_province"])
+
+
+def test_a_region_file_that_is_not_yaml(region_file: Path):
+    region_file.write_text("name: [unclosed\n")
+    with pytest.raises(UsageError) as info:
+        load_config(["region=zz_test_province"])
+    assert "\n" not in str(info.value)

@@ -1,0 +1,303 @@
+"""Each policy lever at its thresholds (table-driven), and ``enabled: false`` as an exact no-op."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from sim.policies import (
+    LEVERS,
+    base,
+    dibao,
+    guarantee,
+    health_insurance,
+    housing,
+    industry,
+    monitoring,
+    pension,
+    public_posts,
+    relocation,
+    training,
+    transfer_employment,
+    transition,
+    workshops,
+)
+from sim.state import Job, Registration
+from tests.helpers import context, households, small_config
+
+POLICY = small_config().policy
+LINE_2018 = 2995.0
+STANDARD_2018 = 3450.0  # Henan's published 低保 standard used by the default (absolute) mode
+
+
+def dibao_benefit(params=None, u=0.5, **columns) -> float:
+    h = households(1, **columns)
+    effect = dibao.apply(h, params or POLICY.dibao, context(1, u_target=np.array([u], np.float32)))
+    return float(effect.updates["inc_dibao"][0])
+
+
+@pytest.mark.parametrize(
+    ("case", "columns", "expected"),
+    [
+        ("gap filled below the standard", {"n_labour_full": 0, "inc_farm": 1000}, STANDARD_2018 - 1000),
+        ("one yuan below", {"n_labour_full": 0, "inc_farm": 3449}, 1.0),
+        ("at the standard: not eligible", {"n_labour_full": 0, "inc_farm": 3450}, 0.0),
+        ("full labour excluded (兜底 rule)", {"n_labour_full": 1, "inc_farm": 1000}, 0.0),
+        ("medical spending deducted", {"n_labour_full": 0, "inc_farm": 4000, "med_oop": 1000}, STANDARD_2018 - 3000),
+        ("work-cost disregard 10%", {"n_labour_full": 0, "inc_wage": 3500}, STANDARD_2018 - 3150),
+        ("pension counted", {"n_labour_full": 0, "inc_pension": 1176}, STANDARD_2018 - 1176),
+        (
+            "two persons: gap per person",
+            {"n_labour_full": 0, "n_adult": 1, "n_child": 1, "inc_farm": 2000},
+            2 * (STANDARD_2018 - 1000),
+        ),
+        (
+            "特困: no working-age member",
+            {"n_adult": 0, "n_elder": 1, "index_band": 2, "n_labour_full": 0, "inc_farm": 1000},
+            1.3 * STANDARD_2018 - 1000,
+        ),
+        (
+            "渐退期: benefit kept one more year",
+            {"n_labour_full": 0, "inc_farm": 5000, "dibao": True, "dibao_grace": 1, "inc_dibao": 500},
+            500.0,
+        ),
+        (
+            "渐退期 exhausted",
+            {"n_labour_full": 0, "inc_farm": 5000, "dibao": True, "dibao_grace": 0, "inc_dibao": 500},
+            0.0,
+        ),
+        (
+            "单人保 for a severely ill member",
+            {"n_adult": 2, "n_labour_full": 1, "illness": 2, "inc_farm": 10000},
+            STANDARD_2018,
+        ),
+        (
+            "no 单人保 outside the register",
+            {"n_adult": 2, "n_labour_full": 1, "illness": 2, "inc_farm": 10000, "reg": Registration.NEVER},
+            0.0,
+        ),
+    ],
+)
+def test_dibao_thresholds(case, columns, expected):
+    assert dibao_benefit(**columns) == pytest.approx(expected, abs=0.01), case
+
+
+@pytest.mark.parametrize(
+    ("u", "expected"),
+    [(0.0, STANDARD_2018 - 1000), (0.85, STANDARD_2018 - 1000), (0.86, 0.0)],  # take-up 0.9 x (1 - 0.05)
+)
+def test_dibao_take_up_and_exclusion(u, expected):
+    assert dibao_benefit(u=u, n_labour_full=0, inc_farm=1000) == pytest.approx(expected, abs=0.01)
+
+
+@pytest.mark.parametrize(("u", "expected"), [(0.02, 0.0), (0.5, 0.0)])
+def test_dibao_inclusion_error_pays_nothing_above_standard(u, expected):
+    # Wrongly enrolled households above the standard are on the roll but receive no gap payment.
+    assert dibao_benefit(u=u, n_labour_full=1, inc_farm=4000) == pytest.approx(expected)
+
+
+def test_dibao_relative_standard():
+    params = dataclasses.replace(POLICY.dibao, standard_mode=dibao.StandardMode.RELATIVE, standard_ratio_to_line=1.2)
+    assert dibao_benefit(params, n_labour_full=0, inc_farm=0) == pytest.approx(1.2 * LINE_2018, rel=1e-6)
+
+
+def test_dibao_low_income_single_person_scope():
+    params = dataclasses.replace(POLICY.dibao, single_person_scope=dibao.SinglePersonScope.LOW_INCOME)
+    near = {"n_adult": 2, "n_labour_full": 1, "disability": 2, "reg": Registration.NEVER}
+    assert dibao_benefit(params, inc_farm=9000, **near) == pytest.approx(STANDARD_2018)  # 4500 < 1.5 x std
+    assert dibao_benefit(params, inc_farm=11000, **near) == 0.0  # 5500 > 1.5 x std
+
+
+def test_pension_pays_elders_and_contributions():
+    h = households(2, n_elder=[2, 0], n_adult=[0, 2], dibao=[False, True], weight=[10.0, 10.0])
+    effect = pension.apply(h, POLICY.pension, context(2))
+    assert effect.updates["inc_pension"].tolist() == [2 * 98 * 12, 0]
+    assert effect.cost == pytest.approx(10 * 2 * 98 * 12 + 10 * 2 * 100)
+
+
+@pytest.mark.parametrize(
+    ("columns", "expected"),
+    [
+        ({"n_labour_full": 0, "inc_farm": 1000}, 1.05 * LINE_2018 - 1000),
+        ({"n_labour_full": 0, "inc_farm": 1000, "disability": 1}, 1.05 * LINE_2018 - 1000),  # subsidy counted
+        ({"n_labour_full": 0, "inc_farm": 4000}, 0.0),
+        ({"n_labour_full": 1, "inc_farm": 1000}, 0.0),
+        ({"n_labour_full": 0, "inc_farm": 1000, "reg": Registration.NEVER}, 0.0),
+    ],
+)
+def test_guarantee_top_up(columns, expected):
+    effect = guarantee.apply(households(1, **columns), POLICY.guarantee, context(1))
+    assert float(effect.updates["inc_guarantee"][0]) == pytest.approx(expected, abs=0.01)
+
+
+def test_allocate_by_need_not_array_order():
+    need = np.array([1.0, 3.0, 2.0, 3.0])
+    tie = np.array([0.9, 0.2, 0.5, 0.1])
+    weight = np.ones(4)
+    chosen = base.allocate(np.ones(4, bool), need, tie, weight, capacity=2)
+    assert chosen.tolist() == [False, True, False, True]
+    order = np.array([3, 2, 1, 0])
+    reversed_choice = base.allocate(np.ones(4, bool), need[order], tie[order], weight, capacity=2)
+    assert reversed_choice[np.argsort(order)].tolist() == chosen.tolist()
+
+
+def test_allocate_keeps_incumbents_and_respects_capacity():
+    need = np.array([0.0, 5.0, 9.0])
+    chosen = base.allocate(
+        np.ones(3, bool),
+        need,
+        np.zeros(3),
+        np.array([2.0, 2.0, 2.0]),
+        capacity=4.5,
+        incumbent=np.array([True, False, False]),
+    )
+    assert chosen.tolist() == [True, False, True]
+
+
+def test_public_posts_go_to_neediest_eligible():
+    h = households(
+        4,
+        income_pc_prev=[500, 100, 300, 50],
+        job=[Job.FARMING, Job.FARMING, Job.FARMING, Job.MIGRANT],
+        n_labour_full=[0, 1, 1, 1],
+        n_labour_partial=[1, 0, 0, 0],
+    )
+    effect = public_posts.apply(h, dataclasses.replace(POLICY.public_posts, capacity=2), context(4))
+    assert (effect.updates["job"] == Job.PUBLIC_POST).tolist() == [False, True, True, False]
+    assert effect.cost == pytest.approx(2 * 6000)
+
+
+def test_public_post_released_when_capacity_shrinks():
+    h = households(2, job=[Job.PUBLIC_POST, Job.PUBLIC_POST], income_pc_prev=[100, 200])
+    effect = public_posts.apply(h, dataclasses.replace(POLICY.public_posts, capacity=1), context(2))
+    assert effect.updates["job"].tolist() == [Job.PUBLIC_POST, Job.FARMING]
+
+
+def test_workshops_favour_relocated_households():
+    h = households(2, income_pc_prev=[100, 5000], relocated_year=[0, 2018])
+    effect = workshops.apply(h, dataclasses.replace(POLICY.workshops, capacity=1), context(2))
+    assert effect.updates["job"].tolist() == [Job.FARMING, Job.WORKSHOP]
+
+
+def test_transfer_employment_needs_full_labour():
+    h = households(2, n_labour_full=[0, 1], n_labour_partial=[1, 0])
+    effect = transfer_employment.apply(
+        h, dataclasses.replace(POLICY.transfer_employment, placements_per_year=5), context(2)
+    )
+    assert effect.updates["job"].tolist() == [Job.FARMING, Job.MIGRANT]
+    assert effect.cost == pytest.approx(1000)
+
+
+@pytest.mark.parametrize("u", [0.0, 0.1, 0.37, 0.5, 0.93])
+def test_training_coverage_follows_the_lever_key(u):
+    ctx = dataclasses.replace(context(1, year=2019), u_alloc=np.array([u]))
+    effect = training.apply(households(1), dataclasses.replace(POLICY.training, coverage=0.3), ctx)
+    trained = effect.updates["trained_until"][0] == 2019 + POLICY.training.effect_years - 1
+    assert trained == (ctx.lever_key(1)[0] < 0.3)
+
+
+def test_training_raises_job_finding_while_effective():
+    h = households(1, trained_until=2020)
+    params = dataclasses.replace(POLICY.training, finding_multiplier=1.5)
+    assert training.finding_multiplier(h, params, 2020)[0] == 1.5
+    assert training.finding_multiplier(h, params, 2021)[0] == 1.0
+
+
+def test_relocation_quota_in_persons():
+    h = households(3, n_adult=3, n_labour_full=3, deep_village=[True, True, False], income_pc_prev=[900, 100, 50])
+    params = dataclasses.replace(POLICY.relocation, quota_persons_by_year={"2018": 3.0})
+    effect = relocation.apply(h, params, context(3))
+    assert effect.updates["relocated_year"].tolist() == [0, 2018, 0]
+    assert effect.updates["housing_safe"].all()
+    assert effect.cost == pytest.approx(3 * 60_000)
+
+
+def test_housing_quota_and_after_listed_years():
+    params = dataclasses.replace(POLICY.housing, quota_households_by_year={"2018": 1.0}, quota_after_listed=2.0)
+    assert [housing.quota(params, y) for y in (2017, 2018, 2019)] == [0.0, 1.0, 2.0]
+    h = households(3, housing_safe=False, income_pc_prev=[3, 1, 2])
+    effect = housing.apply(h, params, context(3))
+    assert effect.updates["housing_safe"].tolist() == [False, True, False]
+
+
+def test_health_tiers_lower_out_of_pocket_for_target_group():
+    gross = 50_000.0
+    h = households(2, med_gross=gross, med_oop=20_000.0, reg=[Registration.POOR, Registration.NEVER])
+    effect = health_insurance.apply(h, dataclasses.replace(POLICY.health_insurance, oop_cap_share=0.1), context(2))
+    oop = effect.updates["med_oop"]
+    assert oop[0] <= 0.1 * gross + 1e-3
+    assert oop[1] == 20_000.0
+
+
+def test_industry_raises_farm_income_or_pays_dividend():
+    h = households(2, n_labour_full=[1, 0], inc_farm=1000.0)
+    ctx = dataclasses.replace(context(2), u_alloc=np.array([0.1, 0.1]))
+    covered = ctx.lever_key(industry.KEY_SALT) < 0.8
+    effect = industry.apply(h, dataclasses.replace(POLICY.industry, coverage=0.8), ctx)
+    assert effect.updates["inc_farm"].tolist() == [1400.0 if covered[0] else 1000.0, 1000.0]
+    assert effect.updates["inc_property"][1] == (800.0 if covered[1] else 0.0)
+
+
+@pytest.mark.parametrize(
+    ("year", "income_pc", "flagged"),
+    [(2020, 1000, False), (2021, 3000, True), (2021, 1.19 * LINE_2018, True), (2021, 1.21 * LINE_2018, False)],
+)
+def test_monitoring_threshold(year, income_pc, flagged):
+    h = households(1, reg=Registration.EXITED, income_pc=income_pc, income_pc_prev=income_pc)
+    ctx = context(1, year=year, poverty_line=LINE_2018)
+    effect = monitoring.apply(h, POLICY.monitoring, ctx)
+    assert bool(effect.updates.get("monitored", np.array([False]))[0]) is flagged
+
+
+def test_monitoring_flags_income_drop_only_in_hardship():
+    h = households(2, reg=Registration.EXITED, income_pc=[5000, 7000], income_pc_prev=[9000, 12000])
+    effect = monitoring.apply(h, POLICY.monitoring, context(2, year=2021))
+    assert effect.updates["monitored"].tolist() == [True, False]  # below 2x the line, and not
+
+
+@pytest.mark.parametrize(
+    ("mode", "year", "expected"),
+    [
+        (transition.Mode.KEEP, 2023, 1.0),
+        (transition.Mode.WITHDRAW, 2020, 1.0),
+        (transition.Mode.WITHDRAW, 2021, 0.0),
+        (transition.Mode.PHASED, 2021, 2 / 3),
+        (transition.Mode.PHASED, 2022, 1 / 3),
+        (transition.Mode.PHASED, 2023, 0.0),
+    ],
+)
+def test_transition_intensity(mode, year, expected):
+    params = dataclasses.replace(POLICY.transition, mode=mode, phase_years=3)
+    assert transition.intensity(params, year, "public_posts") == pytest.approx(expected)
+    assert transition.intensity(params, year, "dibao") == 1.0  # 兜底 stays stable
+
+
+def test_withdrawal_removes_exited_households_from_target_group():
+    h = households(1, reg=Registration.EXITED)
+    kept = context(1)
+    withdrawn = context(1, intensity={"public_posts": 0.0})
+    assert base.target_group(h, kept, "public_posts")[0]
+    assert not base.target_group(h, withdrawn, "public_posts")[0]
+
+
+@pytest.mark.parametrize(("name", "module"), [(name, module) for name, module, _ in LEVERS])
+def test_disabled_lever_is_exact_no_op(name, module):
+    config = small_config()
+    h = households(
+        5,
+        n_labour_full=[0, 1, 1, 0, 1],
+        inc_farm=[0, 500, 9000, 100, 50],
+        reg=[1, 1, 2, 2, 0],
+        housing_safe=[False, True, False, True, True],
+        deep_village=True,
+        med_gross=1000.0,
+        med_oop=600.0,
+        income_pc=[0, 500, 9000, 100, 50],
+    )
+    params = dataclasses.replace(getattr(config.policy, name), enabled=False)
+    effect = module.apply(h, params, context(5, year=2022))
+    assert effect.updates == {} and effect.cost == 0.0
+    enabled = module.apply(h, getattr(config.policy, name), context(5, year=2022))
+    assert enabled.updates or enabled.cost > 0, f"{name} at its defaults should do something here"

@@ -1,0 +1,87 @@
+"""Statistical checks of yearly transition rates (fixed seeds, exact binomial tests)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+from scipy.stats import binomtest
+
+from sim.processes import demography, employment, health, labour
+from sim.state import Band, Disability, Illness, Job
+from tests.helpers import households, small_config
+
+N = 200_000
+DYN = small_config().dynamics
+
+
+def assert_rate(successes: int, trials: int, p: float) -> None:
+    result = binomtest(int(successes), int(trials), p)
+    assert result.pvalue > 1e-3, f"{successes}/{trials} vs p={p}: p-value {result.pvalue:.2e}"
+
+
+def uniforms(seed: int, n: int = N) -> np.ndarray:
+    return np.random.default_rng(seed).random(n, dtype=np.float32)
+
+
+@pytest.mark.parametrize("band", [Band.ADULT, Band.ELDER])
+def test_illness_onset_rates(band):
+    h = households(N, index_band=band, n_adult=int(band == Band.ADULT), n_elder=int(band == Band.ELDER))
+    new = health.illness_step(h, DYN.health, uniforms(11)).updates["illness"]
+    assert_rate((new == Illness.MAJOR).sum(), N, getattr(DYN.health.p_major_onset, band.name.lower()))
+    assert_rate((new == Illness.CHRONIC).sum(), N, getattr(DYN.health.p_chronic_onset, band.name.lower()))
+
+
+def test_major_illness_recovery_rate():
+    h = households(N, illness=Illness.MAJOR)
+    new = health.illness_step(h, DYN.health, uniforms(12)).updates["illness"]
+    assert_rate((new == Illness.NONE).sum(), N, DYN.health.p_major_recovery)
+    assert_rate((new == Illness.CHRONIC).sum(), N, DYN.health.p_major_to_chronic)
+
+
+def test_disability_onset_and_worsening():
+    h = households(N, index_band=Band.ELDER, n_adult=0, n_elder=1)
+    new = health.disability_step(h, DYN.health, uniforms(13)).updates["disability"]
+    assert_rate((new == Disability.SEVERE).sum(), N, DYN.health.p_severe_disability_onset.elder)
+    h = households(N, disability=Disability.MODERATE)
+    new = health.disability_step(h, DYN.health, uniforms(14)).updates["disability"]
+    assert_rate((new == Disability.SEVERE).sum(), N, DYN.health.p_moderate_to_severe)
+    assert not (new == Disability.NONE).any()  # no recovery from disability
+
+
+def test_elder_mortality_rate():
+    h = households(N, n_adult=0, n_elder=3, index_band=Band.ELDER)
+    new = demography.step(h, DYN.demography, np.random.default_rng(15)).updates
+    deaths = 3 * N - new["n_elder"].astype(np.int64).sum()
+    assert_rate(deaths, 3 * N, DYN.demography.p_death.elder)
+
+
+def test_binomial_helper_matches_its_rate_and_counts():
+    counts = np.random.default_rng(16).integers(0, 6, N).astype(np.int32)
+    events = demography._binomial(np.random.default_rng(17), counts, 0.05)
+    assert (events <= counts).all()
+    assert_rate(events.sum(), counts.sum(), 0.05)
+
+
+def test_job_loss_rate_for_migrants():
+    h = households(N, job=Job.MIGRANT)
+    new = employment.step(h, DYN.employment, uniforms(21), np.ones(N)).updates["job"]
+    assert_rate((new == Job.FARMING).sum(), N, DYN.employment.p_loss_migrant)
+
+
+def test_job_finding_rates_and_training_multiplier():
+    h = households(N, job=Job.FARMING)
+    rates = dataclasses.replace(DYN.employment, skill_elasticity=0.0)
+    new = employment.step(h, rates, uniforms(19), np.ones(N)).updates["job"]
+    assert_rate((new == Job.LOCAL_WAGE).sum(), N, rates.p_find_local_wage)
+    assert_rate((new == Job.MIGRANT).sum(), N, rates.p_find_migrant)
+    trained = employment.step(h, rates, uniforms(20), np.full(N, 1.5)).updates["job"]
+    assert_rate((trained == Job.MIGRANT).sum(), N, 1.5 * rates.p_find_migrant)
+
+
+def test_labour_capacity_from_health():
+    h = households(4, n_adult=2, illness=[0, 1, 2, 0], disability=[0, 0, 0, 2])
+    upd = labour.step(h).updates
+    assert upd["n_labour_full"].tolist() == [2, 1, 1, 1]
+    assert upd["n_labour_partial"].tolist() == [0, 1, 0, 0]
