@@ -217,7 +217,8 @@ class PopulationConfig:
     registered: StratumPrior
     near_poor: StratumPrior
     non_poor: StratumPrior
-    candidates_per_household: int = 4  # prior draws per synthesised household, for tilting
+    candidates_per_household: int  # prior draws per synthesised registered household, for tilting
+    max_candidates: int  # cap on the tilting pool (never below the sample size)
 
     def __post_init__(self) -> None:
         check_range(self.scale, "scale", 0.01, 1e6)

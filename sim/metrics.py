@@ -49,13 +49,18 @@ def composition(h: Households) -> dict[str, float]:
     }
 
 
-def incidence_below(h: Households, area: np.ndarray, n_areas: int, threshold: float) -> np.ndarray:
-    """Areas whose registered-poor incidence (recorded persons / residents) is below ``threshold``."""
+def village_totals(h: Households, n_villages: int) -> tuple[np.ndarray, np.ndarray]:
+    """(residents, registered recorded persons) per village, real persons."""
     alive = h.size > 0
-    residents = np.bincount(area[alive], weights=(h.weight * h.size)[alive], minlength=n_areas)
+    residents = np.bincount(h.village, weights=h.weight * (h.size * alive), minlength=n_villages)
     poor = h.reg == Registration.POOR
-    registered = np.bincount(area[poor], weights=(h.weight * h.reg_size)[poor], minlength=n_areas)
-    incidence = np.divide(registered, residents, out=np.zeros(n_areas), where=residents > 0)
+    registered = np.bincount(h.village, weights=h.weight * (h.reg_size * poor), minlength=n_villages)
+    return residents, registered
+
+
+def incidence_below(residents: np.ndarray, registered: np.ndarray, threshold: float) -> np.ndarray:
+    """Areas whose registered-poor incidence (recorded persons / residents) is below ``threshold``."""
+    incidence = np.divide(registered, residents, out=np.zeros(residents.size), where=residents > 0)
     return incidence < threshold
 
 

@@ -193,14 +193,15 @@ class PovertyModel(mesa.Model):
 
     def _update_areas(self) -> None:
         region = self.config.region
-        villages_out = metrics.incidence_below(
-            self.h, self.h.village, region.villages.total, region.exit_incidence_village
+        residents, registered = metrics.village_totals(self.h, region.villages.total)
+        county_of = self.areas.village_county
+        n_counties = region.counties.total
+        self.village_poor &= ~metrics.incidence_below(residents, registered, region.exit_incidence_village)
+        self.county_poor &= ~metrics.incidence_below(
+            np.bincount(county_of, weights=residents, minlength=n_counties),
+            np.bincount(county_of, weights=registered, minlength=n_counties),
+            region.exit_incidence_county,
         )
-        counties_out = metrics.incidence_below(
-            self.h, self.h.county, region.counties.total, region.exit_incidence_county
-        )
-        self.village_poor &= ~villages_out
-        self.county_poor &= ~counties_out
 
     def _record(self, year: int, flows: registration.Flows, costs: dict[str, float]) -> None:
         before = self.registered

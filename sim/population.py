@@ -19,6 +19,7 @@ from scipy import optimize
 
 from sim.config import PopulationConfig, RegionConfig, StratumPrior
 from sim.processes import labour
+from sim.rng import binomial_counts
 from sim.schema import ConfigError
 from sim.state import Band, Disability, Households, Illness, Job, Registration, Stratum
 
@@ -54,9 +55,10 @@ def build_areas(region: RegionConfig, rng: np.random.Generator) -> Areas:
 
 def _candidates(prior: StratumPrior, n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Draw ``n`` candidate households from a stratum prior (members, health, skill, housing)."""
-    sizes = 1 + rng.choice(len(prior.size_probs), size=n, p=np.asarray(prior.size_probs))
-    n_elder = rng.binomial(sizes, prior.p_elder_per_member)
-    n_child = rng.binomial(sizes - n_elder, prior.p_child_per_member)
+    cumulative = np.cumsum(prior.size_probs)
+    sizes = 1 + np.searchsorted(cumulative / cumulative[-1], rng.random(n), side="right").astype(np.int32)
+    n_elder = binomial_counts(rng, sizes, prior.p_elder_per_member)
+    n_child = binomial_counts(rng, sizes - n_elder, prior.p_child_per_member)
     n_adult = sizes - n_elder - n_child
     # A household of children alone is not a rural household: make its eldest an adult.
     lone = (n_adult == 0) & (n_elder == 0)
@@ -150,16 +152,18 @@ def _stratum(
     targets: np.ndarray | None,
     households: float | None,
 ) -> tuple[dict[str, np.ndarray], float]:
-    """Sample one stratum; return its candidate columns and its weight."""
+    """Sample one stratum; return its columns and its weight (persons match exactly)."""
     mean_size_prior = float(np.dot(np.arange(1, len(prior.size_probs) + 1), prior.size_probs))
+    if targets is None:  # no composition to match: draw the sample directly from the prior
+        real_households = households if households is not None else persons / mean_size_prior
+        sample = _candidates(prior, max(round(real_households / pop.scale), 1), rng)
+        size = sample["n_child"].astype(np.float64) + sample["n_adult"] + sample["n_elder"]
+        return sample, persons / float(size.sum())
     n_guess = max(round(persons / mean_size_prior / pop.scale), 1)
-    cand = _candidates(prior, n_guess * pop.candidates_per_household, rng)
+    pool = max(n_guess, min(n_guess * pop.candidates_per_household, pop.max_candidates))
+    cand = _candidates(prior, pool, rng)
     feats, size = composition_features(cand)
-    probs = (
-        tilt_weights(feats, size, targets, "region.composition")
-        if targets is not None
-        else np.full(len(size), 1.0 / len(size))
-    )
+    probs = tilt_weights(feats, size, targets, "region.composition")
     real_households = households if households is not None else persons / float(probs @ size)
     n_sim = max(round(real_households / pop.scale), 1)
     # Implicit stratification: systematic sampling along candidates sorted by the composition
@@ -167,8 +171,7 @@ def _stratum(
     order = np.lexsort((feats[:, 1] / size, feats[:, 2] / size, feats[:, 0] > 0))
     chosen = order[systematic_sample(probs[order], n_sim, rng)]
     sample = {k: v[chosen] for k, v in cand.items()}
-    weight = persons / float(size[chosen].sum())
-    return sample, weight
+    return sample, persons / float(size[chosen].sum())
 
 
 def synthesise(region: RegionConfig, pop: PopulationConfig, rng: np.random.Generator) -> tuple[Households, Areas]:

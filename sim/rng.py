@@ -42,3 +42,24 @@ def make_streams(seed: int, replicate: int) -> dict[str, np.random.Generator]:
         name: np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(replicate, i))))
         for i, name in enumerate(STREAMS)
     }
+
+
+def binomial_counts(rng: np.random.Generator, counts: np.ndarray, p: float) -> np.ndarray:
+    """Exact Binomial(counts, p) per entry, drawn as one Bernoulli process over all trials.
+
+    The trials of all entries are laid end to end; the gaps between successes are geometric,
+    so only about ``p * counts.sum()`` numbers are drawn (members are many, events rare).  The
+    number of draws depends only on the counts and the stream, never on policy.
+    """
+    total = int(counts.sum())
+    if total == 0 or p <= 0:
+        return np.zeros_like(counts)
+    if p >= 1:
+        return counts.copy()
+    chunk = int(total * p + 6.0 * np.sqrt(total * p) + 16)
+    positions = np.cumsum(rng.geometric(p, size=chunk)) - 1
+    while positions[-1] < total - 1:  # rarely needed: the chunk covers ~6 sd beyond the mean
+        positions = np.concatenate([positions, positions[-1] + np.cumsum(rng.geometric(p, size=chunk))])
+    hits = positions[positions < total]
+    owner = np.searchsorted(np.cumsum(counts), hits, side="right")
+    return np.bincount(owner, minlength=counts.size).astype(counts.dtype)

@@ -6,9 +6,10 @@ import dataclasses
 
 import numpy as np
 import pytest
-from scipy.stats import binomtest
+from scipy.stats import binom, binomtest, chisquare
 
 from sim.processes import demography, employment, health, labour
+from sim.rng import binomial_counts
 from sim.state import Band, Disability, Illness, Job
 from tests.helpers import households, small_config
 
@@ -59,7 +60,7 @@ def test_elder_mortality_rate():
 
 def test_binomial_helper_matches_its_rate_and_counts():
     counts = np.random.default_rng(16).integers(0, 6, N).astype(np.int32)
-    events = demography._binomial(np.random.default_rng(17), counts, 0.05)
+    events = binomial_counts(np.random.default_rng(17), counts, 0.05)
     assert (events <= counts).all()
     assert_rate(events.sum(), counts.sum(), 0.05)
 
@@ -85,3 +86,11 @@ def test_labour_capacity_from_health():
     upd = labour.step(h).updates
     assert upd["n_labour_full"].tolist() == [2, 1, 1, 1]
     assert upd["n_labour_partial"].tolist() == [0, 1, 0, 0]
+
+
+def test_binomial_helper_gives_the_binomial_distribution_per_entry():
+    counts = np.full(N, 3, dtype=np.int32)
+    events = binomial_counts(np.random.default_rng(5), counts, 0.2)
+    observed = np.bincount(events, minlength=4)
+    expected = binom.pmf(range(4), 3, 0.2) * N
+    assert chisquare(observed, expected).pvalue > 1e-3

@@ -62,8 +62,21 @@ def allocate(
 
 
 def _take(idx, need, tie_break, weight, remaining, chosen) -> float:
+    """Mark the highest-priority households of ``idx`` that fit in ``remaining``; return what is left."""
     if idx.size == 0 or remaining <= 0:
         return remaining
+    w = weight[idx]
+    total = float(w.sum())
+    if total <= remaining + 1e-9:  # everyone fits: no ordering needed
+        chosen[idx] = True
+        return remaining - total
+    # Only the top k can fit; partition to them first (keeping every tie at the threshold, so
+    # the result is exactly that of a full sort), then sort that subset.
+    k = min(idx.size, int(remaining / float(w.min())) + 1)
+    if k < idx.size:
+        negative_need = -need[idx]
+        threshold = np.partition(negative_need, k - 1)[k - 1]
+        idx = idx[negative_need <= threshold]
     order = idx[np.lexsort((tie_break[idx], -need[idx]))]
     cumulative = np.cumsum(weight[order])
     n_fit = int(np.searchsorted(cumulative, remaining + 1e-9, side="right"))

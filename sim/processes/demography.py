@@ -15,25 +15,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.context import Effect
+from sim.rng import binomial_counts
 from sim.state import Band, Households, Illness
 
 if TYPE_CHECKING:
     from sim.config import DemographyRates
-
-
-def _binomial(rng: np.random.Generator, counts: np.ndarray, p: float) -> np.ndarray:
-    """Exact Binomial(counts, p) per entry: one uniform per member, events summed per household.
-
-    Counts are small (household members), so a uniform per member is several times faster
-    than numpy's per-entry binomial sampler, and the number of draws depends only on the
-    counts (demography), never on policy.
-    """
-    total = int(counts.sum())
-    if total == 0 or p <= 0:
-        return np.zeros_like(counts)
-    hits = np.flatnonzero(rng.random(total, dtype=np.float32) < np.float32(p))
-    owner = np.searchsorted(np.cumsum(counts), hits, side="right")
-    return np.bincount(owner, minlength=counts.size).astype(counts.dtype)
 
 
 def step(h: Households, rates: DemographyRates, rng: np.random.Generator) -> Effect:
@@ -48,10 +34,10 @@ def step(h: Households, rates: DemographyRates, rng: np.random.Generator) -> Eff
     others = [h.n_child.astype(np.int32), h.n_adult.astype(np.int32), h.n_elder.astype(np.int32)]
     for b in Band:
         others[b] = np.maximum(others[b] - (alive & (band == b)), 0)
-        others[b] = others[b] - _binomial(rng, others[b], float(p_death[b]))
-    to_adult = _binomial(rng, others[Band.CHILD], rates.p_child_to_adult)
-    to_elder = _binomial(rng, others[Band.ADULT], rates.p_adult_to_elder)
-    births = _binomial(rng, others[Band.ADULT], rates.p_birth_per_adult)
+        others[b] = others[b] - binomial_counts(rng, others[b], float(p_death[b]))
+    to_adult = binomial_counts(rng, others[Band.CHILD], rates.p_child_to_adult)
+    to_elder = binomial_counts(rng, others[Band.ADULT], rates.p_adult_to_elder)
+    births = binomial_counts(rng, others[Band.ADULT], rates.p_birth_per_adult)
     child = others[Band.CHILD] + births - to_adult
     adult = others[Band.ADULT] + to_adult - to_elder
     elder = others[Band.ELDER] + to_elder
