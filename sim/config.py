@@ -382,12 +382,16 @@ class RegistrationRules:
     p_detect_new: float  # a truly poor, never-registered household is identified, per year
     p_detect_return: float  # a truly poor exited household is re-registered, per year
     lag_years: int  # years a household must be poor before identification can happen
+    p_false_registration: float  # inclusion error: a non-poor household near the line is registered, per year
+    false_registration_band: float  # ... if its per-capita income is below (1 + band) x the line
     catastrophic_medical_share: float  # out-of-pocket medical above this share of income fails 基本医疗
 
     def __post_init__(self) -> None:
         for name in ("p_verify_exit", "p_detect_new", "p_detect_return"):
             check_share(getattr(self, name), name)
         check(0 <= self.lag_years <= 10, "lag_years", "a whole number in [0, 10]", self.lag_years)
+        check_share(self.p_false_registration, "p_false_registration")
+        check_range(self.false_registration_band, "false_registration_band", 0.0, 10.0)
         check_range(self.catastrophic_medical_share, "catastrophic_medical_share", 0.0, 10.0)
 
 

@@ -267,6 +267,7 @@ def _households(cols: dict[str, np.ndarray], village: np.ndarray, areas: Areas) 
         reg_size=np.where(registered, size, 0).astype(np.uint8),
         poor_wait=np.zeros(n, np.uint8),
         monitored=np.zeros(n, bool),
+        risk_wait=np.zeros(n, np.uint8),
         monitor_clear=np.zeros(n, np.uint8),
     )
     effect = labour.step(h)

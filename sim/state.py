@@ -115,6 +115,7 @@ class Households:
     reg_size: np.ndarray  # uint8, persons recorded at registration
     poor_wait: np.ndarray  # uint8, consecutive years truly poor while unregistered
     monitored: np.ndarray  # bool, monitored for return to poverty (防止返贫监测)
+    risk_wait: np.ndarray  # uint8, consecutive years at risk while not monitored
     monitor_clear: np.ndarray  # uint8, consecutive years above the monitoring line
 
     @property

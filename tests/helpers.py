@@ -54,6 +54,7 @@ _DEFAULTS = {
     "poor_wait": (np.uint8, 0),
     "monitored": (bool, False),
     "monitor_clear": (np.uint8, 0),
+    "risk_wait": (np.uint8, 0),
 }
 assert set(_DEFAULTS) == set(_DTYPES), set(_DTYPES) ^ set(_DEFAULTS)
 

@@ -301,3 +301,13 @@ def test_disabled_lever_is_exact_no_op(name, module):
     assert effect.updates == {} and effect.cost == 0.0
     enabled = module.apply(h, getattr(config.policy, name), context(5, year=2022))
     assert enabled.updates or enabled.cost > 0, f"{name} at its defaults should do something here"
+
+
+def test_monitoring_lag_delays_discovery():
+    params = dataclasses.replace(POLICY.monitoring, lag_years=1, p_detect=1.0)
+    h = households(1, reg=Registration.EXITED, income_pc=1000.0, income_pc_prev=1000.0)
+    first = monitoring.apply(h, params, context(1, year=2021))
+    assert not first.updates["monitored"][0] and first.updates["risk_wait"][0] == 1
+    h = dataclasses.replace(h, risk_wait=first.updates["risk_wait"])
+    second = monitoring.apply(h, params, context(1, year=2022))
+    assert second.updates["monitored"][0]

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from scipy.stats import binom, binomtest, chisquare
 
-from sim.processes import demography, employment, health, labour
+from sim.processes import demography, employment, health, labour, registration
 from sim.rng import binomial_counts
-from sim.state import Band, Disability, Illness, Job
-from tests.helpers import households, small_config
+from sim.state import Band, Disability, Illness, Job, Registration
+from tests.helpers import context, households, small_config
 
 N = 200_000
 DYN = small_config().dynamics
@@ -94,3 +94,21 @@ def test_binomial_helper_gives_the_binomial_distribution_per_entry():
     observed = np.bincount(events, minlength=4)
     expected = binom.pmf(range(4), 3, 0.2) * N
     assert chisquare(observed, expected).pvalue > 1e-3
+
+
+@pytest.mark.parametrize(
+    ("true_poor", "income_pc", "u", "registered"),
+    [
+        (True, 1000.0, 0.29, True),  # identified: u below p_detect_new (0.3)
+        (True, 1000.0, 0.31, False),  # missed this year (exclusion error)
+        (False, 3500.0, 0.004, True),  # inclusion error: within 20% above the line
+        (False, 3500.0, 0.006, False),
+        (False, 4000.0, 0.001, False),  # too far above the line to be mistaken
+    ],
+)
+def test_identification_and_inclusion_error(true_poor, income_pc, u, registered):
+    h = households(1, reg=Registration.NEVER, true_poor=true_poor, income_pc=income_pc)
+    ctx = context(1, year=2018)  # line 2,995: 3,500 is within 20% above it, 4,000 is not
+    effect, flows = registration.step(h, DYN.registration, ctx, np.array([u], np.float32), 0.0)
+    assert bool(effect.updates["reg"][0] == Registration.POOR) is registered
+    assert flows.newly_poor.sum() == (1.0 if registered else 0.0)

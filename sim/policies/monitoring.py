@@ -7,7 +7,8 @@ asks to "合理确定防贫监测标准" (no number); seed 000 "对已脱贫人�
 times the poverty line, when out-of-pocket medical spending exceeds ``large_expense_share`` of
 its income, or when its income falls by more than ``income_drop_share``, these two only
 when income is below ``hardship_ratio`` times the line (seed 002: "导致基本生活出现严重困难"); discovery has
-probability ``p_detect`` a year.  A flag clears after ``years_to_clear`` years above the line.
+probability ``p_detect`` a year once a household has been at risk for more than
+``lag_years``.  A flag clears after ``years_to_clear`` years above the line.
 Registered-poor households are served by the registration system instead.  Monitored
 households get priority for posts, the poverty health tiers and faster detection.
 """
@@ -36,6 +37,7 @@ class Params:
     income_drop_share: float  # yearly fall in per-capita income that flags a household
     hardship_ratio: float  # expense and drop flags count only below this multiple of the line
     p_detect: float  # an at-risk household is discovered in a year
+    lag_years: int  # years a household must be at risk before it can be discovered
     years_to_clear: int  # years above the monitoring line before the flag is removed
     cost_per_household: float  # yuan/yr administration and visits per monitored household
 
@@ -46,6 +48,7 @@ class Params:
         check_share(self.income_drop_share, "income_drop_share")
         check_range(self.hardship_ratio, "hardship_ratio", 0.0, 20.0)
         check_share(self.p_detect, "p_detect")
+        check(0 <= self.lag_years <= 10, "lag_years", "a whole number in [0, 10]", self.lag_years)
         check(0 <= self.years_to_clear <= 10, "years_to_clear", "a whole number in [0, 10]", self.years_to_clear)
         check_range(self.cost_per_household, "cost_per_household", 0.0)
 
@@ -62,9 +65,17 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     hardship = income_pc < params.hardship_ratio * ctx.poverty_line
     at_risk = (income_pc < line) | ((expense | dropped) & hardship)
     at_risk = (at_risk | h.true_poor) & (h.size > 0) & (h.reg != Registration.POOR)
-    newly = at_risk & ~h.monitored & (ctx.u_monitor < params.p_detect)
+    waiting = np.where(at_risk & ~h.monitored, h.risk_wait.astype(np.int32) + 1, 0)
+    newly = at_risk & ~h.monitored & (waiting > params.lag_years) & (ctx.u_monitor < params.p_detect)
     clear_count = np.where(h.monitored & ~at_risk, h.monitor_clear + 1, 0)
     cleared = h.monitored & (clear_count >= params.years_to_clear) & ~at_risk
     monitored = (h.monitored | newly) & ~cleared & (h.size > 0)
     cost = float(np.sum(h.weight[monitored])) * params.cost_per_household
-    return Effect({"monitored": monitored, "monitor_clear": np.where(monitored, clear_count, 0).astype(np.uint8)}, cost)
+    return Effect(
+        {
+            "monitored": monitored,
+            "monitor_clear": np.where(monitored, clear_count, 0).astype(np.uint8),
+            "risk_wait": np.where(monitored, 0, np.minimum(waiting, 255)).astype(np.uint8),
+        },
+        cost,
+    )

@@ -8,8 +8,10 @@ that is not truly poor this year exits if verification passes.  The exit route i
 *guarantee* (兜底).  A registered household whose members have all died is removed
 (自然减少, ``exits_deceased``).  A truly poor household outside the register is identified
 after ``lag_years`` with a yearly probability (higher when monitored): as *newly poor* if it
-was never registered, as a *return* if it had exited.  Stocks and flows count persons as
-recorded at registration, so the accounting identity holds exactly.
+was never registered, as a *return* if it had exited; missing it is the exclusion error.  The
+inclusion error registers a non-poor household near the line with a small yearly probability.
+Stocks and flows count persons as recorded at registration, so the accounting identity holds
+exactly.
 """
 
 from __future__ import annotations
@@ -68,6 +70,10 @@ def step(
     p_never = np.where(h.monitored, max(rules.p_detect_new, p_detect_monitored), rules.p_detect_new)
     p_exited = np.where(h.monitored, max(rules.p_detect_return, p_detect_monitored), rules.p_detect_return)
     newly = eligible & (h.reg == Registration.NEVER) & (u < p_never)
+    # Inclusion error (识别不准): a non-poor household just above the line is registered.
+    near_line = h.income_pc < (1.0 + rules.false_registration_band) * ctx.poverty_line
+    never = (h.reg == Registration.NEVER) & alive & ~h.true_poor
+    newly |= never & near_line & (u < rules.p_false_registration)
     returns = eligible & (h.reg == Registration.EXITED) & (u < p_exited)
 
     reg = h.reg.copy()
