@@ -29,6 +29,18 @@ class UsageError(Exception):
     """A bad command line or config: the message is one line for the user."""
 
 
+def region_scaled(value: float, reference_stock: float, *, _root_: DictConfig) -> float:
+    """``value`` scaled by the region's registered-poor stock relative to ``reference_stock``.
+
+    Lever defaults quote Henan's published programme volumes (e.g. seed 000's 6.29万 relocated
+    persons for a stock of 221.4万); another region gets the same volume per registered person.
+    """
+    return float(value) * float(_root_.region.registered_poor_persons) / float(reference_stock)
+
+
+OmegaConf.register_new_resolver("region_scaled", region_scaled, replace=True)
+
+
 def register_scenarios(directory: Path = SCENARIO_DIR) -> list[str]:
     """Register every ``scenarios/*.yaml`` as option ``scenario=<stem>``; return the names."""
     store = ConfigStore.instance()
