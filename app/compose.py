@@ -38,7 +38,13 @@ def region_scaled(value: float, reference_stock: float, *, _root_: DictConfig) -
     return float(value) * float(_root_.region.registered_poor_persons) / float(reference_stock)
 
 
+def rural_share(share: float, *, _root_: DictConfig) -> float:
+    """``share`` of the region's rural population (persons)."""
+    return float(share) * float(_root_.region.rural_population_persons)
+
+
 OmegaConf.register_new_resolver("region_scaled", region_scaled, replace=True)
+OmegaConf.register_new_resolver("rural_share", rural_share, replace=True)
 
 
 def register_scenarios(directory: Path = SCENARIO_DIR) -> list[str]:

@@ -151,3 +151,32 @@ def test_programme_volumes_scale_with_the_region(region_file: Path):
     assert other.relocation.quota_persons_by_year["2018"] == pytest.approx(62_900 * ratio)
     assert other.housing.quota_households_by_year["2019"] == pytest.approx(55_000 * ratio)
     assert load_config(["region=zz_test_province", "policy.public_posts.capacity=5"]).policy.public_posts.capacity == 5
+
+
+MINIMAL_REGION = """
+name: zz_minimal
+start_year: 2018
+registered_poor_persons: 500000
+rural_population_persons: 12000000
+composition: {share_illness_disability: 0.65, share_no_labour: 0.45, share_aged_65_plus: 0.22}
+counties: {total: 40, poor: 10, deep: 1}
+villages: {total: 9000, poor: 800, deep: 150}
+poverty_line: {by_year: {2017: 2952, 2018: 2995, 2019: 3218}, growth_after: 0.03}
+dibao_standard: {by_year: {2018: 3900}, growth_after: 0.05}
+pension_minimum_per_month: {by_year: {2018: 105}, growth_after: 0.03}
+rural_income_per_capita: 11000
+"""
+
+
+def test_a_minimal_region_file_uses_documented_defaults():
+    path = CONF_DIR / "region" / "zz_minimal.yaml"
+    path.write_text(MINIMAL_REGION, encoding="utf-8")
+    try:
+        config = load_config(["region=zz_minimal", "population.scale=100"])
+        assert config.region.end_year == 2025
+        assert config.region.near_poor_persons == pytest.approx(0.05 * 12_000_000)
+        assert config.region.medical.basic_ratio_poor == 0.85
+        rows = PovertyModel(config).run()
+        assert rows[-1]["year"] == 2025
+    finally:
+        path.unlink()
