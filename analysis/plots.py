@@ -47,7 +47,7 @@ def exit_curve(table: pd.DataFrame, ax: Axes, plan: dict[str, float] | None = No
         planned = 100 * pd.concat([pd.Series([0.0], index=[start]), cumulative / stock.loc[start].mean()])
         ax.plot(planned.index, planned.values, "k--", label="plan")
     ax.set_xlabel("Year")
-    ax.set_ylabel("% of initial registered poor exited")
+    ax.set_ylabel("Initial register no longer registered, %")
     ax.set_title("Exit-from-poverty curve (initial register)")
     ax.set_ylim(0, 105)
     ax.grid(alpha=0.3)

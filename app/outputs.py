@@ -150,3 +150,18 @@ def write_panel(panels: list[pd.DataFrame], out_dir: Path) -> Path:
             tmp, index=False, float_format=FLOAT_FORMAT, compression={"method": "gzip", "mtime": 0}
         )
     return path
+
+
+def write_comparison(table: pd.DataFrame, summary_table: pd.DataFrame, out_dir: Path) -> list[Path]:
+    """Write cross-scenario exit and return curves and the summary table."""
+    paths = [out_dir / "compare_exit_curve.png", out_dir / "compare_return_curve.png"]
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    plots.exit_curve(table, ax)
+    save_figure(fig, paths[0])
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    plots.return_curve(table, ax)
+    save_figure(fig, paths[1])
+    path = out_dir / "compare_summary.csv"
+    with atomic_path(path) as tmp:
+        tmp.write_text(summary_table.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n"))
+    return [*paths, path]

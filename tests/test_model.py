@@ -141,3 +141,12 @@ def test_outputs_cover_the_contract():
     assert table.equals(table.sort_values(["scenario", "replicate", "year", "metric"]).reset_index(drop=True))
     start = table[table["year"] == 2017]
     assert set(start["metric"]) >= {"registered_poor", "share_no_labour"}
+
+
+def test_mesa_datacollector_records_every_year():
+    model = PovertyModel(small_config())
+    model.run()
+    frame = model.datacollector.get_model_vars_dataframe()
+    assert len(frame) == 8
+    assert frame["registered_poor"].tolist() == [row["registered_poor"] for row in model.history]
+    assert model.steps == 8

@@ -1,0 +1,71 @@
+"""Compare scenarios across finished runs: ``.venv/bin/python -m analysis.compare DIR [DIR ...]``.
+
+Each DIR is a run directory or a folder holding run directories (a Hydra multirun sweep).
+Every ``results.csv`` found is read; the comparison goes to ``--out`` (default: the first
+DIR): ``compare_exit_curve.png``, ``compare_return_curve.png`` and ``compare_summary.csv``
+(per scenario and year: mean and 95% interval over replicates of the main metrics).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+SUMMARY_METRICS = ("registered_poor", "exits", "returns", "newly_poor", "monitored", "true_poor", "cost_total")
+
+
+def find_results(paths: list[Path]) -> list[Path]:
+    """All ``results.csv`` files in the given run or sweep directories, in sorted order."""
+    found = []
+    for path in paths:
+        if not path.exists():
+            raise FileNotFoundError(f"{path}: no such directory")
+        found.extend(sorted(path.rglob("results.csv")))
+    if not found:
+        raise FileNotFoundError(f"no results.csv under {', '.join(map(str, paths))}")
+    return found
+
+
+def load(paths: list[Path]) -> pd.DataFrame:
+    """Concatenate result tables; a scenario run more than once keeps its first run only."""
+    tables = [pd.read_csv(p) for p in find_results(paths)]
+    table = pd.concat(tables, ignore_index=True)
+    return table.drop_duplicates(subset=["scenario", "replicate", "year", "metric"], keep="first")
+
+
+def summary(table: pd.DataFrame) -> pd.DataFrame:
+    """Mean and normal-approximation 95% interval over replicates, per scenario, year, metric."""
+    chosen = table[table["metric"].isin(SUMMARY_METRICS)]
+    grouped = chosen.groupby(["scenario", "year", "metric"], sort=True)["value"]
+    out = grouped.agg(["mean", "std", "count"]).reset_index()
+    half = 1.96 * out["std"].fillna(0.0) / out["count"].pow(0.5)
+    out["low"], out["high"] = out["mean"] - half, out["mean"] + half
+    return out.drop(columns=["std"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write comparison plots and a summary table; return the exit status."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("dirs", nargs="+", type=Path, help="run or sweep directories")
+    parser.add_argument("--out", type=Path, help="where to write (default: the first directory)")
+    args = parser.parse_args(argv)
+    try:
+        table = load(args.dirs)
+    except (FileNotFoundError, pd.errors.ParserError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    from app import outputs  # imported late: selects the Agg backend before pyplot
+
+    out = args.out or args.dirs[0]
+    out.mkdir(parents=True, exist_ok=True)
+    outputs.write_comparison(table, summary(table), out)
+    scenarios = ", ".join(dict.fromkeys(table["scenario"]))
+    print(f"compared {scenarios}: {out / 'compare_exit_curve.png'}, compare_return_curve.png, compare_summary.csv")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
