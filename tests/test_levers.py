@@ -311,3 +311,12 @@ def test_monitoring_lag_delays_discovery():
     h = dataclasses.replace(h, risk_wait=first.updates["risk_wait"])
     second = monitoring.apply(h, params, context(1, year=2022))
     assert second.updates["monitored"][0]
+
+
+def test_transfer_quota_is_new_placements_whatever_the_number_of_migrants():
+    # Existing migrants neither use up the quota nor lose their jobs.
+    h = households(4, job=[Job.MIGRANT, Job.MIGRANT, Job.FARMING, Job.FARMING], income_pc_prev=[0, 0, 10, 20])
+    params = dataclasses.replace(POLICY.transfer_employment, placements_per_year=2)
+    effect = transfer_employment.apply(h, params, context(4))
+    assert (effect.updates["job"] == Job.MIGRANT).all()
+    assert effect.cost == pytest.approx(2 * params.cost_per_placement)

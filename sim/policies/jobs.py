@@ -25,21 +25,23 @@ def place(
     capacity: float,
     needs_full_labour: bool,
     priority_bonus: np.ndarray | None = None,
+    keep_incumbents: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Allocate ``capacity`` placed jobs of type ``job`` by need; return (new job array, holders).
+    """Allocate ``capacity`` placed jobs of type ``job`` by need; return (new job array, placed).
 
-    Holders of this job type who are no longer selected fall back to farming.
+    With ``keep_incumbents`` (posts, workshops) current holders keep their slot first and
+    holders not kept fall back to farming; without it (yearly placement quotas) the capacity
+    is all new placements of households not already in a market wage job.
     """
     labour = h.n_labour_full > 0 if needs_full_labour else labour_units(h) > 0
     group = target_group(h, ctx, lever)
-    incumbent = h.job == job
+    incumbent = (h.job == job) if keep_incumbents else np.zeros(h.n, dtype=bool)
     eligible = group & labour & (incumbent | ~in_market_wage_job(h))
     need = need_score(h)
     if priority_bonus is not None:
         need = need + priority_bonus
-    holders = allocate(
-        eligible, need, ctx.u_alloc, h.weight, capacity * ctx.intensity.get(lever, 1.0), incumbent=incumbent
-    )
+    capacity = capacity * ctx.intensity.get(lever, 1.0)
+    holders = allocate(eligible, need, ctx.u_alloc, h.weight, capacity, incumbent=incumbent)
     new_job = h.job.copy()
     released = incumbent & ~holders
     new_job[released] = np.where(labour_units(h)[released] > 0, Job.FARMING, Job.NONE)

@@ -37,9 +37,7 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     """Place this year's quota of target-household workers into migrant jobs."""
     if not params.enabled:
         return Effect()
-    already = h.job == Job.MIGRANT
-    job, holders = place(h, ctx, NAME, Job.MIGRANT, params.placements_per_year, needs_full_labour=True)
-    placed = holders & ~already
-    # Market migrants are not incumbents of the programme: keep them whatever the allocation says.
-    job = np.where(already, np.uint8(Job.MIGRANT), job).astype(np.uint8)
+    job, placed = place(
+        h, ctx, NAME, Job.MIGRANT, params.placements_per_year, needs_full_labour=True, keep_incumbents=False
+    )
     return Effect({"job": job}, float(np.sum(h.weight[placed])) * params.cost_per_placement)
