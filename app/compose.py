@@ -111,9 +111,7 @@ def explain_hydra_error(err: Exception, overrides: list[str]) -> str:
     while cause is not None:
         text += "\n" + str(cause)
         cause = cause.__cause__ or cause.__context__
-    missing = re.search(r"Could not find '([^']+)/([^'/]+)'", text) or re.search(
-        r"In '[^']*': Could not find '([^']+)/([^'/]+)'", text
-    )
+    missing = re.search(r"Could not find '([^']+)/([^'/]+)'", text)
     if missing:
         group, option = missing.group(1), missing.group(2)
         group = group.split("/", 1)[-1] if group.startswith("/") else group

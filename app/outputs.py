@@ -101,11 +101,6 @@ def manifest(config: RunConfig, result: RunResult, write_s: float, overrides: li
             "rule": "numpy SeedSequence(seed, spawn_key=(replicate, stream_index)) -> PCG64",
         },
         "n_households": result.n_households,
-        "timings": {
-            "setup_s": round(result.setup_s, 3),
-            "simulate_s": round(result.simulate_s, 3),
-            "write_s": round(write_s, 3),
-        },
         "setup_s": round(result.setup_s, 3),
         "simulate_s": round(result.simulate_s, 3),
         "write_s": round(write_s, 3),

@@ -32,7 +32,7 @@ from sim.policies import (
 from sim.population import synthesise
 from sim.processes import assessment, demography, employment, health, income, labour, medical, registration
 from sim.rng import make_streams
-from sim.state import Households, Job, Registration, check_invariants
+from sim.state import Job, check_invariants
 
 # Mesa logs every step at INFO; a yearly model has nothing to add there.
 logging.getLogger("MESA").setLevel(logging.WARNING)
@@ -238,8 +238,3 @@ class PovertyModel(mesa.Model):
         while self.year < self.config.region.end_year:
             self.step()
         return self.history
-
-
-def registered_mask(h: Households) -> np.ndarray:
-    """Households currently registered poor."""
-    return h.reg == Registration.POOR
