@@ -74,6 +74,11 @@ def dibao_benefit(params=None, u=0.5, **columns) -> float:
             STANDARD_2018,
         ),
         (
+            "no 单人保 for a registered household above the low-income line",
+            {"n_adult": 2, "n_labour_full": 1, "illness": 2, "inc_farm": 11000},
+            0.0,
+        ),
+        (
             "no 单人保 outside the register",
             {"n_adult": 2, "n_labour_full": 1, "illness": 2, "inc_farm": 10000, "reg": Registration.NEVER},
             0.0,

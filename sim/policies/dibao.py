@@ -35,7 +35,7 @@ class SinglePersonScope(enum.Enum):
     """Who may enrol a severely ill or disabled member alone (单人保)."""
 
     NONE = "none"
-    REGISTERED = "registered"  # registered-poor and exited households (poverty-era rule)
+    REGISTERED = "registered"  # low-income registered-poor and exited households (poverty-era rule)
     LOW_INCOME = "low_income"  # any low-income household (seed 002 extension)
 
 
@@ -143,8 +143,7 @@ def _single_person(h: Households, params: Params, assessed: np.ndarray, std: flo
     if params.single_person_scope is SinglePersonScope.NONE:
         return np.zeros(h.n, dtype=bool)
     severe = (h.illness == Illness.MAJOR) | (h.disability == Disability.SEVERE)
+    low_income = assessed < params.low_income_ratio * std
     if params.single_person_scope is SinglePersonScope.REGISTERED:
-        scope = (h.reg == Registration.POOR) | (h.reg == Registration.EXITED)
-    else:
-        scope = assessed < params.low_income_ratio * std
-    return severe & scope & (h.size > 1)
+        low_income &= (h.reg == Registration.POOR) | (h.reg == Registration.EXITED)
+    return severe & low_income & (h.size > 1)
