@@ -25,7 +25,13 @@ from hydra.core.hydra_config import HydraConfig  # noqa: E402
 from omegaconf import DictConfig  # noqa: E402
 
 from app import outputs, runner  # noqa: E402
-from app.compose import UsageError, load_config, register_scenarios, to_run_config  # noqa: E402
+from app.compose import (  # noqa: E402
+    UsageError,
+    load_config,
+    register_scenarios,
+    sweep_combinations,
+    to_run_config,
+)
 
 INFO_FLAGS = (
     "--help",
@@ -61,11 +67,15 @@ def user_overrides(argv: list[str]) -> list[str]:
 
 
 def preflight(argv: list[str]) -> None:
-    """Validate the composed config before Hydra creates an output directory."""
-    if any(a.split("=")[0] in INFO_FLAGS for a in argv) or "-m" in argv or "--multirun" in argv:
+    """Validate every configuration the command will run before Hydra creates any directory."""
+    if any(a.split("=")[0] in INFO_FLAGS for a in argv):
         return
     try:
-        load_config(user_overrides(argv))
+        combinations = sweep_combinations(user_overrides(argv))
+        if len(combinations) > 1 and not {"-m", "--multirun"} & set(argv):
+            raise UsageError("several values given for one key; add -m to run them as a sweep")
+        for overrides in combinations:
+            load_config(overrides)
     except UsageError as err:
         print(f"error: {err}", file=sys.stderr)
         sys.exit(2)

@@ -8,6 +8,7 @@ values; ``run.py`` prints it and exits non-zero before any output directory exis
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -81,6 +82,24 @@ def compose_dict(overrides: list[str]) -> DictConfig:
         raise UsageError(explain_hydra_error(err, overrides)) from None
     finally:
         GlobalHydra.instance().clear()
+
+
+def sweep_combinations(overrides: list[str]) -> list[list[str]]:
+    """Every override list a sweep (``-m a=1,2 b=x,y``) expands to; one list when nothing sweeps."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    try:
+        parsed = OverridesParser.create().parse_overrides(overrides)
+    except Exception as err:  # Hydra's parser raises its own exception types
+        raise UsageError(explain_hydra_error(err, overrides)) from None
+    choices = []
+    for override in parsed:
+        key = override.input_line.split("=", 1)[0]
+        if override.is_sweep_override():
+            choices.append([f"{key}={value}" for value in override.sweep_string_iterator()])
+        else:
+            choices.append([override.input_line])
+    return [list(combination) for combination in itertools.product(*choices)]
 
 
 def load_config(overrides: list[str]) -> RunConfig:

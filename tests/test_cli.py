@@ -77,3 +77,17 @@ def test_help_lists_the_groups():
     assert result.returncode == 0
     for group in ("region: henan, luoyang", "scenario: baseline", "policy/dibao: default, none"):
         assert group in result.stdout, group
+
+
+def test_a_sweep_is_validated_before_any_job_runs(tmp_path: Path):
+    sweep = tmp_path / "sweep"
+    result = run_cli("-m", "population.scale=400,-1", f"hydra.sweep.dir={sweep}")
+    assert result.returncode == 2
+    assert result.stderr.strip() == "error: population.scale: got -1.0; allowed: a number in [0.01, 1e+06]"
+    assert not sweep.exists()
+
+
+def test_several_values_without_multirun_get_one_line():
+    result = run_cli("scenario=baseline,withdraw_2021")
+    assert result.returncode == 2
+    assert result.stderr.strip() == "error: several values given for one key; add -m to run them as a sweep"
