@@ -91,3 +91,17 @@ def test_several_values_without_multirun_get_one_line():
     result = run_cli("scenario=baseline,withdraw_2021")
     assert result.returncode == 2
     assert result.stderr.strip() == "error: several values given for one key; add -m to run them as a sweep"
+
+
+def test_a_run_is_recreated_from_its_manifest(finished_run: Path, tmp_path: Path):
+    from app import replay
+
+    identical, report = replay.replay(finished_run)
+    assert identical, report
+    tampered = tmp_path / "tampered"
+    tampered.mkdir()
+    (tampered / "manifest.json").write_bytes((finished_run / "manifest.json").read_bytes())
+    text = (finished_run / "results.csv").read_text().replace("baseline,0,2018,exits,", "baseline,0,2018,exits,1")
+    (tampered / "results.csv").write_text(text)
+    assert replay.main([str(tampered)]) == 1
+    assert replay.main([str(tmp_path / "missing")]) == 2
