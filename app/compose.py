@@ -132,19 +132,11 @@ def explain_hydra_error(err: Exception, overrides: list[str]) -> str:
         cause = cause.__cause__ or cause.__context__
     missing = re.search(r"Could not find '([^']+)/([^'/]+)'", text)
     if missing:
-        group, option = missing.group(1), missing.group(2)
-        group = group.split("/", 1)[-1] if group.startswith("/") else group
-        options = group_options(group.lstrip("/"))
-        return f"{group.lstrip('/')}: unknown option '{option}'; allowed: {', '.join(options)}"
-    key = re.search(r"Key '([^']+)' is not in struct", text)
-    full = re.search(r"full_key: (\S+)", text)
-    if key:
-        name = full.group(1) if full else key.group(1)
-        parent = name.rsplit(".", 1)[0] if "." in name else ""
-        return f"{name}: unknown key; allowed keys under '{parent or '<root>'}': {_allowed_keys(parent)}"
-    could_not = re.search(r"Could not override '([^']+)'", text)
-    if could_not:
-        name = could_not.group(1)
+        group, option = missing.group(1).lstrip("/"), missing.group(2)
+        return f"{group}: unknown option '{option}'; allowed: {', '.join(group_options(group))}"
+    unknown = re.search(r"full_key: (\S+)", text) or re.search(r"Could not override '([^']+)'", text)
+    if unknown and ("is not in struct" in text or "Could not override" in text):
+        name = unknown.group(1)
         parent = name.rsplit(".", 1)[0] if "." in name else ""
         return f"{name}: unknown key; allowed keys under '{parent or '<root>'}': {_allowed_keys(parent)}"
     if "Error parsing override" in text or "mismatched input" in text or "no viable" in text:
