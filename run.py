@@ -85,7 +85,7 @@ def print_table(result: runner.RunResult, scenario: str) -> None:
     """Print the yearly table in real-population units."""
     wide = runner.yearly_table(result.table, TABLE_METRICS)
     print(f"\nScenario '{scenario}' (persons; cost in yuan; mean over replicates)")
-    print(wide.to_string(float_format=lambda v: f"{v:,.0f}"))
+    print(wide.to_string(float_format=lambda v: f"{v:,.0f}", na_rep="-"))
 
 
 @hydra.main(config_path="conf", config_name="config", version_base="1.3")
