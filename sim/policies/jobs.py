@@ -33,7 +33,8 @@ def place(
     holders not kept fall back to farming; without it (yearly placement quotas) the capacity
     is all new placements of households not already in a market wage job.
     """
-    labour = h.n_labour_full > 0 if needs_full_labour else labour_units(h) > 0
+    units = labour_units(h)
+    labour = h.n_labour_full > 0 if needs_full_labour else units > 0
     group = target_group(h, ctx, lever)
     incumbent = (h.job == job) if keep_incumbents else np.zeros(h.n, dtype=bool)
     eligible = group & labour & (incumbent | ~in_market_wage_job(h))
@@ -44,6 +45,6 @@ def place(
     holders = allocate(eligible, need, ctx.u_alloc, h.weight, capacity, incumbent=incumbent)
     new_job = h.job.copy()
     released = incumbent & ~holders
-    new_job[released] = np.where(labour_units(h)[released] > 0, Job.FARMING, Job.NONE)
+    new_job[released] = np.where(units[released] > 0, Job.FARMING, Job.NONE)
     new_job[holders] = job
     return new_job, holders
