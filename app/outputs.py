@@ -30,7 +30,18 @@ from sim.rng import STREAMS
 from sim.schema import to_plain
 
 FLOAT_FORMAT = "%.6f"
-PACKAGES = ("numpy", "scipy", "pandas", "matplotlib", "mesa", "hydra-core", "omegaconf", "networkx")
+PACKAGES = (
+    "numpy",
+    "numba",
+    "llvmlite",
+    "scipy",
+    "pandas",
+    "matplotlib",
+    "mesa",
+    "hydra-core",
+    "omegaconf",
+    "networkx",
+)
 ROOT = Path(__file__).resolve().parent.parent
 
 

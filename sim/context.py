@@ -34,9 +34,15 @@ class YearContext:
         """A uniform key per household for one lever, decorrelated from other levers' keys.
 
         Derived from ``u_alloc`` (fractional part of a multiple by a large odd number), so it
-        costs no extra draws and stays identical under every policy mix.
+        costs no extra draws and stays identical under every policy mix.  Kernels compute the
+        same key as ``frac(u_alloc * lever_key_multiplier(salt))``.
         """
-        return np.modf(self.u_alloc * (7919.0 + 104729.0 * salt))[0]
+        return np.modf(self.u_alloc * lever_key_multiplier(salt))[0]
+
+
+def lever_key_multiplier(salt: int) -> float:
+    """The multiplier whose product with ``u_alloc`` gives a lever's key (see ``lever_key``)."""
+    return 7919.0 + 104729.0 * salt
 
 
 @dataclasses.dataclass

@@ -9,13 +9,23 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.jit import kernel
 from sim.processes.labour import persons_without_labour
 from sim.state import Disability, Households, Illness, Registration, Stratum
 
 
 def by_stratum(h: Households, mask: np.ndarray, persons: np.ndarray) -> np.ndarray:
     """Exact simulated person counts under ``mask`` by stratum (whole numbers in float64)."""
-    return np.bincount(h.stratum[mask], weights=persons[mask].astype(np.float64), minlength=3)
+    return _count_by_stratum(h.stratum, mask, persons)
+
+
+@kernel
+def _count_by_stratum(stratum, mask, persons):
+    counts = np.zeros(3)
+    for i in range(mask.size):
+        if mask[i]:
+            counts[stratum[i]] += persons[i]
+    return counts
 
 
 def weighted(counts: np.ndarray, stratum_weight: np.ndarray) -> float:
@@ -51,10 +61,16 @@ def composition(h: Households) -> dict[str, float]:
 
 def village_totals(h: Households, n_villages: int) -> tuple[np.ndarray, np.ndarray]:
     """(residents, registered recorded persons) per village, real persons."""
-    alive = h.size > 0
-    residents = np.bincount(h.village, weights=h.weight * (h.size * alive), minlength=n_villages)
-    poor = h.reg == Registration.POOR
-    registered = np.bincount(h.village, weights=h.weight * (h.reg_size * poor), minlength=n_villages)
+    return _village_totals(h.village, h.weight, h.size, h.reg, h.reg_size, n_villages)
+
+
+@kernel
+def _village_totals(village, weight, size, reg, reg_size, n_villages):
+    residents, registered = np.zeros(n_villages), np.zeros(n_villages)
+    for i in range(village.size):
+        residents[village[i]] += weight[i] * size[i]
+        if reg[i] == Registration.POOR:
+            registered[village[i]] += weight[i] * reg_size[i]
     return residents, registered
 
 
@@ -66,9 +82,18 @@ def incidence_below(residents: np.ndarray, registered: np.ndarray, threshold: fl
 
 def true_poor_persons(h: Households) -> float:
     """Real persons living in truly poor households."""
-    return float(np.sum((h.weight * h.size)[h.true_poor]))
+    return _persons_where(h.true_poor, h.weight, h.size)
 
 
 def monitored_persons(h: Households) -> float:
     """Real persons in monitored households (防止返贫监测对象)."""
-    return float(np.sum((h.weight * h.size)[h.monitored]))
+    return _persons_where(h.monitored, h.weight, h.size)
+
+
+@kernel
+def _persons_where(mask, weight, size):
+    total = 0.0
+    for i in range(mask.size):
+        if mask[i]:
+            total += weight[i] * size[i]
+    return total

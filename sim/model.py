@@ -16,6 +16,7 @@ import mesa
 import numpy as np
 
 from sim import metrics
+from sim.allocator import reuse_freed_memory
 from sim.config import RunConfig
 from sim.context import Effect, YearContext
 from sim.policies import (
@@ -83,6 +84,7 @@ class PovertyModel(mesa.Model):
             config: the validated run configuration.
             replicate: replicate index; with ``config.seed`` it fixes every random stream.
         """
+        reuse_freed_memory()
         super().__init__(rng=int(np.random.SeedSequence(config.seed, spawn_key=(replicate,)).generate_state(1)[0]))
         self.config = config
         self.replicate = replicate

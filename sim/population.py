@@ -15,7 +15,6 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
-from scipy import optimize
 
 from sim.config import PopulationConfig, RegionConfig, StratumPrior
 from sim.processes import labour
@@ -103,29 +102,16 @@ def tilt_weights(features: np.ndarray, size: np.ndarray, targets: np.ndarray, ke
     """Maximum-entropy weights on candidates so that person-weighted shares equal ``targets``.
 
     Solves the convex dual ``min_lambda log mean exp(g @ lambda)`` with ``g = features -
-    targets * size`` (scaled); at the optimum the weighted mean of ``g`` is zero.
+    targets * size`` (scaled) by Newton's method with a backtracking line search (the Hessian
+    is the weighted covariance of ``g``, 3 x 3); at the optimum the weighted mean of ``g`` is 0.
 
     Raises:
         ConfigError: naming ``key`` when the targets lie outside what the prior can produce.
     """
     g = (features - targets[None, :] * size[:, None]) / max(float(size.mean()), 1.0)
-
-    def dual(lam: np.ndarray) -> tuple[float, np.ndarray]:
-        z = g @ lam
-        zmax = z.max()
-        w = np.exp(z - zmax)
-        total = w.sum()
-        return float(np.log(total / len(z)) + zmax), (w @ g) / total
-
     # An unreachable target drives the multipliers to infinity; the check below reports it.
-    with np.errstate(over="ignore", invalid="ignore"):
-        result = optimize.minimize(
-            dual, np.zeros(g.shape[1]), jac=True, method="BFGS", options={"gtol": 1e-10, "maxiter": 500}
-        )
-    with np.errstate(over="ignore", invalid="ignore"):
-        z = g @ result.x
-        w = np.exp(z - z.max())
-        w /= w.sum()
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        w = _newton_dual(g)
     achieved = (w @ features) / (w @ size)
     if not np.all(np.abs(achieved - targets) < 1e-3):
         raise ConfigError(
@@ -133,6 +119,36 @@ def tilt_weights(features: np.ndarray, size: np.ndarray, targets: np.ndarray, ke
             f"(closest {achieved.round(3).tolist()}); allowed: shares consistent with each other and "
             "the prior (e.g. share_aged_65_plus <= share_no_labour)"
         )
+    return w
+
+
+def _newton_dual(g: np.ndarray, tolerance: float = 1e-12, max_iterations: int = 60) -> np.ndarray:
+    """Normalised weights ``exp(g @ lambda)`` at the minimum of the dual (see ``tilt_weights``)."""
+
+    def evaluate(lam: np.ndarray) -> tuple[float, np.ndarray]:
+        z = g @ lam
+        zmax = z.max()
+        w = np.exp(z - zmax)
+        total = w.sum()
+        return float(np.log(total / len(z)) + zmax), w / total
+
+    lam = np.zeros(g.shape[1])
+    value, w = evaluate(lam)
+    for _ in range(max_iterations):
+        gradient = w @ g
+        if np.abs(gradient).max() < tolerance:
+            break
+        hessian = (g * w[:, None]).T @ g - np.outer(gradient, gradient)
+        step = np.linalg.lstsq(hessian, -gradient, rcond=None)[0]
+        t, slope = 1.0, float(gradient @ step)
+        while t > 1e-12:
+            new_value, new_w = evaluate(lam + t * step)
+            if new_value <= value + 1e-4 * t * slope:
+                break
+            t /= 2
+        else:
+            break  # no descent left: the optimum is at infinity (unreachable target)
+        lam, value, w = lam + t * step, new_value, new_w
     return w
 
 
@@ -228,7 +244,6 @@ def _households(cols: dict[str, np.ndarray], village: np.ndarray, areas: Areas) 
     n = len(village)
     registered = cols["stratum"] == Stratum.REGISTERED
     size = cols["n_child"].astype(np.int32) + cols["n_adult"] + cols["n_elder"]
-    zeros32 = np.zeros(n, dtype=np.float32)
     h = Households(
         stratum=cols["stratum"],
         weight=cols["weight"],
@@ -249,20 +264,20 @@ def _households(cols: dict[str, np.ndarray], village: np.ndarray, areas: Areas) 
         trained_until=np.zeros(n, np.int16),
         relocated_year=np.zeros(n, np.int16),
         housing_safe=cols["housing_safe"],
-        inc_farm=zeros32.copy(),
-        inc_wage=zeros32.copy(),
-        inc_property=zeros32.copy(),
-        inc_pension=zeros32.copy(),
-        inc_dibao=zeros32.copy(),
-        inc_guarantee=zeros32.copy(),
-        med_gross=zeros32.copy(),
-        med_oop=zeros32.copy(),
+        inc_farm=np.zeros(n, np.float32),
+        inc_wage=np.zeros(n, np.float32),
+        inc_property=np.zeros(n, np.float32),
+        inc_pension=np.zeros(n, np.float32),
+        inc_dibao=np.zeros(n, np.float32),
+        inc_guarantee=np.zeros(n, np.float32),
+        med_gross=np.zeros(n, np.float32),
+        med_oop=np.zeros(n, np.float32),
         dibao=np.zeros(n, bool),
         tekun=np.zeros(n, bool),
         dibao_grace=np.zeros(n, np.uint8),
         true_poor=registered.copy(),
-        income_pc=zeros32.copy(),
-        income_pc_prev=zeros32.copy(),
+        income_pc=np.zeros(n, np.float32),
+        income_pc_prev=np.zeros(n, np.float32),
         reg=np.where(registered, Registration.POOR, Registration.NEVER).astype(np.uint8),
         reg_size=np.where(registered, size, 0).astype(np.uint8),
         poor_wait=np.zeros(n, np.uint8),

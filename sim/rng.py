@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.jit import kernel
+
 STREAMS: tuple[str, ...] = (
     "population",
     "demography",
@@ -51,15 +53,46 @@ def binomial_counts(rng: np.random.Generator, counts: np.ndarray, p: float) -> n
     so only about ``p * counts.sum()`` numbers are drawn (members are many, events rare).  The
     number of draws depends only on the counts and the stream, never on policy.
     """
-    total = int(counts.sum())
+    positions = success_positions(rng, int(counts.sum()), p)
+    return hits_per_entry(counts, positions).astype(counts.dtype, copy=False)
+
+
+def success_positions(rng: np.random.Generator, total: int, p: float) -> np.ndarray:
+    """Sorted positions of the successes among ``total`` Bernoulli(p) trials (geometric gaps)."""
     if total == 0 or p <= 0:
-        return np.zeros_like(counts)
+        return np.zeros(0, dtype=np.int64)
     if p >= 1:
-        return counts.copy()
+        return np.arange(total, dtype=np.int64)
     chunk = int(total * p + 6.0 * np.sqrt(total * p) + 16)
     positions = np.cumsum(rng.geometric(p, size=chunk)) - 1
     while positions[-1] < total - 1:  # rarely needed: the chunk covers ~6 sd beyond the mean
         positions = np.concatenate([positions, positions[-1] + np.cumsum(rng.geometric(p, size=chunk))])
-    hits = positions[positions < total]
-    owner = np.searchsorted(np.cumsum(counts), hits, side="right")
-    return np.bincount(owner, minlength=counts.size).astype(counts.dtype)
+    return positions
+
+
+@kernel
+def hits_per_entry(counts, positions):  # pragma: no cover - compiled
+    """Number of success positions that fall in each entry's run of trials (one merge pass)."""
+    hits = np.zeros(counts.size, dtype=np.int64)
+    k, n_positions, end = 0, positions.size, 0
+    for i in range(counts.size):
+        end += counts[i]
+        while k < n_positions and positions[k] < end:
+            hits[i] += 1
+            k += 1
+    return hits
+
+
+@kernel
+def remove_hits(counts, positions):  # pragma: no cover - compiled
+    """Subtract from ``counts`` (in place) the successes in each entry's trials; return the new total."""
+    k, n_positions, end, total = 0, positions.size, 0, 0
+    for i in range(counts.size):
+        c = counts[i]
+        end += c
+        while k < n_positions and positions[k] < end:
+            c -= 1
+            k += 1
+        counts[i] = c
+        total += c
+    return total

@@ -123,6 +123,10 @@ class Households:
         """Number of simulated households."""
         return len(self.weight)
 
+    def own_income_columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(farm, wage, property, pension) income: what the household has without guarantee transfers."""
+        return self.inc_farm, self.inc_wage, self.inc_property, self.inc_pension
+
     def copy(self) -> Households:
         """Deep copy of every array."""
         return Households(**{f.name: getattr(self, f.name).copy() for f in dataclasses.fields(self)})

@@ -161,6 +161,28 @@ def test_allocate_keeps_incumbents_and_respects_capacity():
     assert chosen.tolist() == [True, False, True]
 
 
+def _allocate_by_full_sort(need, tie, weight, capacity):
+    """Reference rule: sort everyone by (need desc, tie asc), take the longest prefix that fits."""
+    order = np.lexsort((tie, -need))
+    n_fit = int(np.searchsorted(np.cumsum(weight[order]), capacity + 1e-9, side="right"))
+    chosen = np.zeros(need.size, dtype=bool)
+    chosen[order[:n_fit]] = True
+    return chosen
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_allocate_equals_a_full_sort(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 400))
+    need = rng.integers(0, 12, n).astype(float)  # many ties in need
+    tie = rng.random(n)
+    weight = rng.choice([1.0, 3.0, 20.0], n) if seed % 2 else np.full(n, 20.0)
+    capacity = float(rng.uniform(0, weight.sum() * 1.2))
+    chosen = base.allocate(np.ones(n, bool), need, tie, weight, capacity)
+    assert chosen.tolist() == _allocate_by_full_sort(need, tie, weight, capacity).tolist()
+    assert weight[chosen].sum() <= capacity + 1e-9
+
+
 def test_public_posts_go_to_neediest_eligible():
     h = households(
         4,

@@ -9,7 +9,7 @@ import pytest
 from scipy.stats import binom, binomtest, chisquare
 
 from sim.processes import demography, employment, health, labour, registration
-from sim.rng import binomial_counts
+from sim.rng import binomial_counts, hits_per_entry, remove_hits, success_positions
 from sim.state import Band, Disability, Illness, Job, Registration
 from tests.helpers import context, households, small_config
 
@@ -94,6 +94,18 @@ def test_binomial_helper_gives_the_binomial_distribution_per_entry():
     observed = np.bincount(events, minlength=4)
     expected = binom.pmf(range(4), 3, 0.2) * N
     assert chisquare(observed, expected).pvalue > 1e-3
+
+
+@pytest.mark.parametrize("p", [0.0, 0.03, 0.5, 1.0])
+def test_success_counting_kernels_agree(p):
+    counts = np.random.default_rng(6).integers(0, 5, 2000).astype(np.int32)
+    positions = success_positions(np.random.default_rng(7), int(counts.sum()), p)
+    hits = hits_per_entry(counts, positions)
+    assert hits.sum() == (positions < counts.sum()).sum()
+    assert (hits <= counts).all()
+    remaining = counts.copy()
+    assert remove_hits(remaining, positions) == int((counts - hits).sum())
+    assert remaining.tolist() == (counts - hits).tolist()
 
 
 @pytest.mark.parametrize(

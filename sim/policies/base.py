@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.context import Effect, YearContext
+from sim.context import Effect, YearContext, lever_key_multiplier
+from sim.jit import kernel
 from sim.state import Households, Registration
 
-__all__ = ["Effect", "YearContext", "allocate", "labour_units", "need_score", "target_group"]
+__all__ = ["Effect", "YearContext", "allocate", "keyed_share", "labour_units", "need_score", "target_group"]
 
 
 def target_group(h: Households, ctx: YearContext, lever: str) -> np.ndarray:
@@ -22,10 +23,31 @@ def target_group(h: Households, ctx: YearContext, lever: str) -> np.ndarray:
     Registered poor and monitored households always; exited households (脱贫不脱政策) while
     the transition regime keeps the lever (intensity > 0).
     """
-    group = (h.reg == Registration.POOR) | h.monitored
-    if ctx.intensity.get(lever, 1.0) > 0.0:
-        group = group | (h.reg == Registration.EXITED)
-    return group & (h.size > 0)
+    return _target_group(h.reg, h.monitored, h.size, ctx.intensity.get(lever, 1.0) > 0.0)
+
+
+@kernel
+def _target_group(reg, monitored, size, include_exited):
+    group = np.zeros(reg.size, np.bool_)
+    for i in range(reg.size):
+        served = reg[i] == Registration.POOR or monitored[i] or (include_exited and reg[i] == Registration.EXITED)
+        group[i] = served and size[i] > 0
+    return group
+
+
+def keyed_share(h: Households, ctx: YearContext, lever: str, salt: int, share: float) -> np.ndarray:
+    """Target households of ``lever`` whose lever key is below ``share`` times the lever's intensity."""
+    share = share * ctx.intensity.get(lever, 1.0)
+    return _key_below(target_group(h, ctx, lever), ctx.u_alloc, lever_key_multiplier(salt), share)
+
+
+@kernel
+def _key_below(group, u_alloc, key_multiplier, share):
+    chosen = np.zeros(group.size, np.bool_)
+    for i in range(group.size):
+        key = u_alloc[i] * key_multiplier
+        chosen[i] = group[i] and key - np.floor(key) < share
+    return chosen
 
 
 def labour_units(h: Households) -> np.ndarray:
@@ -54,34 +76,64 @@ def allocate(
     chosen = np.zeros(eligible.shape, dtype=bool)
     remaining = float(capacity)
     if incumbent is not None:
-        keep_idx = np.flatnonzero(eligible & incumbent)
-        remaining = _take(keep_idx, need, tie_break, weight, remaining, chosen)
-    open_idx = np.flatnonzero(eligible & ~chosen)
-    _take(open_idx, need, tie_break, weight, remaining, chosen)
+        remaining = _take(eligible & incumbent, need, tie_break, weight, remaining, chosen)
+    _take(eligible & ~chosen, need, tie_break, weight, remaining, chosen)
     return chosen
 
 
-def _take(idx, need, tie_break, weight, remaining, chosen) -> float:
-    """Mark the highest-priority households of ``idx`` that fit in ``remaining``; return what is left."""
+def _take(mask, need, tie_break, weight, remaining, chosen) -> float:
+    """Mark the highest-priority households under ``mask`` that fit in ``remaining``; return what is left.
+
+    The result is exactly that of sorting them by (need descending, tie-break ascending) and
+    taking the longest prefix that fits, but only the households near the cut are sorted: the
+    top ``remaining // max weight`` surely fit and the ranks past ``remaining // min weight + 1``
+    can never be reached, so one partition finds both bounds (ties at a bound are kept).
+    """
+    idx, negative_need, total, w_min, w_max = _gather(mask, need, weight)
     if idx.size == 0 or remaining <= 0:
         return remaining
-    w = weight[idx]
-    total = float(w.sum())
     if total <= remaining + 1e-9:  # everyone fits: no ordering needed
         chosen[idx] = True
         return remaining - total
-    # Only the top k can fit; partition to them first (keeping every tie at the threshold, so
-    # the result is exactly that of a full sort), then sort that subset.
-    k = min(idx.size, int(remaining / float(w.min())) + 1)
-    if k < idx.size:
-        negative_need = -need[idx]
-        threshold = np.partition(negative_need, k - 1)[k - 1]
-        idx = idx[negative_need <= threshold]
-    order = idx[np.lexsort((tie_break[idx], -need[idx]))]
+    k_high = min(idx.size, int(remaining / w_min) + 1)
+    k_low = min(k_high, int((remaining + 1e-9) / w_max))
+    bounds = np.partition(negative_need, sorted({max(k_low - 1, 0), k_high - 1}))
+    lower = bounds[k_low - 1] if k_low > 0 else -np.inf
+    sure_weight, candidates = _take_sure(idx, negative_need, lower, bounds[k_high - 1], weight, chosen)
+    remaining -= sure_weight
+    order = candidates[np.lexsort((tie_break[candidates], -need[candidates]))]
     cumulative = np.cumsum(weight[order])
     n_fit = int(np.searchsorted(cumulative, remaining + 1e-9, side="right"))
     chosen[order[:n_fit]] = True
     return remaining - (float(cumulative[n_fit - 1]) if n_fit else 0.0)
+
+
+@kernel
+def _gather(mask, need, weight):
+    """Indices under ``mask``, their negated need, and the sum, min and max of their weights."""
+    idx = np.flatnonzero(mask)
+    negative_need = np.empty(idx.size)
+    total, w_min, w_max = 0.0, np.inf, 0.0
+    for j in range(idx.size):
+        i = idx[j]
+        negative_need[j] = -need[i]
+        total += weight[i]
+        w_min, w_max = min(w_min, weight[i]), max(w_max, weight[i])
+    return idx, negative_need, total, w_min, w_max
+
+
+@kernel
+def _take_sure(idx, negative_need, lower, upper, weight, chosen):
+    """Mark households ranked surely inside the capacity; return their weight and those near the cut."""
+    sure_weight = 0.0
+    near_cut = np.zeros(idx.size, np.bool_)
+    for j in range(idx.size):
+        if negative_need[j] < lower:
+            chosen[idx[j]] = True
+            sure_weight += weight[idx[j]]
+        else:
+            near_cut[j] = negative_need[j] <= upper
+    return sure_weight, idx[near_cut]
 
 
 def need_score(h: Households) -> np.ndarray:

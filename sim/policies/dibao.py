@@ -19,9 +19,10 @@ import enum
 
 import numpy as np
 
-from sim.policies.base import Effect, YearContext, labour_units
+from sim.jit import kernel
+from sim.policies.base import Effect, YearContext
 from sim.schema import check, check_range, check_share
-from sim.state import Disability, Households, Illness, Registration
+from sim.state import Band, Disability, Households, Illness, Registration
 
 
 class StandardMode(enum.Enum):
@@ -77,73 +78,102 @@ def standard(params: Params, ctx: YearContext) -> float:
     return ctx.dibao_standard_published
 
 
-def assessed_income_pc(h: Households, params: Params) -> np.ndarray:
-    """Per-capita income as the means test counts it (float64)."""
-    size = np.maximum(h.size, 1)
-    income = h.inc_farm + h.inc_property + h.inc_pension + h.inc_wage * (1.0 - params.work_cost_disregard)
-    if params.deduct_medical:
-        income = income - h.med_oop
-    return np.maximum(income.astype(np.float64), 0.0) / size
+_SCOPE_CODE = {SinglePersonScope.NONE: 0, SinglePersonScope.REGISTERED: 1, SinglePersonScope.LOW_INCOME: 2}
 
 
 def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     """Enrol households in 特困, 低保 or 单人保 and pay them this year."""
     if not params.enabled:
         return Effect()
-    std = standard(params, ctx)
-    alive = h.size > 0
-    assessed = assessed_income_pc(h, params)
-    size = h.size
-    u = ctx.u_target
-
-    tekun = _tekun_eligible(h, params, assessed, std) & (u < params.take_up) & alive
-    tekun_benefit = np.where(tekun, np.maximum(params.tekun_ratio_to_standard * std - assessed, 0.0) * size, 0.0)
-
-    eligible = (assessed < std) & alive & ~tekun
-    if params.require_no_full_labour:
-        eligible &= h.n_labour_full == 0
-    p_in = params.take_up * (1.0 - params.p_exclusion_error)
-    near = alive & ~eligible & ~tekun & (assessed < std * (1.0 + params.inclusion_band))
-    enrolled = (eligible & (u < p_in)) | (near & (u < params.p_inclusion_error))
-    gap_benefit = np.where(enrolled, np.maximum(std - assessed, 0.0) * size, 0.0)
-
-    grace = h.dibao & ~enrolled & ~tekun & (h.dibao_grace > 0) & alive
-    last_benefit = h.inc_dibao.astype(np.float64)
-    grace_benefit = np.where(grace, last_benefit * params.grace_benefit_share, 0.0)
-    grace_left = np.where(enrolled, params.grace_years, np.where(grace, h.dibao_grace - 1, 0))
-
-    single = _single_person(h, params, assessed, std) & ~enrolled & ~grace & ~tekun & (u < p_in)
-    single_benefit = np.where(single, std, 0.0)
-
-    benefit = (tekun_benefit + gap_benefit + grace_benefit + single_benefit).astype(np.float32)
-    on_dibao = (enrolled | grace | single) & (benefit > 0)
-    cost = float(np.sum(h.weight * benefit))
-    return Effect(
-        {
-            "inc_dibao": benefit,
-            "dibao": on_dibao,
-            "tekun": tekun & (benefit > 0),
-            "dibao_grace": grace_left.astype(np.uint8),
-        },
-        cost,
+    benefit, on_dibao, tekun, grace_left, cost = _enrol(
+        h.size,
+        h.weight,
+        h.n_adult,
+        h.n_elder,
+        h.n_labour_full,
+        h.n_labour_partial,
+        h.index_band,
+        h.illness,
+        h.disability,
+        h.reg,
+        *h.own_income_columns(),
+        h.med_oop,
+        h.dibao,
+        h.dibao_grace,
+        h.inc_dibao,
+        ctx.u_target,
+        standard(params, ctx),
+        params.work_cost_disregard,
+        params.deduct_medical,
+        params.tekun_enabled,
+        params.tekun_ratio_to_standard,
+        params.take_up,
+        params.take_up * (1.0 - params.p_exclusion_error),
+        params.p_inclusion_error,
+        params.inclusion_band,
+        params.require_no_full_labour,
+        params.grace_years,
+        params.grace_benefit_share,
+        _SCOPE_CODE[params.single_person_scope],
+        params.low_income_ratio,
     )
+    return Effect({"inc_dibao": benefit, "dibao": on_dibao, "tekun": tekun, "dibao_grace": grace_left}, cost)
 
 
-def _tekun_eligible(h: Households, params: Params, assessed: np.ndarray, std: float) -> np.ndarray:
-    """No working-age supporter, and elderly or severely disabled, and income below 特困 line."""
-    if not params.tekun_enabled:
-        return np.zeros(h.n, dtype=bool)
-    no_supporter = (h.n_adult == 0) | (labour_units(h) == 0) & (h.n_adult == 1) & (h.index_band == 1)
-    dependent = (h.n_elder > 0) | (h.disability == Disability.SEVERE)
-    return no_supporter & dependent & (assessed < params.tekun_ratio_to_standard * std)
+@kernel
+def _enrol(
+    size, weight, n_adult, n_elder, n_full, n_partial, index_band, illness, disability, reg, farm, wage, prop,
+    pension, med_oop, on_dibao_before, grace_before, benefit_before, u, std, work_cost_disregard, deduct_medical,
+    tekun_enabled, tekun_ratio, take_up, p_in, p_inclusion_error, inclusion_band, require_no_full_labour,
+    grace_years, grace_share, single_scope, low_income_ratio,
+):  # fmt: skip
+    """One pass over households: 特困 first, then 低保 by the means test, grace, then 单人保.
 
-
-def _single_person(h: Households, params: Params, assessed: np.ndarray, std: float) -> np.ndarray:
-    """Households that may enrol one severely ill or disabled member alone (单人保)."""
-    if params.single_person_scope is SinglePersonScope.NONE:
-        return np.zeros(h.n, dtype=bool)
-    severe = (h.illness == Illness.MAJOR) | (h.disability == Disability.SEVERE)
-    low_income = assessed < params.low_income_ratio * std
-    if params.single_person_scope is SinglePersonScope.REGISTERED:
-        low_income &= (h.reg == Registration.POOR) | (h.reg == Registration.EXITED)
-    return severe & low_income & (h.size > 1)
+    Conditions combine with ``&``/``|`` rather than ``and``/``or``: without short-circuit
+    branches on random draws the loop runs about 1.5x faster.
+    """
+    n = size.size
+    benefit = np.zeros(n, np.float32)
+    on_dibao, tekun_out = np.zeros(n, np.bool_), np.zeros(n, np.bool_)
+    grace_left = np.zeros(n, np.uint8)
+    cost = 0.0
+    wage_counted = 1.0 - work_cost_disregard
+    medical_deducted = 1.0 if deduct_medical else 0.0
+    tekun_line, near_line, low_line = tekun_ratio * std, std * (1.0 + inclusion_band), low_income_ratio * std
+    for i in range(n):
+        members = size[i]
+        if members == 0:
+            continue
+        income = np.float64(farm[i]) + prop[i] + pension[i] + wage[i] * wage_counted - medical_deducted * med_oop[i]
+        assessed = max(income, 0.0) / members
+        x, adults = u[i], n_adult[i]
+        no_supporter = (adults == 0) | ((n_full[i] + n_partial[i] == 0) & (adults == 1) & (index_band[i] == Band.ADULT))
+        dependent = (n_elder[i] > 0) | (disability[i] == Disability.SEVERE)
+        tekun = tekun_enabled & no_supporter & dependent & (assessed < tekun_line) & (x < take_up)
+        eligible = (not tekun) & (assessed < std) & (not (require_no_full_labour & (n_full[i] > 0)))
+        near = (not eligible) & (not tekun) & (assessed < near_line)
+        enrolled = (eligible & (x < p_in)) | (near & (x < p_inclusion_error))
+        grace = on_dibao_before[i] & (not enrolled) & (not tekun) & (grace_before[i] > 0)
+        severe = (illness[i] == Illness.MAJOR) | (disability[i] == Disability.SEVERE)
+        registered = (reg[i] == Registration.POOR) | (reg[i] == Registration.EXITED)
+        single = (
+            (single_scope > 0) & severe & (assessed < low_line) & (members > 1) & ((single_scope == 2) | registered)
+            & (not (enrolled | grace | tekun)) & (x < p_in)
+        )  # fmt: skip
+        amount = 0.0
+        if tekun:
+            amount = max(tekun_line - assessed, 0.0) * members
+        elif enrolled:
+            amount = max(std - assessed, 0.0) * members
+            grace_left[i] = grace_years
+        elif grace:
+            amount = np.float64(benefit_before[i]) * grace_share
+            grace_left[i] = grace_before[i] - 1
+        elif single:
+            amount = std
+        benefit[i] = amount
+        if benefit[i] > 0:
+            tekun_out[i] = tekun
+            on_dibao[i] = not tekun
+            cost += weight[i] * np.float64(benefit[i])
+    return benefit, on_dibao, tekun_out, grace_left, cost

@@ -13,6 +13,7 @@ import dataclasses
 
 import numpy as np
 
+from sim.jit import kernel
 from sim.policies.base import Effect, YearContext, target_group
 from sim.schema import check_range
 from sim.state import Disability, Households
@@ -39,17 +40,38 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     """Pay disability subsidies and top up incomes of target households without labour."""
     if not params.enabled:
         return Effect()
-    group = target_group(h, ctx, NAME)
-    disabled = group & (h.disability != Disability.NONE)
-    subsidy = np.where(disabled, params.disability_living_subsidy_per_month * 12.0, 0.0)
-    subsidy += np.where(group & (h.disability == Disability.SEVERE), params.severe_care_subsidy_per_month * 12.0, 0.0)
+    total, cost = _guarantee(
+        target_group(h, ctx, NAME),
+        h.disability,
+        h.n_labour_full,
+        h.size,
+        h.weight,
+        *h.own_income_columns(),
+        h.inc_dibao,
+        params.disability_living_subsidy_per_month * 12.0,
+        params.severe_care_subsidy_per_month * 12.0,
+        params.top_up_ratio_to_line * ctx.poverty_line,
+    )
+    return Effect({"inc_guarantee": total}, cost)
 
-    size = np.maximum(h.size, 1)
-    income = (h.inc_farm + h.inc_wage + h.inc_property + h.inc_pension + h.inc_dibao).astype(np.float64)
-    income += subsidy
-    target = params.top_up_ratio_to_line * ctx.poverty_line * size
-    no_labour = h.n_labour_full == 0
-    top_up = np.where(group & no_labour, np.maximum(target - income, 0.0), 0.0)
 
-    total = (subsidy + top_up).astype(np.float32)
-    return Effect({"inc_guarantee": total}, float(np.sum(h.weight * total)))
+@kernel
+def _guarantee(group, disability, n_full, size, weight, farm, wage, prop, pension, dibao, living, care, target_pc):
+    """Yearly subsidies plus top-up per household (float32) and their cost in yuan."""
+    total = np.zeros(group.size, np.float32)
+    cost = 0.0
+    for i in range(group.size):
+        if not group[i]:
+            continue
+        subsidy = 0.0
+        if disability[i] != Disability.NONE:
+            subsidy += living
+        if disability[i] == Disability.SEVERE:
+            subsidy += care
+        top_up = 0.0
+        if n_full[i] == 0:
+            income = np.float64(farm[i]) + wage[i] + prop[i] + pension[i] + dibao[i] + subsidy
+            top_up = max(target_pc * max(size[i], 1) - income, 0.0)
+        total[i] = subsidy + top_up
+        cost += weight[i] * np.float64(total[i])
+    return total, cost

@@ -15,8 +15,9 @@ import dataclasses
 
 import numpy as np
 
+from sim.jit import kernel
 from sim.policies.base import Effect, YearContext, target_group
-from sim.processes.medical import out_of_pocket
+from sim.processes.medical import out_of_pocket_one, tiers
 from sim.schema import check_range, check_share
 from sim.state import Households, Registration
 
@@ -40,16 +41,34 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     """Recompute out-of-pocket spending of the target group under the poverty tiers."""
     if not params.enabled:
         return Effect()
-    group = target_group(h, ctx, NAME)
-    gross = h.med_gross.astype(np.float64)
-    poor_oop = out_of_pocket(gross, h.size, ctx.medical_ratios, ctx.medical_index, poor=True)
-    poor_oop = np.minimum(poor_oop, params.oop_cap_share * gross)
-    general = h.med_oop.astype(np.float64)
-    exited = h.reg == Registration.EXITED
-    full = group & ~(exited & ~h.monitored)
-    kept = ctx.intensity.get(NAME, 1.0)
-    blended = np.where(full, poor_oop, kept * poor_oop + (1.0 - kept) * general)
-    new_oop = np.where(group, np.minimum(blended, general), general).astype(np.float32)
-    premiums = float(np.sum(h.weight[group] * h.size[group])) * params.premium_subsidy_per_person
-    savings = float(np.sum(h.weight * (general - new_oop)))
-    return Effect({"med_oop": new_oop}, savings + premiums)
+    new_oop, savings, persons = _poverty_tiers(
+        target_group(h, ctx, NAME),
+        h.reg,
+        h.monitored,
+        h.weight,
+        h.size,
+        h.med_gross,
+        h.med_oop,
+        tiers(ctx.medical_ratios, ctx.medical_index, poor=True),
+        params.oop_cap_share,
+        ctx.intensity.get(NAME, 1.0),
+    )
+    return Effect({"med_oop": new_oop}, savings + persons * params.premium_subsidy_per_person)
+
+
+@kernel
+def _poverty_tiers(group, reg, monitored, weight, size, med_gross, med_oop, tier, cap_share, kept):
+    """New out-of-pocket spending, insurer savings (yuan) and covered persons (real units)."""
+    new_oop = med_oop.copy()
+    savings, persons = 0.0, 0.0
+    for i in range(group.size):
+        if not group[i]:
+            continue
+        gross, general = np.float64(med_gross[i]), np.float64(med_oop[i])
+        poor_oop = min(out_of_pocket_one(gross, tier), cap_share * gross)
+        if reg[i] == Registration.EXITED and not monitored[i]:
+            poor_oop = kept * poor_oop + (1.0 - kept) * general
+        new_oop[i] = min(poor_oop, general)
+        savings += weight[i] * (general - np.float64(new_oop[i]))
+        persons += weight[i] * size[i]
+    return new_oop, savings, persons

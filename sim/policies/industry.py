@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import dataclasses
 
-import numpy as np
-
-from sim.policies.base import Effect, YearContext, labour_units, target_group
+from sim.jit import kernel
+from sim.policies.base import Effect, YearContext, keyed_share
 from sim.schema import check_range, check_share
 from sim.state import Households
 
@@ -43,11 +42,25 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     """Raise operating income or pay dividends for this year's supported households."""
     if not params.enabled:
         return Effect()
-    coverage = params.coverage * ctx.intensity.get(NAME, 1.0)
-    supported = target_group(h, ctx, NAME) & (ctx.lever_key(KEY_SALT) < coverage)
-    with_labour = labour_units(h) > 0
-    farm = np.where(supported & with_labour, h.inc_farm * params.farm_income_multiplier, h.inc_farm)
-    dividend = np.where(supported & ~with_labour, params.dividend_per_household, 0.0)
-    prop = h.inc_property + dividend
-    cost = float(np.sum(h.weight[supported])) * params.cost_per_household
-    return Effect({"inc_farm": farm.astype(np.float32), "inc_property": prop.astype(np.float32)}, cost)
+    supported = keyed_share(h, ctx, NAME, KEY_SALT, params.coverage)
+    farm, prop, households = _support(
+        supported, h.n_labour_full, h.n_labour_partial, h.weight, h.inc_farm, h.inc_property,
+        params.farm_income_multiplier, params.dividend_per_household,
+    )  # fmt: skip
+    return Effect({"inc_farm": farm, "inc_property": prop}, households * params.cost_per_household)
+
+
+@kernel
+def _support(supported, n_full, n_partial, weight, farm, prop, multiplier, dividend):
+    """New farm and property income, and the real households supported."""
+    new_farm, new_prop = farm.copy(), prop.copy()
+    households = 0.0
+    for i in range(supported.size):
+        if not supported[i]:
+            continue
+        households += weight[i]
+        if n_full[i] + n_partial[i] > 0:
+            new_farm[i] = farm[i] * multiplier
+        else:
+            new_prop[i] = prop[i] + dividend
+    return new_farm, new_prop, households

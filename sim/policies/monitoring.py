@@ -19,6 +19,7 @@ import dataclasses
 
 import numpy as np
 
+from sim.jit import kernel
 from sim.policies.base import Effect, YearContext
 from sim.schema import check, check_range, check_share
 from sim.state import Households, Registration
@@ -57,25 +58,73 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     """Flag newly at-risk households and clear recovered ones (after the poverty assessment)."""
     if not params.enabled or ctx.year < params.start_year:
         return Effect()
-    line = params.threshold_ratio * ctx.poverty_line
-    income_pc = h.income_pc.astype(np.float64)
-    size = np.maximum(h.size, 1)
-    expense = h.med_oop > params.large_expense_share * income_pc * size
-    dropped = (h.income_pc_prev > 0) & (income_pc < (1.0 - params.income_drop_share) * h.income_pc_prev)
-    hardship = income_pc < params.hardship_ratio * ctx.poverty_line
-    at_risk = (income_pc < line) | ((expense | dropped) & hardship)
-    at_risk = (at_risk | h.true_poor) & (h.size > 0) & (h.reg != Registration.POOR)
-    waiting = np.where(at_risk & ~h.monitored, h.risk_wait.astype(np.int32) + 1, 0)
-    newly = at_risk & ~h.monitored & (waiting > params.lag_years) & (ctx.u_monitor < params.p_detect)
-    clear_count = np.where(h.monitored & ~at_risk, h.monitor_clear + 1, 0)
-    cleared = h.monitored & (clear_count >= params.years_to_clear) & ~at_risk
-    monitored = (h.monitored | newly) & ~cleared & (h.size > 0)
-    cost = float(np.sum(h.weight[monitored])) * params.cost_per_household
-    return Effect(
-        {
-            "monitored": monitored,
-            "monitor_clear": np.where(monitored, clear_count, 0).astype(np.uint8),
-            "risk_wait": np.where(monitored, 0, np.minimum(waiting, 255)).astype(np.uint8),
-        },
-        cost,
+    monitored, clear, wait, households = _monitor(
+        h.size,
+        h.weight,
+        h.reg,
+        h.true_poor,
+        h.monitored,
+        h.monitor_clear,
+        h.risk_wait,
+        h.income_pc,
+        h.income_pc_prev,
+        h.med_oop,
+        ctx.u_monitor,
+        params.threshold_ratio * ctx.poverty_line,
+        params.large_expense_share,
+        1.0 - params.income_drop_share,
+        params.hardship_ratio * ctx.poverty_line,
+        params.lag_years,
+        params.p_detect,
+        params.years_to_clear,
     )
+    cost = households * params.cost_per_household
+    return Effect({"monitored": monitored, "monitor_clear": clear, "risk_wait": wait}, cost)
+
+
+@kernel
+def _monitor(
+    size,
+    weight,
+    reg,
+    true_poor,
+    monitored,
+    monitor_clear,
+    risk_wait,
+    income_pc,
+    income_pc_prev,
+    med_oop,
+    u,
+    line,
+    expense_share,
+    kept_share,
+    hardship_line,
+    lag_years,
+    p_detect,
+    years_to_clear,
+):
+    """New monitoring flags and counters, and the real households monitored."""
+    n = size.size
+    new, clear, wait = np.zeros(n, np.bool_), np.zeros(n, np.uint8), np.zeros(n, np.uint8)
+    households = 0.0
+    for i in range(n):
+        if size[i] == 0:
+            continue
+        pc = np.float64(income_pc[i])
+        expense = med_oop[i] > expense_share * pc * size[i]
+        dropped = income_pc_prev[i] > 0 and pc < kept_share * income_pc_prev[i]
+        at_risk = pc < line or ((expense or dropped) and pc < hardship_line) or true_poor[i]
+        at_risk = at_risk and reg[i] != Registration.POOR
+        if monitored[i]:
+            count = 0 if at_risk else monitor_clear[i] + 1
+            if at_risk or count < years_to_clear:
+                new[i], clear[i] = True, count
+        elif at_risk:
+            waiting = risk_wait[i] + 1
+            if waiting > lag_years and u[i] < p_detect:
+                new[i] = True
+            else:
+                wait[i] = min(waiting, 255)
+        if new[i]:
+            households += weight[i]
+    return new, clear, wait, households

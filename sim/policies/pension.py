@@ -12,6 +12,7 @@ import dataclasses
 
 import numpy as np
 
+from sim.jit import kernel
 from sim.policies.base import Effect, YearContext
 from sim.schema import check_range
 from sim.state import Households
@@ -35,8 +36,18 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     if not params.enabled:
         return Effect()
     yearly = ctx.pension_per_month * 12.0 * params.pension_multiplier
-    pension = (h.n_elder * yearly).astype(np.float32)
-    assisted = h.dibao | h.tekun
-    contributions = float(np.sum(h.weight * h.n_adult * assisted)) * params.contribution_paid_per_adult
-    cost = float(np.sum(h.weight * pension)) + contributions
-    return Effect({"inc_pension": pension}, cost)
+    pension, paid, assisted_adults = _pensions(h.n_elder, h.n_adult, h.dibao, h.tekun, h.weight, yearly)
+    return Effect({"inc_pension": pension}, paid + assisted_adults * params.contribution_paid_per_adult)
+
+
+@kernel
+def _pensions(n_elder, n_adult, dibao, tekun, weight, yearly):
+    """Pension per household (float32), yuan paid, and real working-age members assisted."""
+    pension = np.empty(n_elder.size, np.float32)
+    paid, assisted_adults = 0.0, 0.0
+    for i in range(n_elder.size):
+        pension[i] = n_elder[i] * yearly
+        paid += weight[i] * np.float64(pension[i])
+        if dibao[i] or tekun[i]:
+            assisted_adults += weight[i] * n_adult[i]
+    return pension, paid, assisted_adults

@@ -39,6 +39,5 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     """Fill public-welfare posts for this year; the wage is counted as a cost here."""
     if not params.enabled:
         return Effect()
-    bonus = np.where(h.monitored, params.monitored_priority, 0.0)
-    job, holders = place(h, ctx, NAME, Job.PUBLIC_POST, params.capacity, needs_full_labour=False, priority_bonus=bonus)
+    job, holders = place(h, ctx, NAME, Job.PUBLIC_POST, params.capacity, False, h.monitored, params.monitored_priority)
     return Effect({"job": job}, float(np.sum(h.weight[holders])) * params.wage_per_year)

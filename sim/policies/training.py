@@ -12,12 +12,13 @@ import dataclasses
 
 import numpy as np
 
-from sim.policies.base import Effect, YearContext, labour_units, target_group
-from sim.policies.jobs import in_market_wage_job
+from sim.jit import kernel
+from sim.policies.base import Effect, YearContext, keyed_share
 from sim.schema import check, check_range, check_share
-from sim.state import Households
+from sim.state import MARKET_WAGE_JOB, Households
 
 NAME = "training"
+KEY_SALT = 1  # lever-key salt (see YearContext.lever_key)
 
 
 @dataclasses.dataclass
@@ -41,11 +42,23 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     """Train this year's cohort; the trained are those whose lever key is below coverage."""
     if not params.enabled:
         return Effect()
-    eligible = target_group(h, ctx, NAME) & (labour_units(h) > 0) & ~in_market_wage_job(h)
-    coverage = params.coverage * ctx.intensity.get(NAME, 1.0)
-    trained = eligible & (ctx.lever_key(1) < coverage)
-    until = np.where(trained, np.int16(ctx.year + params.effect_years - 1), h.trained_until).astype(np.int16)
-    return Effect({"trained_until": until}, float(np.sum(h.weight[trained])) * params.cost_per_trainee)
+    drawn = keyed_share(h, ctx, NAME, KEY_SALT, params.coverage)
+    until, trained = _train(
+        drawn, h.n_labour_full, h.n_labour_partial, h.job, h.weight, h.trained_until, ctx.year + params.effect_years - 1
+    )
+    return Effect({"trained_until": until}, trained * params.cost_per_trainee)
+
+
+@kernel
+def _train(drawn, n_full, n_partial, job, weight, trained_until, until_year):
+    """New last-effective years of training for drawn workers open to training, and the real households trained."""
+    until = trained_until.copy()
+    trained = 0.0
+    for i in range(drawn.size):
+        if drawn[i] and n_full[i] + n_partial[i] > 0 and not MARKET_WAGE_JOB[job[i]]:
+            until[i] = until_year
+            trained += weight[i]
+    return until, trained
 
 
 def finding_multiplier(h: Households, params: Params, year: int) -> np.ndarray:

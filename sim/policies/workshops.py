@@ -39,6 +39,7 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     """Fill workshop jobs for this year; the public subsidy is the cost."""
     if not params.enabled:
         return Effect()
-    bonus = np.where(h.relocated_year > 0, params.relocated_priority, 0.0)
-    job, holders = place(h, ctx, NAME, Job.WORKSHOP, params.capacity, needs_full_labour=False, priority_bonus=bonus)
+    job, holders = place(
+        h, ctx, NAME, Job.WORKSHOP, params.capacity, False, h.relocated_year > 0, params.relocated_priority
+    )
     return Effect({"job": job}, float(np.sum(h.weight[holders])) * params.subsidy_per_job)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.context import Effect, YearContext
+from sim.jit import kernel
 from sim.state import Households
 
 if TYPE_CHECKING:
@@ -27,26 +28,44 @@ def total_income(h: Households) -> np.ndarray:
     return h.inc_farm.astype(np.float64) + h.inc_wage + h.inc_property + h.inc_pension + h.inc_dibao + h.inc_guarantee
 
 
-def own_income(h: Households) -> np.ndarray:
-    """Household income without guarantee transfers (低保, 特困, 兜底 top-ups)."""
-    return h.inc_farm.astype(np.float64) + h.inc_wage + h.inc_property + h.inc_pension
-
-
-def guarantee_failed(h: Households, income: np.ndarray, rules: RegistrationRules, line: float) -> np.ndarray:
-    """Housing unsafe, or medical spending that impoverishes (因病致贫).
+@kernel
+def guarantee_failed_one(housing_safe, med_oop, income, size, catastrophic_share, line):
+    """Housing unsafe, or medical spending that impoverishes (因病致贫) one household.
 
     Medical care counts as not guaranteed when out-of-pocket spending is catastrophic (above a
     share of income) *and* pushes income net of it below the line.
     """
-    catastrophic = h.med_oop > rules.catastrophic_medical_share * np.maximum(income, 1.0)
-    impoverishing = (income - h.med_oop) / np.maximum(h.size, 1) < line
-    return ~h.housing_safe | (catastrophic & impoverishing)
+    if not housing_safe:
+        return True
+    catastrophic = med_oop > catastrophic_share * max(income, 1.0)
+    return catastrophic and (income - med_oop) / max(size, 1) < line
 
 
 def step(h: Households, rules: RegistrationRules, ctx: YearContext) -> Effect:
     """Per-capita income and true poverty status of every household."""
-    income = total_income(h)
-    size = h.size
-    income_pc = income / np.maximum(size, 1)
-    poor = ((income_pc < ctx.poverty_line) | guarantee_failed(h, income, rules, ctx.poverty_line)) & (size > 0)
-    return Effect({"income_pc": income_pc.astype(np.float32), "true_poor": poor})
+    income_pc, poor = _assess(
+        h.size,
+        h.housing_safe,
+        h.med_oop,
+        *h.own_income_columns(),
+        h.inc_dibao,
+        h.inc_guarantee,
+        rules.catastrophic_medical_share,
+        ctx.poverty_line,
+    )
+    return Effect({"income_pc": income_pc, "true_poor": poor})
+
+
+@kernel
+def _assess(size, housing_safe, med_oop, farm, wage, prop, pension, dibao, guarantee, catastrophic_share, line):
+    n = size.size
+    income_pc, poor = np.empty(n, np.float32), np.zeros(n, np.bool_)
+    for i in range(n):
+        income = np.float64(farm[i]) + wage[i] + prop[i] + pension[i] + dibao[i] + guarantee[i]
+        per_capita = income / max(size[i], 1)
+        income_pc[i] = per_capita
+        if size[i] > 0:
+            poor[i] = per_capita < line or guarantee_failed_one(
+                housing_safe[i], np.float64(med_oop[i]), income, size[i], catastrophic_share, line
+            )
+    return income_pc, poor

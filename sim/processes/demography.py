@@ -15,49 +15,92 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.context import Effect
-from sim.rng import binomial_counts
+from sim.jit import kernel
+from sim.rng import hits_per_entry, remove_hits, success_positions
 from sim.state import Band, Households, Illness
 
 if TYPE_CHECKING:
     from sim.config import DemographyRates
 
 
+CHILD, ADULT, ELDER = int(Band.CHILD), int(Band.ADULT), int(Band.ELDER)
+
+
 def step(h: Households, rates: DemographyRates, rng: np.random.Generator) -> Effect:
     """Advance members one year; return new band counts, sizes and index-member state."""
-    alive = h.size > 0
-    band = h.index_band.astype(np.intp)
     p_death = rates.p_death.as_array()
     u_death, u_age = rng.random(h.n), rng.random(h.n)
-    p_index = p_death[band] * np.where(h.illness == Illness.MAJOR, rates.death_multiplier_major_illness, 1.0)
-    index_dies = alive & (u_death < p_index)
-
-    others = [h.n_child.astype(np.int32), h.n_adult.astype(np.int32), h.n_elder.astype(np.int32)]
-    for b in Band:
-        others[b] = np.maximum(others[b] - (alive & (band == b)), 0)
-        others[b] = others[b] - binomial_counts(rng, others[b], float(p_death[b]))
-    to_adult = binomial_counts(rng, others[Band.CHILD], rates.p_child_to_adult)
-    to_elder = binomial_counts(rng, others[Band.ADULT], rates.p_adult_to_elder)
-    births = binomial_counts(rng, others[Band.ADULT], rates.p_birth_per_adult)
-    child = others[Band.CHILD] + births - to_adult
-    adult = others[Band.ADULT] + to_adult - to_elder
-    elder = others[Band.ELDER] + to_elder
-
-    p_age = np.array([rates.p_child_to_adult, rates.p_adult_to_elder, 0.0])
-    survives = alive & ~index_dies
-    new_band = np.where(survives & (u_age < p_age[band]), band + 1, band)
-    child = child + (survives & (new_band == Band.CHILD))
-    adult = adult + (survives & (new_band == Band.ADULT))
-    elder = elder + (survives & (new_band == Band.ELDER))
-    successor = np.where(adult > 0, Band.ADULT, np.where(elder > 0, Band.ELDER, Band.CHILD))
-    new_band = np.where(index_dies, successor, new_band)
-    return Effect(
-        {
-            "n_child": child.astype(np.uint8),
-            "n_adult": adult.astype(np.uint8),
-            "n_elder": elder.astype(np.uint8),
-            "size": (child + adult + elder).astype(np.int32),
-            "index_band": new_band.astype(np.uint8),
-            "illness": np.where(index_dies, Illness.NONE, h.illness).astype(np.uint8),
-            "disability": np.where(index_dies, 0, h.disability).astype(np.uint8),
-        }
+    index_dies, others = _index_deaths(
+        h.size,
+        h.index_band,
+        h.illness,
+        h.n_child,
+        h.n_adult,
+        h.n_elder,
+        u_death,
+        p_death,
+        float(rates.death_multiplier_major_illness),
     )
+    totals = others.sum(axis=1)
+    for b in Band:  # deaths of the other members, band by band
+        totals[b] = remove_hits(others[b], success_positions(rng, int(totals[b]), float(p_death[b])))
+    to_adult = hits_per_entry(
+        others[Band.CHILD], success_positions(rng, int(totals[Band.CHILD]), rates.p_child_to_adult)
+    )
+    to_elder = hits_per_entry(
+        others[Band.ADULT], success_positions(rng, int(totals[Band.ADULT]), rates.p_adult_to_elder)
+    )
+    births = hits_per_entry(
+        others[Band.ADULT], success_positions(rng, int(totals[Band.ADULT]), rates.p_birth_per_adult)
+    )
+    p_age = np.array([rates.p_child_to_adult, rates.p_adult_to_elder, 0.0])
+    updates = _advance(
+        h.size, h.index_band, h.illness, h.disability, index_dies, others, to_adult, to_elder, births, u_age, p_age
+    )
+    names = ("n_child", "n_adult", "n_elder", "size", "index_band", "illness", "disability")
+    return Effect(dict(zip(names, updates, strict=True)))
+
+
+@kernel
+def _index_deaths(size, band, illness, n_child, n_adult, n_elder, u_death, p_death, major_multiplier):
+    """Whether the index member dies, and the other members by band (3 x n, int32)."""
+    n = size.size
+    dies = np.zeros(n, dtype=np.bool_)
+    others = np.empty((3, n), dtype=np.int32)
+    for i in range(n):
+        others[0, i], others[1, i], others[2, i] = n_child[i], n_adult[i], n_elder[i]
+        if size[i] == 0:
+            continue
+        b = band[i]
+        others[b, i] = max(others[b, i] - 1, 0)
+        p = p_death[b] * (major_multiplier if illness[i] == Illness.MAJOR else 1.0)
+        dies[i] = u_death[i] < p
+    return dies, others
+
+
+@kernel
+def _advance(size, band, illness, disability, index_dies, others, to_adult, to_elder, births, u_age, p_age):
+    """New band counts, sizes, index band and index health after deaths, ageing and births."""
+    n = size.size
+    child, adult, elder = np.empty(n, np.uint8), np.empty(n, np.uint8), np.empty(n, np.uint8)
+    new_size, new_band = np.empty(n, np.int32), np.empty(n, np.uint8)
+    new_illness, new_disability = illness.copy(), disability.copy()
+    for i in range(n):
+        c = others[0, i] + births[i] - to_adult[i]
+        a = others[1, i] + to_adult[i] - to_elder[i]
+        e = others[2, i] + to_elder[i]
+        b = int(band[i])
+        if index_dies[i]:
+            b = ADULT if a > 0 else (ELDER if e > 0 else CHILD)
+            new_illness[i], new_disability[i] = Illness.NONE, 0
+        elif size[i] > 0:
+            if u_age[i] < p_age[b]:
+                b += 1
+            if b == CHILD:
+                c += 1
+            elif b == ADULT:
+                a += 1
+            else:
+                e += 1
+        child[i], adult[i], elder[i], new_size[i], new_band[i] = c, a, e, c + a + e, b
+    return child, adult, elder, new_size, new_band, new_illness, new_disability

@@ -14,36 +14,78 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.context import Effect
+from sim.jit import kernel
 from sim.state import MARKET_WAGE_JOB, SEEKING_JOB, Households, Job
 
 if TYPE_CHECKING:
     from sim.config import EmploymentRates
 
 
+FARMING, LOCAL_WAGE, MIGRANT = int(Job.FARMING), int(Job.LOCAL_WAGE), int(Job.MIGRANT)
+
+
 def step(h: Households, rates: EmploymentRates, u: np.ndarray, finding_multiplier: np.ndarray) -> Effect:
     """New job of each household's main worker."""
-    job = h.job.copy()
-    labour = h.n_labour_full.astype(np.int32) + h.n_labour_partial
-    full = h.n_labour_full > 0
-    loss = {
-        Job.LOCAL_WAGE: rates.p_loss_local_wage,
-        Job.MIGRANT: rates.p_loss_migrant,
-        Job.WORKSHOP: rates.p_loss_workshop,
-    }
-    for kind, p in loss.items():
-        job[(h.job == kind) & (u < p)] = Job.FARMING
-    job[(labour > 0) & (job == Job.NONE)] = Job.FARMING
-    job[~full & MARKET_WAGE_JOB[job]] = Job.FARMING
-
-    # Placed workers (posts, workshops) stay placed; the placement levers decide their slots.
-    seeking = full & SEEKING_JOB[h.job]
-    scale = np.power(h.skill.astype(np.float64), rates.skill_elasticity) * finding_multiplier
-    p_local = rates.p_find_local_wage * scale * np.where(h.relocated_year > 0, rates.relocated_local_multiplier, 1.0)
-    p_migrant = rates.p_find_migrant * scale
-    total = p_local + p_migrant
-    shrink = np.where(total > 0.95, 0.95 / np.maximum(total, 1e-12), 1.0)
-    p_local, p_migrant = p_local * shrink, p_migrant * shrink
-    job[seeking & (u < p_local)] = Job.LOCAL_WAGE
-    job[seeking & (u >= p_local) & (u < p_local + p_migrant)] = Job.MIGRANT
-    job[labour == 0] = Job.NONE
+    p_loss = np.zeros(len(Job))
+    p_loss[[Job.LOCAL_WAGE, Job.MIGRANT, Job.WORKSHOP]] = (
+        rates.p_loss_local_wage,
+        rates.p_loss_migrant,
+        rates.p_loss_workshop,
+    )
+    job = _transitions(
+        h.job,
+        h.n_labour_full,
+        h.n_labour_partial,
+        h.skill,
+        h.relocated_year,
+        u,
+        finding_multiplier,
+        p_loss,
+        rates.skill_elasticity,
+        rates.p_find_local_wage,
+        rates.p_find_migrant,
+        rates.relocated_local_multiplier,
+    )
     return Effect({"job": job})
+
+
+@kernel
+def _transitions(
+    job,
+    n_full,
+    n_partial,
+    skill,
+    relocated_year,
+    u,
+    finding_multiplier,
+    p_loss,
+    elasticity,
+    p_local_base,
+    p_migrant_base,
+    relocated_multiplier,
+):
+    new = job.copy()
+    for i in range(job.size):
+        old, x = job[i], u[i]
+        if n_full[i] + n_partial[i] == 0:
+            new[i] = Job.NONE
+            continue
+        current = FARMING if x < p_loss[old] or old == Job.NONE else int(old)
+        if n_full[i] == 0:
+            if MARKET_WAGE_JOB[current]:
+                current = FARMING
+        elif SEEKING_JOB[old]:
+            # Placed workers (posts, workshops) stay placed; the placement levers decide their slots.
+            scale = np.float64(skill[i]) ** elasticity * finding_multiplier[i]
+            p_local = p_local_base * scale * (relocated_multiplier if relocated_year[i] > 0 else 1.0)
+            p_migrant = p_migrant_base * scale
+            total = p_local + p_migrant
+            if total > 0.95:
+                shrink = 0.95 / total
+                p_local, p_migrant = p_local * shrink, p_migrant * shrink
+            if x < p_local:
+                current = LOCAL_WAGE
+            elif x < p_local + p_migrant:
+                current = MIGRANT
+        new[i] = current
+    return new

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.context import Effect
+from sim.jit import kernel
 from sim.state import Disability, Households, Illness
 
 if TYPE_CHECKING:
@@ -22,35 +23,80 @@ if TYPE_CHECKING:
 
 def illness_step(h: Households, rates: HealthRates, u: np.ndarray) -> Effect:
     """One year of illness transitions driven by uniforms ``u``."""
-    band = h.index_band.astype(np.intp)
-    p_chronic = rates.p_chronic_onset.as_array()[band]
-    p_major = rates.p_major_onset.as_array()[band]
-    ill = h.illness
+    recover_chronic = 1.0 - rates.p_chronic_recovery
+    return Effect(
+        {
+            "illness": _illness(
+                h.illness,
+                h.index_band,
+                h.size,
+                u,
+                rates.p_major_onset.as_array(),
+                rates.p_chronic_onset.as_array(),
+                rates.p_chronic_to_major,
+                recover_chronic,
+                rates.p_major_recovery,
+                rates.p_major_to_chronic,
+            )
+        }
+    )
+
+
+@kernel
+def _illness(ill, band, size, u, p_major, p_chronic, p_chronic_to_major, recover_chronic, p_recover, p_to_chronic):
     new = ill.copy()
-    none = ill == Illness.NONE
-    new[none & (u < p_major)] = Illness.MAJOR
-    new[none & (u >= p_major) & (u < p_major + p_chronic)] = Illness.CHRONIC
-    chronic = ill == Illness.CHRONIC
-    new[chronic & (u < rates.p_chronic_to_major)] = Illness.MAJOR
-    new[chronic & (u >= 1.0 - rates.p_chronic_recovery)] = Illness.NONE
-    major = ill == Illness.MAJOR
-    new[major & (u < rates.p_major_recovery)] = Illness.NONE
-    to_chronic = (u >= rates.p_major_recovery) & (u < rates.p_major_recovery + rates.p_major_to_chronic)
-    new[major & to_chronic] = Illness.CHRONIC
-    new[h.size == 0] = Illness.NONE
-    return Effect({"illness": new})
+    for i in range(ill.size):
+        x, state = u[i], ill[i]
+        if size[i] == 0:
+            new[i] = Illness.NONE
+        elif state == Illness.NONE:
+            b = band[i]
+            if x < p_major[b]:
+                new[i] = Illness.MAJOR
+            elif x < p_major[b] + p_chronic[b]:
+                new[i] = Illness.CHRONIC
+        elif state == Illness.CHRONIC:
+            if x < p_chronic_to_major:
+                new[i] = Illness.MAJOR
+            elif x >= recover_chronic:
+                new[i] = Illness.NONE
+        elif x < p_recover:
+            new[i] = Illness.NONE
+        elif x < p_recover + p_to_chronic:
+            new[i] = Illness.CHRONIC
+    return new
 
 
 def disability_step(h: Households, rates: HealthRates, u: np.ndarray) -> Effect:
     """One year of disability onset and worsening driven by uniforms ``u``."""
-    band = h.index_band.astype(np.intp)
-    p_severe = rates.p_severe_disability_onset.as_array()[band]
-    p_moderate = rates.p_moderate_disability_onset.as_array()[band]
-    dis = h.disability
+    return Effect(
+        {
+            "disability": _disability(
+                h.disability,
+                h.index_band,
+                h.size,
+                u,
+                rates.p_severe_disability_onset.as_array(),
+                rates.p_moderate_disability_onset.as_array(),
+                rates.p_moderate_to_severe,
+            )
+        }
+    )
+
+
+@kernel
+def _disability(dis, band, size, u, p_severe, p_moderate, p_moderate_to_severe):
     new = dis.copy()
-    none = dis == Disability.NONE
-    new[none & (u < p_severe)] = Disability.SEVERE
-    new[none & (u >= p_severe) & (u < p_severe + p_moderate)] = Disability.MODERATE
-    new[(dis == Disability.MODERATE) & (u < rates.p_moderate_to_severe)] = Disability.SEVERE
-    new[h.size == 0] = Disability.NONE
-    return Effect({"disability": new})
+    for i in range(dis.size):
+        x = u[i]
+        if size[i] == 0:
+            new[i] = Disability.NONE
+        elif dis[i] == Disability.NONE:
+            b = band[i]
+            if x < p_severe[b]:
+                new[i] = Disability.SEVERE
+            elif x < p_severe[b] + p_moderate[b]:
+                new[i] = Disability.MODERATE
+        elif dis[i] == Disability.MODERATE and x < p_moderate_to_severe:
+            new[i] = Disability.SEVERE
+    return new

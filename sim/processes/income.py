@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.context import Effect, YearContext
+from sim.jit import kernel
 from sim.state import Households, Job
 
 if TYPE_CHECKING:
@@ -26,30 +27,77 @@ def step(
 ) -> Effect:
     """Farm, wage and property income of each household this year (yuan)."""
     level = ctx.mean_income * ctx.income_index
-    full = h.n_labour_full.astype(np.float64)
-    units = full + params.partial_labour_unit * h.n_labour_partial
-    main_units = np.where(full > 0, 1.0, params.partial_labour_unit)
-    wage_job = h.job >= Job.LOCAL_WAGE
-    farm_units = np.where(wage_job, np.maximum(units - main_units, 0.0), units)
-    farm_units = farm_units + params.elder_farm_unit * h.n_elder
-
-    shock = np.exp(params.sigma_farm_shock * z_farm - 0.5 * params.sigma_farm_shock**2)
-    place = np.where(h.deep_village, params.deep_village_farm_multiplier, 1.0)
-    place = place * np.where(h.relocated_year > 0, params.relocated_farm_multiplier, 1.0)
-    skill = h.skill.astype(np.float64)
-    farm = farm_units * params.farm_per_labour_unit * level * skill * place * shock
-
-    wage = np.zeros(h.n)
-    wage = np.where(h.job == Job.LOCAL_WAGE, params.wage_local * level * skill, wage)
-    wage = np.where(h.job == Job.MIGRANT, params.wage_migrant * level * skill, wage)
+    wage_by_job = np.full(len(Job), -1.0)  # -1: the job pays no fixed placed wage
     for kind, yearly in placed_wages.items():
-        wage = np.where(h.job == kind, yearly, wage)
-
-    prop = params.other_income_per_person * level * skill * h.size
-    return Effect(
-        {
-            "inc_farm": farm.astype(np.float32),
-            "inc_wage": wage.astype(np.float32),
-            "inc_property": prop.astype(np.float32),
-        }
+        wage_by_job[kind] = yearly
+    farm, wage, prop = _incomes(
+        h.n_labour_full,
+        h.n_labour_partial,
+        h.n_elder,
+        h.size,
+        h.job,
+        h.skill,
+        h.deep_village,
+        h.relocated_year,
+        z_farm,
+        wage_by_job,
+        level,
+        params.partial_labour_unit,
+        params.elder_farm_unit,
+        params.sigma_farm_shock,
+        params.deep_village_farm_multiplier,
+        params.relocated_farm_multiplier,
+        params.farm_per_labour_unit,
+        params.wage_local,
+        params.wage_migrant,
+        params.other_income_per_person,
     )
+    return Effect({"inc_farm": farm, "inc_wage": wage, "inc_property": prop})
+
+
+@kernel
+def _incomes(
+    n_full,
+    n_partial,
+    n_elder,
+    size,
+    job,
+    skill,
+    deep_village,
+    relocated_year,
+    z_farm,
+    wage_by_job,
+    level,
+    partial_unit,
+    elder_unit,
+    sigma,
+    deep_multiplier,
+    relocated_multiplier,
+    farm_per_unit,
+    wage_local,
+    wage_migrant,
+    other_per_person,
+):
+    n = job.size
+    farm, wage, prop = np.empty(n, np.float32), np.empty(n, np.float32), np.empty(n, np.float32)
+    shock_mean = -0.5 * sigma * sigma
+    for i in range(n):
+        full = np.float64(n_full[i])
+        units = full + partial_unit * n_partial[i]
+        if job[i] >= Job.LOCAL_WAGE:
+            units = max(units - (1.0 if full > 0 else partial_unit), 0.0)
+        units += elder_unit * n_elder[i]
+        place = deep_multiplier if deep_village[i] else 1.0
+        if relocated_year[i] > 0:
+            place *= relocated_multiplier
+        s = np.float64(skill[i])
+        shock = np.exp(sigma * z_farm[i] + shock_mean)
+        farm[i] = units * farm_per_unit * level * s * place * shock
+        if job[i] == Job.LOCAL_WAGE:
+            wage[i] = wage_local * level * s
+        elif job[i] == Job.MIGRANT:
+            wage[i] = wage_migrant * level * s
+        else:
+            wage[i] = max(wage_by_job[job[i]], 0.0)
+        prop[i] = other_per_person * level * s * size[i]
+    return farm, wage, prop

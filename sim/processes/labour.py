@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.context import Effect
+from sim.jit import kernel
 from sim.state import Band, Disability, Households, Illness
 
 
@@ -24,9 +25,23 @@ def impairment(h: Households) -> tuple[np.ndarray, np.ndarray]:
 
 def step(h: Households) -> Effect:
     """Full and partial labourers per household."""
-    none, partial = impairment(h)
-    full = h.n_adult.astype(np.int32) - none - partial
-    return Effect({"n_labour_full": np.maximum(full, 0).astype(np.uint8), "n_labour_partial": partial.astype(np.uint8)})
+    full, partial = _labour(h.n_adult, h.index_band, h.illness, h.disability)
+    return Effect({"n_labour_full": full, "n_labour_partial": partial})
+
+
+@kernel
+def _labour(n_adult, band, illness, disability):
+    n = n_adult.size
+    full, partial = n_adult.copy(), np.zeros(n, dtype=np.uint8)
+    for i in range(n):
+        if band[i] != Band.ADULT or n_adult[i] == 0:
+            continue
+        if illness[i] == Illness.MAJOR or disability[i] == Disability.SEVERE:
+            full[i] -= 1
+        elif illness[i] == Illness.CHRONIC or disability[i] == Disability.MODERATE:
+            full[i] -= 1
+            partial[i] = 1
+    return full, partial
 
 
 def persons_without_labour(h: Households) -> np.ndarray:

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.context import Effect, YearContext
-from sim.processes.assessment import guarantee_failed, own_income
+from sim.jit import kernel
+from sim.processes.assessment import guarantee_failed_one
 from sim.state import Households, Registration
 
 if TYPE_CHECKING:
@@ -49,53 +50,100 @@ class Flows:
         return self.exits_development + self.exits_guarantee + self.exits_deceased
 
 
-def persons_by_stratum(h: Households, mask: np.ndarray, persons: np.ndarray) -> np.ndarray:
-    """Exact count of simulated ``persons`` in households under ``mask``, by stratum."""
-    return np.bincount(h.stratum[mask], weights=persons[mask], minlength=3)
+FLOW_FIELDS = ("exits_development", "exits_guarantee", "exits_deceased", "newly_poor", "returns")
 
 
 def step(
     h: Households, rules: RegistrationRules, ctx: YearContext, u: np.ndarray, p_detect_monitored: float
 ) -> tuple[Effect, Flows]:
     """Update registration status; return the new arrays and the year's flows."""
-    alive = h.size > 0
-    registered = h.reg == Registration.POOR
-    deceased = registered & ~alive
-    exits = registered & alive & ~h.true_poor & (u < rules.p_verify_exit)
-    own = own_income(h)
-    developed = (own / np.maximum(h.size, 1) >= ctx.poverty_line) & ~guarantee_failed(h, own, rules, ctx.poverty_line)
-
-    wait = np.where(h.true_poor & ~registered & alive, h.poor_wait.astype(np.int32) + 1, 0)
-    eligible = h.true_poor & ~registered & alive & (wait > rules.lag_years)
-    p_never = np.where(h.monitored, max(rules.p_detect_new, p_detect_monitored), rules.p_detect_new)
-    p_exited = np.where(h.monitored, max(rules.p_detect_return, p_detect_monitored), rules.p_detect_return)
-    newly = eligible & (h.reg == Registration.NEVER) & (u < p_never)
-    # Inclusion error (识别不准): a non-poor household just above the line is registered.
-    near_line = h.income_pc < (1.0 + rules.false_registration_band) * ctx.poverty_line
-    never = (h.reg == Registration.NEVER) & alive & ~h.true_poor
-    newly |= never & near_line & (u < rules.p_false_registration)
-    returns = eligible & (h.reg == Registration.EXITED) & (u < p_exited)
-
-    reg = h.reg.copy()
-    reg[exits] = Registration.EXITED
-    reg[deceased] = Registration.NEVER
-    reg[newly | returns] = Registration.POOR
-    reg_size = np.where(newly | returns, h.size, h.reg_size)
-    reg_size = np.where(deceased, 0, reg_size).astype(np.uint8)
-    wait = np.where(newly | returns, 0, wait)
-
-    recorded, size = h.reg_size, h.size
-    flows = Flows(
-        exits_development=persons_by_stratum(h, exits & developed, recorded),
-        exits_guarantee=persons_by_stratum(h, exits & ~developed, recorded),
-        exits_deceased=persons_by_stratum(h, deceased, recorded),
-        newly_poor=persons_by_stratum(h, newly, size),
-        returns=persons_by_stratum(h, returns, size),
+    reg, reg_size, wait, monitored, flows = _register(
+        h.stratum,
+        h.size,
+        h.reg,
+        h.reg_size,
+        h.poor_wait,
+        h.monitored,
+        h.true_poor,
+        h.income_pc,
+        h.housing_safe,
+        h.med_oop,
+        *h.own_income_columns(),
+        u,
+        ctx.poverty_line,
+        rules.p_verify_exit,
+        rules.lag_years,
+        rules.p_detect_new,
+        rules.p_detect_return,
+        p_detect_monitored,
+        rules.false_registration_band,
+        rules.p_false_registration,
+        rules.catastrophic_medical_share,
     )
-    update = {
-        "reg": reg,
-        "reg_size": reg_size,
-        "poor_wait": np.minimum(wait, 255).astype(np.uint8),
-        "monitored": h.monitored & ~(newly | returns),
-    }
-    return Effect(update), flows
+    update = {"reg": reg, "reg_size": reg_size, "poor_wait": wait, "monitored": monitored}
+    return Effect(update), Flows(**dict(zip(FLOW_FIELDS, flows, strict=True)))
+
+
+@kernel
+def _register(
+    stratum,
+    size,
+    reg,
+    reg_size,
+    poor_wait,
+    monitored,
+    true_poor,
+    income_pc,
+    housing_safe,
+    med_oop,
+    farm,
+    wage,
+    prop,
+    pension,
+    u,
+    line,
+    p_verify_exit,
+    lag_years,
+    p_detect_new,
+    p_detect_return,
+    p_detect_monitored,
+    false_band,
+    p_false,
+    catastrophic_share,
+):
+    """New registration arrays and flows (rows as in ``FLOW_FIELDS``, columns by stratum)."""
+    n = size.size
+    new_reg, new_size, new_wait = reg.copy(), reg_size.copy(), np.zeros(n, np.uint8)
+    new_monitored = monitored.copy()
+    flows = np.zeros((5, 3), np.float64)
+    near_line = (1.0 + false_band) * line
+    for i in range(n):
+        s, alive, state = stratum[i], size[i] > 0, reg[i]
+        if state == Registration.POOR:
+            if not alive:
+                flows[2, s] += reg_size[i]
+                new_reg[i], new_size[i] = Registration.NEVER, 0
+            elif not true_poor[i] and u[i] < p_verify_exit:
+                own = np.float64(farm[i]) + wage[i] + prop[i] + pension[i]
+                failed = guarantee_failed_one(
+                    housing_safe[i], np.float64(med_oop[i]), own, size[i], catastrophic_share, line
+                )
+                developed = own / size[i] >= line and not failed
+                flows[0 if developed else 1, s] += reg_size[i]
+                new_reg[i] = Registration.EXITED
+            continue
+        if not alive:
+            continue
+        wait = poor_wait[i] + 1 if true_poor[i] else 0
+        enters = False
+        if true_poor[i] and wait > lag_years:
+            p_base = p_detect_new if state == Registration.NEVER else p_detect_return
+            p = max(p_base, p_detect_monitored) if monitored[i] else p_base
+            enters = u[i] < p
+        elif state == Registration.NEVER and not true_poor[i]:
+            enters = income_pc[i] < near_line and u[i] < p_false  # inclusion error (识别不准)
+        if enters:
+            flows[3 if state == Registration.NEVER else 4, s] += size[i]
+            new_reg[i], new_size[i], new_monitored[i], wait = Registration.POOR, size[i], False, 0
+        new_wait[i] = min(wait, 255)
+    return new_reg, new_size, new_wait, new_monitored, flows
