@@ -191,6 +191,8 @@ class IncomeParams:
     partial_labour_unit: float  # labour units of a partial labourer
     wage_local: float  # yearly wage of a local job
     wage_migrant: float  # yearly wage of a migrant job
+    wage_floor_local: float  # lowest yearly pay of a local wage job (minimum wage), whatever the skill
+    wage_floor_migrant: float  # lowest yearly migrant pay net of living costs away
     elder_farm_unit: float  # labour units an elder member farms (small plots; not labour capacity)
     other_income_per_person: float  # property, dividends and private transfers, scaled by skill
     sigma_farm_shock: float  # sd of the yearly log farm shock
@@ -198,7 +200,14 @@ class IncomeParams:
     relocated_farm_multiplier: float  # farm income kept after relocation
 
     def __post_init__(self) -> None:
-        for name in ("farm_per_labour_unit", "wage_local", "wage_migrant", "other_income_per_person"):
+        for name in (
+            "farm_per_labour_unit",
+            "wage_local",
+            "wage_migrant",
+            "wage_floor_local",
+            "wage_floor_migrant",
+            "other_income_per_person",
+        ):
             check_range(getattr(self, name), name, 0.0, 100.0)
         check_share(self.partial_labour_unit, "partial_labour_unit")
         check_share(self.elder_farm_unit, "elder_farm_unit")

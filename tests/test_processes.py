@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy.stats import binom, binomtest, chisquare
 
-from sim.processes import demography, employment, health, labour, registration
+from sim.processes import demography, employment, health, income, labour, registration
 from sim.rng import binomial_counts, hits_per_entry, remove_hits, success_positions
 from sim.state import Band, Disability, Illness, Job, Registration
 from tests.helpers import context, households, small_config
@@ -63,6 +63,27 @@ def test_binomial_helper_matches_its_rate_and_counts():
     events = binomial_counts(np.random.default_rng(17), counts, 0.05)
     assert (events <= counts).all()
     assert_rate(events.sum(), counts.sum(), 0.05)
+
+
+@pytest.mark.parametrize(
+    ("job", "skill", "floor_local", "floor_migrant", "expected_multiple"),
+    [
+        (Job.LOCAL_WAGE, 0.5, 0.0, 0.0, 0.5 * 1.6),  # no floor: pay scales with skill
+        (Job.LOCAL_WAGE, 0.5, 1.2, 0.0, 1.2),  # the floor binds
+        (Job.LOCAL_WAGE, 1.0, 1.2, 0.0, 1.6),  # the floor does not bind
+        (Job.MIGRANT, 0.2, 0.0, 1.0, 1.0),
+        (Job.MIGRANT, 0.2, 1.0, 0.0, 0.2 * 2.4),  # the local floor leaves migrant pay alone
+        (Job.FARMING, 0.2, 1.2, 1.0, 0.0),
+    ],
+)
+def test_wage_floor(job, skill, floor_local, floor_migrant, expected_multiple):
+    params = dataclasses.replace(
+        DYN.income, wage_local=1.6, wage_migrant=2.4, wage_floor_local=floor_local, wage_floor_migrant=floor_migrant
+    )
+    h = households(1, job=job, skill=skill, n_labour_full=1)
+    ctx = context(1)
+    wage = income.step(h, params, ctx, np.zeros(1, np.float32), {}).updates["inc_wage"][0]
+    assert float(wage) == pytest.approx(expected_multiple * ctx.mean_income, rel=1e-6)
 
 
 def test_job_loss_rate_for_migrants():

@@ -50,6 +50,8 @@ def step(
         params.farm_per_labour_unit,
         params.wage_local,
         params.wage_migrant,
+        params.wage_floor_local,
+        params.wage_floor_migrant,
         params.other_income_per_person,
     )
     return Effect({"inc_farm": farm, "inc_wage": wage, "inc_property": prop})
@@ -76,6 +78,8 @@ def _incomes(
     farm_per_unit,
     wage_local,
     wage_migrant,
+    floor_local,
+    floor_migrant,
     other_per_person,
 ):
     n = job.size
@@ -94,9 +98,9 @@ def _incomes(
         shock = np.exp(sigma * z_farm[i] + shock_mean)
         farm[i] = units * farm_per_unit * level * s * place * shock
         if job[i] == Job.LOCAL_WAGE:
-            wage[i] = wage_local * level * s
+            wage[i] = max(wage_local * s, floor_local) * level
         elif job[i] == Job.MIGRANT:
-            wage[i] = wage_migrant * level * s
+            wage[i] = max(wage_migrant * s, floor_migrant) * level
         else:
             wage[i] = max(wage_by_job[job[i]], 0.0)
         prop[i] = other_per_person * level * s * size[i]
