@@ -14,7 +14,7 @@ from sim.context import Effect, YearContext, lever_key_multiplier
 from sim.jit import kernel
 from sim.state import Households, Registration
 
-__all__ = ["Effect", "YearContext", "allocate", "keyed_share", "labour_units", "need_score", "target_group"]
+__all__ = ["Effect", "YearContext", "allocate", "keyed_share", "need_score", "target_group"]
 
 
 def target_group(h: Households, ctx: YearContext, lever: str) -> np.ndarray:
@@ -48,11 +48,6 @@ def _key_below(group, u_alloc, key_multiplier, share):
         key = u_alloc[i] * key_multiplier
         chosen[i] = group[i] and key - np.floor(key) < share
     return chosen
-
-
-def labour_units(h: Households) -> np.ndarray:
-    """Full labourers plus partial labourers (int32)."""
-    return h.n_labour_full.astype(np.int32) + h.n_labour_partial
 
 
 def allocate(

@@ -13,11 +13,6 @@ from sim.policies.base import YearContext, allocate, target_group
 from sim.state import MARKET_WAGE_JOB, Households, Job
 
 
-def in_market_wage_job(h: Households) -> np.ndarray:
-    """Main worker holds a local or migrant wage job."""
-    return MARKET_WAGE_JOB[h.job]
-
-
 def place(
     h: Households,
     ctx: YearContext,

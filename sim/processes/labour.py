@@ -15,14 +15,6 @@ from sim.jit import kernel
 from sim.state import Band, Disability, Households, Illness
 
 
-def impairment(h: Households) -> tuple[np.ndarray, np.ndarray]:
-    """(index adult without capacity, index adult with partial capacity) masks."""
-    adult_index = (h.index_band == Band.ADULT) & (h.n_adult > 0)
-    none = adult_index & ((h.illness == Illness.MAJOR) | (h.disability == Disability.SEVERE))
-    partial = adult_index & ~none & ((h.illness == Illness.CHRONIC) | (h.disability == Disability.MODERATE))
-    return none, partial
-
-
 def step(h: Households) -> Effect:
     """Full and partial labourers per household."""
     full, partial = _labour(h.n_adult, h.index_band, h.illness, h.disability)
