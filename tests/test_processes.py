@@ -132,8 +132,8 @@ def test_success_counting_kernels_agree(p):
 @pytest.mark.parametrize(
     ("true_poor", "income_pc", "u", "registered"),
     [
-        (True, 1000.0, 0.29, True),  # identified: u below p_detect_new (0.3)
-        (True, 1000.0, 0.31, False),  # missed this year (exclusion error)
+        (True, 1000.0, 0.09, True),  # identified: u below p_detect_new (0.1)
+        (True, 1000.0, 0.11, False),  # missed this year (exclusion error)
         (False, 3500.0, 0.004, True),  # inclusion error: within 20% above the line
         (False, 3500.0, 0.006, False),
         (False, 4000.0, 0.001, False),  # too far above the line to be mistaken
