@@ -28,10 +28,12 @@ from app import outputs, runner  # noqa: E402
 from app.compose import (  # noqa: E402
     UsageError,
     load_config,
-    register_scenarios,
+    register_all,
     sweep_combinations,
     to_run_config,
+    year_overrides,
 )
+from sim import metrics  # noqa: E402
 
 INFO_FLAGS = (
     "--help",
@@ -46,19 +48,6 @@ INFO_FLAGS = (
     "--shell-completion",
     "-sc",
 )
-TABLE_METRICS = (
-    "registered_poor",
-    "exits",
-    "exits_development",
-    "exits_guarantee",
-    "returns",
-    "newly_poor",
-    "monitored",
-    "true_poor",
-    "poor_villages",
-    "poor_counties",
-    "cost_total",
-)
 
 
 def user_overrides(argv: list[str]) -> list[str]:
@@ -66,11 +55,15 @@ def user_overrides(argv: list[str]) -> list[str]:
     return [a for a in argv if not a.startswith("-") and not a.lstrip("+~").startswith(("hydra.", "hydra/"))]
 
 
-def preflight(argv: list[str]) -> None:
-    """Validate every configuration the command will run before Hydra creates any directory."""
+def preflight(argv: list[str]) -> list[str]:
+    """Validate every configuration the command will run before Hydra creates any directory.
+
+    Returns the command line as Hydra should see it (year-keyed overrides rewritten).
+    """
     if any(a.split("=")[0] in INFO_FLAGS for a in argv):
-        return
+        return argv
     try:
+        argv = year_overrides(argv)
         combinations = sweep_combinations(user_overrides(argv))
         if len(combinations) > 1 and not {"-m", "--multirun"} & set(argv):
             raise UsageError("several values given for one key; add -m to run them as a sweep")
@@ -79,11 +72,12 @@ def preflight(argv: list[str]) -> None:
     except UsageError as err:
         print(f"error: {err}", file=sys.stderr)
         sys.exit(2)
+    return argv
 
 
 def print_table(result: runner.RunResult, scenario: str) -> None:
     """Print the yearly table in real-population units."""
-    wide = runner.yearly_table(result.table, TABLE_METRICS)
+    wide = runner.yearly_table(result.table, metrics.table_names())
     print(f"\nScenario '{scenario}' (persons; cost in yuan; mean over replicates)")
     print(wide.to_string(float_format=lambda v: f"{v:,.0f}", na_rep="-"))
 
@@ -121,6 +115,6 @@ def main(cfg: DictConfig) -> None:
 
 
 if __name__ == "__main__":
-    register_scenarios()
-    preflight(sys.argv[1:])
+    register_all()
+    sys.argv[1:] = preflight(sys.argv[1:])
     main()

@@ -12,9 +12,12 @@ import argparse
 import sys
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import pandas as pd
 
-SUMMARY_METRICS = ("registered_poor", "exits", "returns", "newly_poor", "monitored", "true_poor", "cost_total")
+from analysis import plots
+from analysis.files import save_figure, write_text
+from sim.metrics import summary_names
 
 
 def find_results(paths: list[Path]) -> list[Path]:
@@ -38,12 +41,23 @@ def load(paths: list[Path]) -> pd.DataFrame:
 
 def summary(table: pd.DataFrame) -> pd.DataFrame:
     """Mean and normal-approximation 95% interval over replicates, per scenario, year, metric."""
-    chosen = table[table["metric"].isin(SUMMARY_METRICS)]
+    chosen = table[table["metric"].isin(summary_names())]
     grouped = chosen.groupby(["scenario", "year", "metric"], sort=True)["value"]
     out = grouped.agg(["mean", "std", "count"]).reset_index()
     half = 1.96 * out["std"].fillna(0.0) / out["count"].pow(0.5)
     out["low"], out["high"] = out["mean"] - half, out["mean"] + half
     return out.drop(columns=["std"])
+
+
+def write_comparison(table: pd.DataFrame, summary_table: pd.DataFrame, out_dir: Path) -> list[Path]:
+    """Write cross-scenario exit and return curves and the summary table."""
+    paths = [out_dir / "compare_exit_curve.png", out_dir / "compare_return_curve.png"]
+    for path, draw in zip(paths, (plots.exit_curve, plots.return_curve), strict=True):
+        fig, ax = plt.subplots(figsize=(7, 4.5))
+        draw(table, ax)
+        save_figure(fig, path)
+    summary_text = summary_table.to_csv(index=False, float_format="%.6f", lineterminator="\n")
+    return [*paths, write_text(out_dir / "compare_summary.csv", summary_text)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,11 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     except (FileNotFoundError, pd.errors.ParserError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    from app import outputs  # imported late: selects the Agg backend before pyplot
-
     out = args.out or args.dirs[0]
     out.mkdir(parents=True, exist_ok=True)
-    outputs.write_comparison(table, summary(table), out)
+    write_comparison(table, summary(table), out)
     scenarios = ", ".join(dict.fromkeys(table["scenario"]))
     print(f"compared {scenarios}: {out / 'compare_exit_curve.png'}, compare_return_curve.png, compare_summary.csv")
     return 0

@@ -24,7 +24,7 @@ def colours(scenarios: list[str]) -> dict[str, str]:
     return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(scenarios)}
 
 
-def exit_curve(table: pd.DataFrame, ax: Axes, plan: dict[str, float] | None = None) -> Axes:
+def exit_curve(table: pd.DataFrame, ax: Axes, plan: dict[int, float] | None = None) -> Axes:
     """Share of the initial register (year before the start) no longer registered, by scenario.
 
     Args:
@@ -43,7 +43,7 @@ def exit_curve(table: pd.DataFrame, ax: Axes, plan: dict[str, float] | None = No
         ax.plot(share.index, share[name], marker="o", color=palette[name], label=name)
     if plan:
         years = sorted(int(y) for y in plan)
-        cumulative = pd.Series([plan[str(y)] for y in years], index=years).cumsum()
+        cumulative = pd.Series([plan[y] for y in years], index=years).cumsum()
         planned = 100 * pd.concat([pd.Series([0.0], index=[start]), cumulative / stock.loc[start].mean()])
         ax.plot(planned.index, planned.values, "k--", label="plan")
     ax.set_xlabel("Year")

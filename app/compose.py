@@ -1,13 +1,21 @@
 """Compose and validate a run configuration; turn every failure into one line.
 
-Hydra composes ``conf/`` plus the scenario files in ``scenarios/`` (registered as the config
-group ``scenario``); :func:`sim.config.from_mapping` validates the result into dataclasses.
-Failures raise :class:`UsageError` with a one-line message naming the key and the allowed
-values; ``run.py`` prints it and exits non-zero before any output directory exists.
+Hydra composes ``conf/`` plus what the code declares: the scenario files in ``scenarios/``
+(the config group ``scenario``), and, from the lever registry (:mod:`sim.steps`), the
+``policy_levers`` defaults list (one ``policy/<lever>`` option per lever) and each lever's
+``none`` option (its default with ``enabled: false``).  :func:`sim.config.from_mapping`
+validates the result into dataclasses.  Failures raise :class:`UsageError` with a one-line
+message naming the key and the allowed values; ``run.py`` prints it and exits non-zero before
+any output directory exists.
+
+Year-keyed mappings (``region.poverty_line.by_year``, ``policy.housing.quota_households_by_year``,
+...) have whole-year keys; ``key.2018=3000`` on the command line is rewritten to Hydra's
+``++key={2018:3000}``, which sets that year and keeps the others.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from pathlib import Path
@@ -18,8 +26,9 @@ from hydra.core.config_store import ConfigStore
 from hydra.core.global_hydra import GlobalHydra
 from omegaconf import DictConfig, OmegaConf
 
+from sim import steps
 from sim.config import RunConfig, from_mapping
-from sim.schema import ConfigError
+from sim.schema import ConfigError, year_keyed_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 CONF_DIR = ROOT / "conf"
@@ -30,13 +39,24 @@ class UsageError(Exception):
     """A bad command line or config: the message is one line for the user."""
 
 
-def region_scaled(value: float, reference_stock: float, *, _root_: DictConfig) -> float:
-    """``value`` scaled by the region's registered-poor stock relative to ``reference_stock``.
+@functools.cache
+def published_stock(region: str) -> float:
+    """Registered-poor persons in ``conf/region/<region>.yaml`` as published (the file's value)."""
+    path = CONF_DIR / "region" / f"{region}.yaml"
+    try:
+        return float(yaml.safe_load(path.read_text(encoding="utf-8"))["registered_poor_persons"])
+    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError):
+        raise UsageError(f"scaled_from: region {region!r} has no readable registered_poor_persons in {path}") from None
+
+
+def scaled_from(region: str, value: float, *, _root_: DictConfig) -> float:
+    """``value``, a volume ``region`` published, scaled to this region's registered-poor stock.
 
     Lever defaults quote Henan's published programme volumes (e.g. seed 000's 6.29万 relocated
-    persons for a stock of 221.4万); another region gets the same volume per registered person.
+    persons for its stock of 221.4万, read from ``conf/region/henan.yaml``); another region
+    gets the same volume per registered person.
     """
-    return float(value) * float(_root_.region.registered_poor_persons) / float(reference_stock)
+    return float(value) * float(_root_.region.registered_poor_persons) / published_stock(str(region))
 
 
 def rural_share(share: float, *, _root_: DictConfig) -> float:
@@ -44,7 +64,7 @@ def rural_share(share: float, *, _root_: DictConfig) -> float:
     return float(share) * float(_root_.region.rural_population_persons)
 
 
-OmegaConf.register_new_resolver("region_scaled", region_scaled, replace=True)
+OmegaConf.register_new_resolver("scaled_from", scaled_from, replace=True)
 OmegaConf.register_new_resolver("rural_share", rural_share, replace=True)
 
 
@@ -64,16 +84,78 @@ def register_scenarios(directory: Path = SCENARIO_DIR) -> list[str]:
     return names
 
 
+def register_levers() -> None:
+    """Declare the lever defaults list and each lever's ``none`` option from the registry."""
+    store = ConfigStore.instance()
+    defaults = [{f"policy/{lever.name}": lever.default_option} for lever in steps.levers()]
+    store.store(name="policy_levers", node={"defaults": defaults})
+    for lever in steps.levers():
+        node = {"defaults": [lever.default_option, "_self_"], "enabled": False}
+        store.store(group=f"policy/{lever.name}", name="none", node=node)
+
+
 def group_options(group: str) -> list[str]:
-    """Options of a config group under ``conf/`` (e.g. ``region``, ``policy/dibao``)."""
+    """Options of a config group (e.g. ``region``, ``policy/dibao``), files and derived ones."""
     if group == "scenario":
         return sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml"))
-    return sorted(p.stem for p in (CONF_DIR / group).glob("*.yaml"))
+    options = {p.stem for p in (CONF_DIR / group).glob("*.yaml")}
+    if group.startswith("policy/") and group.removeprefix("policy/") in {lv.name for lv in steps.levers()}:
+        options.add("none")
+    return sorted(options)
+
+
+_YEAR_OVERRIDE = re.compile(r"^(?P<prefix>[+~]*)(?P<path>[A-Za-z_][\w.]*)\.(?P<year>\d+)=(?P<value>.*)$")
+_MAPPING_OVERRIDE = re.compile(r"^(?P<prefix>[+~]*)(?P<path>[A-Za-z_][\w.]*)=(?P<value>.*)$")
+
+
+def year_overrides(overrides: list[str]) -> list[str]:
+    """Rewrite ``<year-keyed mapping>.<year>=v`` as ``++<mapping>={<year>:v}`` (Hydra merges it).
+
+    YAML reads year keys as whole numbers, which Hydra's dotted paths cannot name; the dict
+    form can.  ``<mapping>={}`` is refused: a mapping override merges, so it would change nothing.
+    """
+    paths = set(year_keyed_paths(RunConfig))
+    rewritten = []
+    for override in overrides:
+        match = _YEAR_OVERRIDE.match(override)
+        if match and match["path"] in paths and "~" not in match["prefix"]:
+            values = [v.strip() for v in _split_sweep(match["value"])]
+            override = f"++{match['path']}=" + ",".join(f"{{{match['year']}:{v}}}" for v in values)
+        else:
+            whole = _MAPPING_OVERRIDE.match(override)
+            if whole and whole["path"] in paths and whole["value"].replace(" ", "") == "{}":
+                raise UsageError(
+                    f"{whole['path']}: got {{}}; allowed: {{year: value, ...}} entries, which replace those years "
+                    f"(or {whole['path']}.<year>=<value>)"
+                )
+        rewritten.append(override)
+    return rewritten
+
+
+def _split_sweep(value: str) -> list[str]:
+    """Split a simple comma sweep (``3000,3100``) outside brackets; anything else is one value."""
+    parts, depth, current = [], 0, ""
+    for char in value:
+        depth += char in "([{"
+        depth -= char in ")]}"
+        if char == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    return [*parts, current]
+
+
+def register_all() -> None:
+    """Put the declared scenario and lever configs in Hydra's config store."""
+    register_scenarios()
+    register_levers()
 
 
 def compose_dict(overrides: list[str]) -> DictConfig:
     """Compose ``conf/config.yaml`` with Hydra overrides; raise UsageError on failure."""
-    register_scenarios()
+    register_all()
+    overrides = year_overrides(overrides)
     GlobalHydra.instance().clear()
     try:
         with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3", job_name="run"):
@@ -88,6 +170,7 @@ def sweep_combinations(overrides: list[str]) -> list[list[str]]:
     """Every override list a sweep (``-m a=1,2 b=x,y``) expands to; one list when nothing sweeps."""
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
+    overrides = year_overrides(overrides)
     try:
         parsed = OverridesParser.create().parse_overrides(overrides)
     except Exception as err:  # Hydra's parser raises its own exception types

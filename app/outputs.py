@@ -8,26 +8,23 @@ seeds go to the manifest.
 
 from __future__ import annotations
 
-import contextlib
 import importlib.metadata
 import json
-import os
 import platform
 import subprocess
 import sys
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from analysis import plots
+from analysis.files import atomic_path, save_figure, write_text
 from app.runner import RunResult
 from sim.config import RunConfig
 from sim.rng import STREAMS
 from sim.schema import to_plain
+from sim.state import PANEL_COLUMNS, codebook
 
 FLOAT_FORMAT = "%.6f"
 PACKAGES = (
@@ -45,18 +42,6 @@ PACKAGES = (
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@contextlib.contextmanager
-def atomic_path(path: Path):
-    """Yield a temporary path next to ``path``; rename it into place on success."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        yield tmp
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
 def results_csv_text(table: pd.DataFrame) -> str:
     """The results table as deterministic CSV text (sorted, fixed float format, no index)."""
     return table.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
@@ -64,10 +49,7 @@ def results_csv_text(table: pd.DataFrame) -> str:
 
 def write_results(table: pd.DataFrame, out_dir: Path) -> Path:
     """Write ``results.csv``."""
-    path = out_dir / "results.csv"
-    with atomic_path(path) as tmp:
-        tmp.write_text(results_csv_text(table), encoding="utf-8")
-    return path
+    return write_text(out_dir / "results.csv", results_csv_text(table))
 
 
 def git_sha() -> str:
@@ -124,20 +106,10 @@ def manifest(config: RunConfig, result: RunResult, write_s: float, overrides: li
 
 def write_manifest(data: dict, out_dir: Path) -> Path:
     """Write ``manifest.json``."""
-    path = out_dir / "manifest.json"
-    with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n", encoding="utf-8")
-    return path
+    return write_text(out_dir / "manifest.json", json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
-def save_figure(fig, path: Path) -> None:
-    """Save a PNG without metadata that changes between runs."""
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=120, metadata={"Software": None}, bbox_inches="tight")
-    plt.close(fig)
-
-
-def write_plots(table: pd.DataFrame, out_dir: Path, plan: dict[str, float] | None = None) -> list[Path]:
+def write_plots(table: pd.DataFrame, out_dir: Path, plan: dict[int, float] | None = None) -> list[Path]:
     """Write ``exit_curve.png`` (with the region's planned exits, if any) and ``return_curve.png``."""
     fig, ax = plt.subplots(figsize=(7, 4.5))
     plots.exit_curve(table, ax, plan)
@@ -149,25 +121,17 @@ def write_plots(table: pd.DataFrame, out_dir: Path, plan: dict[str, float] | Non
 
 
 def write_panel(panels: list[pd.DataFrame], out_dir: Path) -> Path:
-    """Write the household-year panel as gzip CSV."""
+    """Write the household-year panel as gzip CSV, and its codebook (units, meanings, enum labels)."""
     path = out_dir / "panel.csv.gz"
     with atomic_path(path) as tmp:
         pd.concat(panels, ignore_index=True).to_csv(
             tmp, index=False, float_format=FLOAT_FORMAT, compression={"method": "gzip", "mtime": 0}
         )
+    book = {
+        "replicate": {"dtype": "int32", "unit": "index", "meaning": "replicate of the run"},
+        "year": {"dtype": "int16", "unit": "year", "meaning": "simulated year (state at year end)"},
+        "household": {"dtype": "int32", "unit": "index", "meaning": "row of the simulated household"},
+        **codebook(PANEL_COLUMNS),
+    }
+    write_text(out_dir / "panel_codebook.json", json.dumps(book, indent=2, ensure_ascii=False) + "\n")
     return path
-
-
-def write_comparison(table: pd.DataFrame, summary_table: pd.DataFrame, out_dir: Path) -> list[Path]:
-    """Write cross-scenario exit and return curves and the summary table."""
-    paths = [out_dir / "compare_exit_curve.png", out_dir / "compare_return_curve.png"]
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    plots.exit_curve(table, ax)
-    save_figure(fig, paths[0])
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    plots.return_curve(table, ax)
-    save_figure(fig, paths[1])
-    path = out_dir / "compare_summary.csv"
-    with atomic_path(path) as tmp:
-        tmp.write_text(summary_table.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n"))
-    return [*paths, path]

@@ -13,17 +13,11 @@ import time
 import numpy as np
 import pandas as pd
 
+from sim import metrics
 from sim.config import RunConfig
-from sim.model import METRICS, PovertyModel
+from sim.model import PovertyModel
+from sim.state import PANEL_COLUMNS
 
-INITIAL_METRICS = (
-    "registered_poor",
-    "share_illness_disability",
-    "share_no_labour",
-    "share_aged_65_plus",
-    "poor_villages",
-    "poor_counties",
-)
 COLUMNS = ["scenario", "replicate", "year", "metric", "value"]
 
 
@@ -50,13 +44,14 @@ def run(config: RunConfig, keep_panel: bool = False) -> RunResult:
         t1 = time.perf_counter()
         start = config.region.start_year
         initial = model.initial_row()
-        rows.extend((config.scenario_name, replicate, start - 1, k, initial[k]) for k in INITIAL_METRICS)
+        rows.extend((config.scenario_name, replicate, start - 1, k, value) for k, value in initial.items())
         panel_parts = []
         while model.year < config.region.end_year:
             model.step()
             if keep_panel:
                 panel_parts.append(household_panel(model, replicate))
-        rows.extend((config.scenario_name, replicate, r["year"], k, r[k]) for r in model.history for k in METRICS)
+        yearly = metrics.yearly_names()
+        rows.extend((config.scenario_name, replicate, r["year"], k, r[k]) for r in model.history for k in yearly)
         setup_s += t1 - t0
         simulate_s += time.perf_counter() - t1
         n_households = model.h.n
@@ -67,25 +62,15 @@ def run(config: RunConfig, keep_panel: bool = False) -> RunResult:
 
 
 def household_panel(model: PovertyModel, replicate: int) -> pd.DataFrame:
-    """One row per simulated household for the model's current year (for spell analysis)."""
+    """One row per simulated household for the model's current year (columns flagged ``panel``)."""
     h = model.h
-    return pd.DataFrame(
-        {
-            "replicate": np.full(h.n, replicate, dtype=np.int32),
-            "year": np.full(h.n, model.year, dtype=np.int16),
-            "household": np.arange(h.n, dtype=np.int32),
-            "stratum": h.stratum,
-            "weight": h.weight,
-            "size": h.size,
-            "reg": h.reg,
-            "true_poor": h.true_poor,
-            "monitored": h.monitored,
-            "income_pc": h.income_pc,
-            "illness": h.illness,
-            "disability": h.disability,
-            "job": h.job,
-        }
-    )
+    frame = {
+        "replicate": np.full(h.n, replicate, dtype=np.int32),
+        "year": np.full(h.n, model.year, dtype=np.int16),
+        "household": np.arange(h.n, dtype=np.int32),
+    }
+    frame.update({c.name: getattr(h, c.name) for c in PANEL_COLUMNS})
+    return pd.DataFrame(frame)
 
 
 def yearly_table(table: pd.DataFrame, metrics: tuple[str, ...]) -> pd.DataFrame:

@@ -1,53 +1,112 @@
-"""The context a yearly process or lever reads, and the effect it returns.
+"""The context a yearly step reads, and the effect it returns.
 
-Processes and levers are pure: they read a :class:`YearContext` and the household arrays and
-return an :class:`Effect` (new arrays by field name, plus yuan spent).  The model folds the
-effects into the state in the declared order of the year.
+Every step of a year, process or lever, is pure: it reads the household arrays, its parameter
+block and a :class:`YearContext`, and returns an :class:`Effect` (new arrays by column name,
+yuan spent, counts for the metrics, area updates).  The model folds the effects into the state
+in the declared order of the year (:mod:`sim.steps`).
+
+The context carries the year's published values (poverty line, standards, price indices), the
+year's random numbers for the whole population (declared by the steps that use them), and the
+values levers publish for other steps (:data:`PUBLISHED`): the only way a lever's settings reach
+a process other than through household columns.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+import hashlib
+from collections.abc import Mapping
+from typing import Any, NamedTuple
 
 import numpy as np
 
 
-@dataclasses.dataclass(frozen=True)
-class YearContext:
-    """Values of one simulated year that levers and processes read."""
+class YearValues(NamedTuple):
+    """The year's published scalars, as kernels take them."""
 
     year: int
     poverty_line: float  # yuan/person/yr
-    dibao_standard_published: float  # yuan/person/yr, the region's published standard
-    pension_per_month: float  # yuan/person/month
+    dibao_standard_published: float  # yuan/person/yr, the region's published 低保 standard
+    pension_per_month: float  # yuan/person/month, basic pension minimum
     income_index: float  # nominal market-income index, 1.0 in the year before the start
     medical_index: float  # nominal medical-price index, 1.0 in the year before the start
     mean_income: float  # region's mean rural income per person in the year before the start
-    intensity: dict[str, float]  # share of poverty-era support kept, by lever (transition)
-    u_alloc: np.ndarray  # uniform tie-break keys for allocation, one per household
-    u_target: np.ndarray  # uniforms for take-up and targeting errors, one per household
-    u_monitor: np.ndarray  # uniforms for discovery by monitoring, one per household
-    medical_ratios: Any  # sim.config.MedicalRatios of the region
-
-    def lever_key(self, salt: int) -> np.ndarray:
-        """A uniform key per household for one lever, decorrelated from other levers' keys.
-
-        Derived from ``u_alloc`` (fractional part of a multiple by a large odd number), so it
-        costs no extra draws and stays identical under every policy mix.  Kernels compute the
-        same key as ``frac(u_alloc * lever_key_multiplier(salt))``.
-        """
-        return np.modf(self.u_alloc * lever_key_multiplier(salt))[0]
 
 
-def lever_key_multiplier(salt: int) -> float:
-    """The multiplier whose product with ``u_alloc`` gives a lever's key (see ``lever_key``)."""
+#: Values a lever may publish for other steps (``Lever.publish``), with what they mean.
+PUBLISHED: dict[str, str] = {
+    "intensity": "share of poverty-era support each lever keeps this year, by lever name (transition regime)",
+    "p_detect_monitored": "yearly chance that a monitored household's poverty is found (monitoring)",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class YearContext:
+    """What every step of one simulated year reads besides the households and its parameters."""
+
+    values: YearValues
+    draws: Mapping[str, Any]  # the year's random numbers by draw name (whole population)
+    published: Mapping[str, Any]  # values levers publish (keys in PUBLISHED)
+    region: Any  # sim.region.RegionConfig
+    areas: Any = None  # sim.population.Areas: area layout and this year's poverty status
+
+    def __getattr__(self, name: str) -> Any:
+        """The year's scalars by name (``ctx.year``, ``ctx.poverty_line``, ...)."""
+        if name in YearValues._fields:
+            return getattr(self.values, name)
+        raise AttributeError(name)
+
+    @property
+    def u_alloc(self) -> np.ndarray:
+        """Uniform tie-break keys for allocation, one per household (float64)."""
+        return self.draws["u_alloc"]
+
+    @property
+    def u_target(self) -> np.ndarray:
+        """Uniforms for take-up and targeting errors, one per household."""
+        return self.draws["u_target"]
+
+    @property
+    def u_monitor(self) -> np.ndarray:
+        """Uniforms for discovery by monitoring, one per household."""
+        return self.draws["u_monitor"]
+
+    def intensity(self, lever: str) -> float:
+        """Share of poverty-era support ``lever`` keeps this year (1 unless the transition withdraws it)."""
+        return float(self.published.get("intensity", {}).get(lever, 1.0))
+
+    def lever_key(self, lever: str) -> np.ndarray:
+        """A uniform key per household for one lever (see :func:`lever_key_multiplier`)."""
+        return np.modf(self.u_alloc * lever_key_multiplier(lever))[0]
+
+
+def lever_salt(name: str) -> int:
+    """A lever's random-key salt, derived from its name (the same name gives the same salt)."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:2], "little")
+
+
+_LEGACY_SALTS = {"training": 1, "industry": 2}
+
+
+def lever_key_multiplier(lever: str) -> float:
+    """The multiplier whose product with ``u_alloc`` gives a lever's key (its fractional part).
+
+    Keys cost no extra draws and stay identical under every policy mix; the multiplier is
+    large and odd-ish, so the keys of two levers are uncorrelated.
+    """
+    salt = _LEGACY_SALTS.get(lever, lever_salt(lever))
     return 7919.0 + 104729.0 * salt
 
 
 @dataclasses.dataclass
 class Effect:
-    """What a lever or process changed: new arrays by field name, and yuan spent."""
+    """What a step changed: new household arrays by column name, yuan spent, counts and area flags.
+
+    ``counts`` holds exact per-stratum person counts (float64 arrays of whole numbers, one entry
+    per :class:`sim.state.Stratum`) that metrics read by name; ``areas`` holds new area arrays.
+    """
 
     updates: dict[str, np.ndarray] = dataclasses.field(default_factory=dict)
     cost: float = 0.0
+    counts: dict[str, np.ndarray] = dataclasses.field(default_factory=dict)
+    areas: dict[str, np.ndarray] = dataclasses.field(default_factory=dict)

@@ -1,4 +1,11 @@
-"""Headcounts, composition shares and area counts: pure functions of the household arrays.
+"""Metrics: headcounts, flows, costs and composition, declared once in a registry.
+
+Each :class:`Metric` names what it measures, its unit, its kind (stock, flow, cost, initial)
+and how it is computed from a :class:`Record` of the year (state at year end, the year's
+flow counts and costs).  The model's yearly row, the initial row, the results table, the
+printed table and the comparison summary all take their lists from :func:`metrics`; the
+README's metric table is checked against it.  One ``cost_<lever>`` metric is derived for every
+lever that acts on households, plus ``cost_total``.
 
 Person counts are real persons (simulated persons times stratum weights).  The registered
 stock counts persons as recorded at registration (建档立卡 records), so that stock and flows
@@ -7,11 +14,148 @@ satisfy ``registered[t] = registered[t-1] - exits[t] + newly_poor[t] + returns[t
 
 from __future__ import annotations
 
+import dataclasses
+import enum
+from collections.abc import Callable, Mapping
+from typing import Any
+
 import numpy as np
 
+from sim import steps
 from sim.jit import kernel
 from sim.processes.labour import persons_without_labour
 from sim.state import Disability, Households, Illness, Registration, Stratum
+
+
+class Kind(enum.Enum):
+    """What sort of quantity a metric is."""
+
+    STOCK = "stock"  # persons or areas at year end
+    FLOW = "flow"  # persons moving during the year
+    COST = "cost"  # yuan spent during the year
+    INITIAL = "initial"  # reported for the initial stock (the year before the start) only
+
+
+@dataclasses.dataclass(frozen=True)
+class Record:
+    """What a metric reads: the state at year end, the year's counts and costs, and the areas."""
+
+    h: Households
+    stratum_weight: np.ndarray  # real households per simulated household, by stratum
+    counts: Mapping[str, np.ndarray]  # per-stratum person counts that steps report (Effect.counts)
+    costs: Mapping[str, float]  # yuan by lever
+    areas: Any  # sim.population.Areas with this year's status
+
+
+@dataclasses.dataclass(frozen=True)
+class Metric:
+    """One reported quantity.
+
+    Attributes:
+        name: column value in ``results.csv``'s ``metric``.
+        unit: ``persons``, ``yuan``, ``share``, ``villages``...
+        kind: stock, flow, cost or initial.
+        compute: ``(record) -> float``.
+        meaning: one line for tables and the README.
+        initial: also reported for the initial stock (year before the start).
+        table: printed in the yearly table of ``run.py``.
+        summary: in the comparison summary.
+    """
+
+    name: str
+    unit: str
+    kind: Kind
+    compute: Callable[[Record], float]
+    meaning: str
+    initial: bool = False
+    table: bool = False
+    summary: bool = False
+
+
+_REGISTERED: dict[str, Metric] = {}
+_cache: tuple[Metric, ...] | None = None
+
+
+def _invalidate() -> None:
+    global _cache
+    _cache = None
+
+
+steps.on_change(_invalidate)
+
+
+def register_metric(metric: Metric) -> Metric:
+    """Add a metric to every results table from now on; return it."""
+    if metric.name in _REGISTERED or metric.name.startswith("cost_"):
+        raise ValueError(f"metric {metric.name!r} is already declared (cost_* metrics derive from the levers)")
+    _REGISTERED[metric.name] = metric
+    _invalidate()
+    return metric
+
+
+def unregister_metric(name: str) -> None:
+    """Remove a metric (for tests that register a toy one)."""
+    _REGISTERED.pop(name, None)
+    _invalidate()
+
+
+def metrics() -> tuple[Metric, ...]:
+    """Every metric: the declared ones, then one cost per acting lever and the total cost."""
+    global _cache
+    if _cache is None:
+        acting = steps.acting_levers()
+        costs = tuple(
+            Metric(f"cost_{name}", "yuan", Kind.COST, _cost_of(name), f"yearly public spending on {name}")
+            for name in acting
+        )
+        total = Metric(
+            "cost_total",
+            "yuan",
+            Kind.COST,
+            lambda r: float(sum(r.costs.values())),
+            "yearly public spending on all levers",
+            table=True,
+            summary=True,
+        )
+        _cache = (*_REGISTERED.values(), *costs, total)
+    return _cache
+
+
+def _cost_of(name: str) -> Callable[[Record], float]:
+    return lambda r: float(r.costs.get(name, 0.0))
+
+
+def yearly_names() -> tuple[str, ...]:
+    """Metrics of every simulated year."""
+    return tuple(m.name for m in metrics() if m.kind is not Kind.INITIAL)
+
+
+def initial_names() -> tuple[str, ...]:
+    """Metrics of the initial stock (the year before the start)."""
+    return tuple(m.name for m in metrics() if m.initial or m.kind is Kind.INITIAL)
+
+
+def table_names() -> tuple[str, ...]:
+    """Metrics printed in the yearly table."""
+    return tuple(m.name for m in metrics() if m.table)
+
+
+def summary_names() -> tuple[str, ...]:
+    """Metrics in the comparison summary."""
+    return tuple(m.name for m in metrics() if m.summary)
+
+
+def yearly_row(record: Record) -> dict[str, float]:
+    """Every yearly metric of ``record``."""
+    return {m.name: m.compute(record) for m in metrics() if m.kind is not Kind.INITIAL}
+
+
+def initial_row(record: Record) -> dict[str, float]:
+    """Every initial-stock metric of ``record``."""
+    return {m.name: m.compute(record) for m in metrics() if m.initial or m.kind is Kind.INITIAL}
+
+
+# --- computations ---------------------------------------------------------------------------
 
 
 def by_stratum(h: Households, mask: np.ndarray, persons: np.ndarray) -> np.ndarray:
@@ -59,37 +203,6 @@ def composition(h: Households) -> dict[str, float]:
     }
 
 
-def village_totals(h: Households, n_villages: int) -> tuple[np.ndarray, np.ndarray]:
-    """(residents, registered recorded persons) per village, real persons."""
-    return _village_totals(h.village, h.weight, h.size, h.reg, h.reg_size, n_villages)
-
-
-@kernel
-def _village_totals(village, weight, size, reg, reg_size, n_villages):
-    residents, registered = np.zeros(n_villages), np.zeros(n_villages)
-    for i in range(village.size):
-        residents[village[i]] += weight[i] * size[i]
-        if reg[i] == Registration.POOR:
-            registered[village[i]] += weight[i] * reg_size[i]
-    return residents, registered
-
-
-def incidence_below(residents: np.ndarray, registered: np.ndarray, threshold: float) -> np.ndarray:
-    """Areas whose registered-poor incidence (recorded persons / residents) is below ``threshold``."""
-    incidence = np.divide(registered, residents, out=np.zeros(residents.size), where=residents > 0)
-    return incidence < threshold
-
-
-def true_poor_persons(h: Households) -> float:
-    """Real persons living in truly poor households."""
-    return _persons_where(h.true_poor, h.weight, h.size)
-
-
-def monitored_persons(h: Households) -> float:
-    """Real persons in monitored households (防止返贫监测对象)."""
-    return _persons_where(h.monitored, h.weight, h.size)
-
-
 @kernel
 def _persons_where(mask, weight, size):
     total = 0.0
@@ -97,3 +210,153 @@ def _persons_where(mask, weight, size):
         if mask[i]:
             total += weight[i] * size[i]
     return total
+
+
+def _flow(name: str) -> Callable[[Record], float]:
+    return lambda r: weighted(r.counts[name], r.stratum_weight)
+
+
+def _exits(r: Record) -> float:
+    routes = r.counts["exits_development"] + r.counts["exits_guarantee"] + r.counts["exits_deceased"]
+    return weighted(routes, r.stratum_weight)
+
+
+def _share(name: str) -> Callable[[Record], float]:
+    return lambda r: composition(r.h)[name]
+
+
+_P = "persons"
+for _metric in (
+    Metric(
+        "registered_poor",
+        _P,
+        Kind.STOCK,
+        lambda r: weighted(registered_counts(r.h), r.stratum_weight),
+        "persons on the register (建档立卡) at year end, counted as recorded at registration",
+        initial=True,
+        table=True,
+        summary=True,
+    ),
+    Metric(
+        "cohort_registered",
+        _P,
+        Kind.STOCK,
+        lambda r: weighted(cohort_counts(r.h), r.stratum_weight),
+        "of those, persons from the initial (start-year minus 1) register",
+    ),
+    Metric(
+        "exits",
+        _P,
+        Kind.FLOW,
+        _exits,
+        "persons removed from the register this year: exits_development + exits_guarantee + exits_deceased",
+        table=True,
+        summary=True,
+    ),
+    Metric(
+        "exits_development",
+        _P,
+        Kind.FLOW,
+        _flow("exits_development"),
+        "exits whose income *without* guarantee transfers (低保, 特困, 兜底 top-up) is already above the line",
+        table=True,
+    ),
+    Metric(
+        "exits_guarantee",
+        _P,
+        Kind.FLOW,
+        _flow("exits_guarantee"),
+        "exits that depend on guarantee transfers (兜底脱贫)",
+        table=True,
+    ),
+    Metric(
+        "exits_deceased",
+        _P,
+        Kind.FLOW,
+        _flow("exits_deceased"),
+        "registered households whose members have all died (自然减少)",
+    ),
+    Metric(
+        "newly_poor",
+        _P,
+        Kind.FLOW,
+        _flow("newly_poor"),
+        "truly poor households never registered before, identified this year",
+        table=True,
+        summary=True,
+    ),
+    Metric(
+        "returns",
+        _P,
+        Kind.FLOW,
+        _flow("returns"),
+        "exited households found truly poor again and re-registered (返贫)",
+        table=True,
+        summary=True,
+    ),
+    Metric(
+        "monitored",
+        _P,
+        Kind.STOCK,
+        lambda r: _persons_where(r.h.monitored, r.h.weight, r.h.size),
+        "persons in households under return-to-poverty monitoring (from 2021 by default)",
+        table=True,
+        summary=True,
+    ),
+    Metric(
+        "true_poor",
+        _P,
+        Kind.STOCK,
+        lambda r: _persons_where(r.h.true_poor, r.h.weight, r.h.size),
+        "persons whose household income is below the line or whose housing or basic medical guarantee fails, "
+        "registered or not",
+        table=True,
+        summary=True,
+    ),
+    Metric(
+        "poor_villages",
+        "villages",
+        Kind.STOCK,
+        lambda r: float(r.areas.village_poor.sum()),
+        "poor villages not yet exited (registered incidence below the region's threshold)",
+        initial=True,
+        table=True,
+    ),
+    Metric(
+        "poor_counties",
+        "counties",
+        Kind.STOCK,
+        lambda r: float(r.areas.county_poor.sum()),
+        "poor counties not yet exited (摘帽)",
+        initial=True,
+        table=True,
+    ),
+    *(
+        Metric(name, "share", Kind.INITIAL, _share(name), meaning)
+        for name, meaning in (
+            (
+                "share_illness_disability",
+                "persons of the initial register in households poor through illness or disability",
+            ),
+            ("share_no_labour", "persons of the initial register without labour capacity"),
+            ("share_aged_65_plus", "persons of the initial register aged 65+"),
+        )
+    ),
+):
+    register_metric(_metric)
+
+
+def metric_table() -> str:
+    """The markdown table of metrics in the README (a test keeps the two equal)."""
+    lines = ["| metric | unit | kind | meaning |", "|---|---|---|---|"]
+    shown_costs = False
+    for m in metrics():
+        if m.name.startswith("cost_") and m.name != "cost_total":
+            if not shown_costs:
+                lines.append(
+                    "| `cost_<lever>` | yuan | cost | yearly public spending on each lever that acts on households |"
+                )
+                shown_costs = True
+            continue
+        lines.append(f"| `{m.name}` | {m.unit} | {m.kind.value} | {m.meaning} |")
+    return "\n".join(lines)

@@ -241,53 +241,24 @@ def _place(stratum: np.ndarray, region: RegionConfig, areas: Areas, rng: np.rand
 
 
 def _households(cols: dict[str, np.ndarray], village: np.ndarray, areas: Areas) -> Households:
-    n = len(village)
     registered = cols["stratum"] == Stratum.REGISTERED
     size = cols["n_child"].astype(np.int32) + cols["n_adult"] + cols["n_elder"]
-    h = Households(
-        stratum=cols["stratum"],
-        weight=cols["weight"],
+    h = Households.empty(
+        len(village),
+        **{
+            name: cols[name] for name in ("stratum", "weight", "n_child", "n_adult", "n_elder", "skill", "housing_safe")
+        },
+        **{name: cols[name] for name in ("index_band", "illness", "disability", "job")},
         county=areas.village_county[village],
         village=village,
         deep_village=areas.village_deep[village],
-        n_child=cols["n_child"],
-        n_adult=cols["n_adult"],
-        n_elder=cols["n_elder"],
         size=size,
-        index_band=cols["index_band"],
-        illness=cols["illness"],
-        disability=cols["disability"],
-        n_labour_full=np.zeros(n, np.uint8),
-        n_labour_partial=np.zeros(n, np.uint8),
-        job=cols["job"],
-        skill=cols["skill"],
-        trained_until=np.zeros(n, np.int16),
-        relocated_year=np.zeros(n, np.int16),
-        housing_safe=cols["housing_safe"],
-        inc_farm=np.zeros(n, np.float32),
-        inc_wage=np.zeros(n, np.float32),
-        inc_property=np.zeros(n, np.float32),
-        inc_pension=np.zeros(n, np.float32),
-        inc_dibao=np.zeros(n, np.float32),
-        inc_guarantee=np.zeros(n, np.float32),
-        med_gross=np.zeros(n, np.float32),
-        med_oop=np.zeros(n, np.float32),
-        dibao=np.zeros(n, bool),
-        tekun=np.zeros(n, bool),
-        dibao_grace=np.zeros(n, np.uint8),
-        true_poor=registered.copy(),
-        income_pc=np.zeros(n, np.float32),
-        income_pc_prev=np.zeros(n, np.float32),
-        reg=np.where(registered, Registration.POOR, Registration.NEVER).astype(np.uint8),
-        reg_size=np.where(registered, size, 0).astype(np.uint8),
-        poor_wait=np.zeros(n, np.uint8),
-        monitored=np.zeros(n, bool),
-        risk_wait=np.zeros(n, np.uint8),
-        monitor_clear=np.zeros(n, np.uint8),
+        true_poor=registered,
+        reg=np.where(registered, Registration.POOR, Registration.NEVER),
+        reg_size=np.where(registered, size, 0),
     )
-    effect = labour.step(h)
-    h = dataclasses.replace(h, **effect.updates)
+    h = h.fold(labour.step(h).updates, "labour")
     no_labour = (h.n_labour_full.astype(np.int32) + h.n_labour_partial) == 0
     partial_only = (h.n_labour_full == 0) & ~no_labour
     job = np.where(no_labour, Job.NONE, np.where(partial_only, Job.FARMING, h.job)).astype(np.uint8)
-    return dataclasses.replace(h, job=job)
+    return h.replace(job=job)

@@ -1,23 +1,93 @@
-"""Build typed, validated config dataclasses from plain mappings.
+"""Build typed, validated config dataclasses from plain mappings; parameter metadata.
 
 The engine never sees a Hydra ``DictConfig``: the edge of the program turns the composed
 config into nested dataclasses with :func:`build`, which rejects unknown keys and wrong
-types with a one-line message that names the full key and what is allowed.  Range checks
-live in each dataclass's ``__post_init__`` and raise :class:`ConfigError` via :func:`check`.
+types with a one-line message that names the full key and what is allowed.
+
+Each numeric parameter declares its bounds, unit and meaning once, on the dataclass field
+(:func:`spec`).  The builder checks every declared field: numbers must be finite and inside
+their bounds, year-keyed mappings (:data:`YearMap`) must have whole-year keys.  Checks that
+relate two fields stay in the dataclass's ``__post_init__`` and raise :class:`ConfigError`
+through :func:`check`.  :func:`kernel_scalars` turns a parameter block into a named tuple of
+its numbers for the compiled kernels, so a kernel reads ``p.take_up`` rather than a position.
 """
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import enum
+import math
 import types
 import typing
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+#: A mapping from calendar year to a value (keys are whole years; YAML may write them bare).
+YearMap = dict[int, float]
+
+FIRST_YEAR, LAST_YEAR = 1901, 2199  # the years any date parameter may name
+
 
 class ConfigError(ValueError):
     """A configuration value is unknown, mistyped or out of range (one-line message)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Spec:
+    """What a parameter means: bounds (inclusive), unit and a one-line meaning."""
+
+    low: float | None = None
+    high: float | None = None
+    unit: str = ""
+    doc: str = ""
+
+    def allowed(self, whole: bool = False) -> str:
+        """The allowed values as the one-line error message words them."""
+        lo = "-inf" if self.low is None else f"{self.low:g}"
+        hi = "inf" if self.high is None else f"{self.high:g}"
+        return f"a {'whole number' if whole else 'number'} in [{lo}, {hi}]"
+
+    def admits(self, value: float) -> bool:
+        """Whether ``value`` is finite and within the bounds."""
+        return (
+            math.isfinite(value)
+            and (self.low is None or value >= self.low)
+            and (self.high is None or value <= self.high)
+        )
+
+
+def spec(low: float | None = None, high: float | None = None, unit: str = "", doc: str = "", **field_kw: Any) -> Any:
+    """A dataclass field carrying its :class:`Spec` (bounds, unit, meaning) as metadata.
+
+    Args:
+        low: smallest allowed value (inclusive); None for none.
+        high: largest allowed value (inclusive); None for none (the value must still be finite).
+        unit: the unit, e.g. ``"yuan/post/yr"``, ``"share"``, ``"years"``.
+        doc: one line saying what the parameter is.
+        **field_kw: passed to :func:`dataclasses.field` (e.g. ``default``).
+    """
+    return dataclasses.field(metadata={"spec": Spec(low, high, unit, doc)}, **field_kw)
+
+
+def share(doc: str = "", **field_kw: Any) -> Any:
+    """A probability or share in [0, 1]."""
+    return spec(0.0, 1.0, "share", doc, **field_kw)
+
+
+def yuan(doc: str = "", high: float = 1e7, unit: str = "yuan", **field_kw: Any) -> Any:
+    """A non-negative amount of money, at most ``high`` (10 million yuan unless said)."""
+    return spec(0.0, high, unit, doc, **field_kw)
+
+
+def year(doc: str = "", **field_kw: Any) -> Any:
+    """A calendar year."""
+    return spec(FIRST_YEAR, LAST_YEAR, "year", doc, **field_kw)
+
+
+def spec_of(field: dataclasses.Field) -> Spec | None:
+    """The :class:`Spec` a field declares, if any."""
+    return field.metadata.get("spec")
 
 
 def check(condition: bool, key: str, allowed: str, value: Any) -> None:
@@ -26,23 +96,17 @@ def check(condition: bool, key: str, allowed: str, value: Any) -> None:
         raise ConfigError(f"{key}: got {value!r}; allowed: {allowed}")
 
 
-def check_range(value: float, key: str, low: float | None = None, high: float | None = None) -> None:
-    """Check ``low <= value <= high`` (either bound optional)."""
-    ok = (low is None or value >= low) and (high is None or value <= high)
-    lo = "-inf" if low is None else f"{low:g}"
-    hi = "inf" if high is None else f"{high:g}"
-    check(ok, key, f"a number in [{lo}, {hi}]", value)
-
-
-def check_share(value: float, key: str) -> None:
-    """Check that ``value`` is a share or probability in [0, 1]."""
-    check_range(value, key, 0.0, 1.0)
-
-
 def _type_name(tp: Any) -> str:
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         return "one of " + ", ".join(m.value for m in tp)
     return getattr(tp, "__name__", str(tp))
+
+
+def _year_key(key: Any, path: str) -> int:
+    text = str(key)
+    if isinstance(key, bool) or not text.isdigit() or not FIRST_YEAR <= int(text) <= LAST_YEAR:
+        raise ConfigError(f"{path}.{key}: got {key!r}; allowed: a year in [{FIRST_YEAR}, {LAST_YEAR}] as key")
+    return int(text)
 
 
 def _convert(tp: Any, value: Any, key: str) -> Any:
@@ -52,6 +116,8 @@ def _convert(tp: Any, value: Any, key: str) -> Any:
         if value is None:
             return None
         return _convert(args[0], value, key)
+    if hasattr(tp, "__schema_build__"):
+        return tp.__schema_build__(value, key)
     if dataclasses.is_dataclass(tp):
         if not isinstance(value, Mapping):
             raise ConfigError(f"{key}: expected a mapping of settings, got {value!r}")
@@ -63,9 +129,14 @@ def _convert(tp: Any, value: Any, key: str) -> Any:
         items = [_convert(item_tp, v, f"{key}[{i}]") for i, v in enumerate(value)]
         return tuple(items) if origin is tuple else items
     if origin is dict:
-        _, val_tp = typing.get_args(tp)
+        key_tp, val_tp = typing.get_args(tp)
         if not isinstance(value, Mapping):
             raise ConfigError(f"{key}: expected a mapping, got {value!r}")
+        if key_tp is int:
+            converted = {}
+            for k, v in value.items():
+                converted[_year_key(k, key)] = _convert(val_tp, v, f"{key}.{k}")
+            return dict(sorted(converted.items()))
         return {str(k): _convert(val_tp, v, f"{key}.{k}") for k, v in value.items()}
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         allowed = [m.value for m in tp]
@@ -83,6 +154,8 @@ def _convert(tp: Any, value: Any, key: str) -> Any:
     if tp is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConfigError(f"{key}: expected a number, got {value!r}")
+        if not math.isfinite(value):
+            raise ConfigError(f"{key}: got {value!r}; allowed: a finite number")
         return float(value)
     if tp is str:
         if not isinstance(value, str):
@@ -91,8 +164,22 @@ def _convert(tp: Any, value: Any, key: str) -> Any:
     return value
 
 
+def _check_spec(rule: Spec, value: Any, key: str) -> None:
+    """Check a converted value (a number, or the numbers of a list or year mapping) against its spec."""
+    if value is None or isinstance(value, bool):
+        return
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            _check_spec(rule, v, f"{key}.{k}")
+    elif isinstance(value, (list, tuple)):
+        for i, v in enumerate(value):
+            _check_spec(rule, v, f"{key}[{i}]")
+    elif isinstance(value, (int, float)):
+        check(rule.admits(value), key, rule.allowed(whole=isinstance(value, int)), value)
+
+
 def build(cls: type, data: Mapping[str, Any], path: str = "") -> Any:
-    """Instantiate dataclass ``cls`` from ``data``, checking keys and types recursively.
+    """Instantiate dataclass ``cls`` from ``data``, checking keys, types and specs recursively.
 
     Args:
         cls: the dataclass to build.
@@ -100,7 +187,7 @@ def build(cls: type, data: Mapping[str, Any], path: str = "") -> Any:
         path: dotted prefix used in error messages.
 
     Returns:
-        An instance of ``cls``; its ``__post_init__`` has run its range checks.
+        An instance of ``cls``; its ``__post_init__`` has run its cross-field checks.
 
     Raises:
         ConfigError: on an unknown key, a missing required key, a wrong type or a value
@@ -119,6 +206,9 @@ def build(cls: type, data: Mapping[str, Any], path: str = "") -> Any:
         key = prefix + name
         if name in data:
             kwargs[name] = _convert(hints[name], data[name], key)
+            rule = spec_of(field)
+            if rule is not None:
+                _check_spec(rule, kwargs[name], key)
         elif field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
             raise ConfigError(f"{key}: missing required key ({_type_name(hints[name])})")
     try:
@@ -128,8 +218,28 @@ def build(cls: type, data: Mapping[str, Any], path: str = "") -> Any:
         raise ConfigError(f"{prefix}{err}") from None
 
 
+def year_keyed_paths(cls: type, path: str = "") -> list[str]:
+    """Dotted paths of every :data:`YearMap` field under dataclass ``cls`` (for override handling)."""
+    found = []
+    hints = typing.get_type_hints(cls)
+    for field in dataclasses.fields(cls):
+        tp, key = hints[field.name], f"{path}{field.name}"
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if typing.get_origin(tp) in (typing.Union, types.UnionType) and args:
+            tp = args[0]
+        if typing.get_origin(tp) is dict and typing.get_args(tp)[0] is int:
+            found.append(key)
+        elif hasattr(tp, "__schema_paths__"):
+            found.extend(tp.__schema_paths__(f"{key}."))
+        elif dataclasses.is_dataclass(tp):
+            found.extend(year_keyed_paths(tp, f"{key}."))
+    return found
+
+
 def to_plain(obj: Any) -> Any:
     """Turn nested dataclasses/enums into plain JSON-ready data (for the manifest)."""
+    if hasattr(obj, "__to_plain__"):
+        return obj.__to_plain__()
     if dataclasses.is_dataclass(obj):
         return {f.name: to_plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
     if isinstance(obj, enum.Enum):
@@ -139,3 +249,40 @@ def to_plain(obj: Any) -> Any:
     if isinstance(obj, dict):
         return {k: to_plain(v) for k, v in obj.items()}
     return obj
+
+
+def _is_scalar_type(tp: Any) -> bool:
+    return tp in (bool, int, float) or (isinstance(tp, type) and issubclass(tp, enum.Enum))
+
+
+def scalars_type(cls: type) -> type:
+    """The named tuple of ``cls``'s scalar fields (numbers, flags, enums as their index).
+
+    Created once per dataclass and attached as ``cls.Scalars`` so that numba can cache
+    kernels that take it (the class must be importable by its qualified name).
+    """
+    existing = cls.__dict__.get("Scalars")
+    if existing is not None:
+        return existing
+    hints = typing.get_type_hints(cls)
+    names = [f.name for f in dataclasses.fields(cls) if _is_scalar_type(hints[f.name])]
+    tuple_type = collections.namedtuple("Scalars", names, module=cls.__module__)
+    tuple_type.__qualname__ = f"{cls.__qualname__}.Scalars"
+    tuple_type.__doc__ = f"Scalar fields of {cls.__qualname__}, for compiled kernels."
+    cls.Scalars = tuple_type
+    return tuple_type
+
+
+def enum_index(member: enum.Enum) -> int:
+    """Position of ``member`` in its enum: how kernels see an enum-valued parameter."""
+    return list(type(member)).index(member)
+
+
+def kernel_scalars(params: Any) -> tuple:
+    """``params``'s scalar fields as the named tuple of :func:`scalars_type` (floats stay float64)."""
+    tuple_type = scalars_type(type(params))
+    values = []
+    for name in tuple_type._fields:
+        value = getattr(params, name)
+        values.append(enum_index(value) if isinstance(value, enum.Enum) else value)
+    return tuple_type(*values)

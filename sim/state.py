@@ -1,18 +1,28 @@
-"""Household state as a struct of numpy arrays, with enums and invariant checks.
+"""Household state as a struct of numpy arrays, declared once in :data:`COLUMNS`.
 
 Every household is one row index across all arrays; there is no Python object per
 household (a per-object layout measured ~90x slower, see shared ARCHITECTURE notes).
-Money is yuan per household per year unless a name says otherwise.  The health state
+Money is yuan per household per year unless a unit says otherwise.  The health state
 belongs to the household's *index member*: the member whose illness or disability the
 registration record (建档立卡) names as the cause of poverty.
+
+Each column is one :class:`Column` (name, dtype, default, unit, meaning, enum, group).  The
+:class:`Households` container, its empty builder, the invariant checks, the checked fold of a
+step's updates, the named groups the kernels take (:data:`GROUPS`), the panel codebook and the
+column table in ``docs/DESIGN.md`` all derive from that one list.
 """
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import enum
+from typing import Any
 
 import numpy as np
+
+from sim.jit import kernel
+from sim.schema import share
 
 
 class Stratum(enum.IntEnum):
@@ -29,6 +39,19 @@ class Band(enum.IntEnum):
     CHILD = 0  # 0-15
     ADULT = 1  # 16-64, working age
     ELDER = 2  # 65 and over
+
+
+@dataclasses.dataclass
+class ByBand:
+    """A probability for each age band: child (0-15), adult (16-64), elder (65+)."""
+
+    child: float = share("per member of the band per year")
+    adult: float = share("per member of the band per year")
+    elder: float = share("per member of the band per year")
+
+    def as_array(self) -> np.ndarray:
+        """Values indexed by :class:`Band`."""
+        return np.array([self.child, self.adult, self.elder], dtype=np.float64)
 
 
 class Illness(enum.IntEnum):
@@ -74,88 +97,267 @@ SEEKING_JOB = np.zeros(len(Job), dtype=bool)
 SEEKING_JOB[[Job.NONE, Job.FARMING]] = True
 
 
-@dataclasses.dataclass
-class Households:
-    """Columns of household state; all arrays share length ``n``."""
+@dataclasses.dataclass(frozen=True)
+class Column:
+    """One household column: its type, default, unit and meaning, and the group kernels see it in."""
 
-    stratum: np.ndarray  # uint8 Stratum
-    weight: np.ndarray  # float64, real households represented by this row
-    county: np.ndarray  # int32
-    village: np.ndarray  # int32
-    deep_village: np.ndarray  # bool, lives in a deep-poverty village (深度贫困村)
-    n_child: np.ndarray  # uint8
-    n_adult: np.ndarray  # uint8
-    n_elder: np.ndarray  # uint8
-    size: np.ndarray  # int32, members; always n_child + n_adult + n_elder (set with them)
-    index_band: np.ndarray  # uint8 Band of the index member
-    illness: np.ndarray  # uint8 Illness
-    disability: np.ndarray  # uint8 Disability
-    n_labour_full: np.ndarray  # uint8, derived yearly
-    n_labour_partial: np.ndarray  # uint8, derived yearly
-    job: np.ndarray  # uint8 Job of the main worker
-    skill: np.ndarray  # float32 earnings multiplier, fixed per household
-    trained_until: np.ndarray  # int16, last year a training effect lasts (0 = never)
-    relocated_year: np.ndarray  # int16, year of relocation (0 = not relocated)
-    housing_safe: np.ndarray  # bool
-    inc_farm: np.ndarray  # float32 yuan/household/yr
-    inc_wage: np.ndarray
-    inc_property: np.ndarray
-    inc_pension: np.ndarray
-    inc_dibao: np.ndarray  # 低保 and 特困 support
-    inc_guarantee: np.ndarray  # other guarantee transfers (兜底 top-up, disability subsidies)
-    med_gross: np.ndarray  # medical spending before insurance
-    med_oop: np.ndarray  # out-of-pocket medical spending after insurance
-    dibao: np.ndarray  # bool, receives 低保 this year
-    tekun: np.ndarray  # bool, receives 特困 support this year
-    dibao_grace: np.ndarray  # uint8, grace years left (渐退期)
-    true_poor: np.ndarray  # bool, income below the line or a guarantee failed
-    income_pc: np.ndarray  # float32, per-capita income this year
-    income_pc_prev: np.ndarray  # float32, last year's per-capita income
-    reg: np.ndarray  # uint8 Registration
-    reg_size: np.ndarray  # uint8, persons recorded at registration
-    poor_wait: np.ndarray  # uint8, consecutive years truly poor while unregistered
-    monitored: np.ndarray  # bool, monitored for return to poverty (防止返贫监测)
-    risk_wait: np.ndarray  # uint8, consecutive years at risk while not monitored
-    monitor_clear: np.ndarray  # uint8, consecutive years above the monitoring line
+    name: str
+    dtype: type
+    default: Any
+    unit: str
+    meaning: str
+    group: str
+    codes: type[enum.IntEnum] | None = None  # enum whose values the column holds
+    money: bool = False  # yuan: must be finite and non-negative
+    panel: bool = False  # exported in the household-year panel
+
+
+def _columns(group: str, *specs: tuple) -> list[Column]:
+    return [Column(*spec[:5], group, **(spec[5] if len(spec) > 5 else {})) for spec in specs]
+
+
+_MONEY = {"money": True}
+_YUAN = "yuan/household/yr"
+
+#: Every household column, in group order.  Add a column here and nowhere else.
+COLUMNS: tuple[Column, ...] = (
+    *_columns(
+        "identity",
+        (
+            "stratum",
+            np.uint8,
+            Stratum.NON_POOR,
+            "code",
+            "population stratum at synthesis",
+            {"codes": Stratum, "panel": True},
+        ),
+        ("weight", np.float64, 1.0, "households", "real households this row represents", {"panel": True}),
+    ),
+    *_columns(
+        "place",
+        ("county", np.int32, 0, "id", "county of the household's village"),
+        ("village", np.int32, 0, "id", "village of residence"),
+        ("deep_village", np.bool_, False, "flag", "lives in a deep-poverty village (深度贫困村)"),
+        ("relocated_year", np.int16, 0, "year", "year of relocation (易地扶贫搬迁); 0 = not relocated"),
+        ("housing_safe", np.bool_, True, "flag", "dwelling is safe (住房安全有保障)"),
+    ),
+    *_columns(
+        "members",
+        ("n_child", np.uint8, 0, "persons", "members aged 0-15"),
+        ("n_adult", np.uint8, 0, "persons", "members aged 16-64 (working age)"),
+        ("n_elder", np.uint8, 0, "persons", "members aged 65+"),
+        ("size", np.int32, 0, "persons", "members; always n_child + n_adult + n_elder", {"panel": True}),
+    ),
+    *_columns(
+        "health",
+        ("index_band", np.uint8, Band.ADULT, "code", "age band of the index member", {"codes": Band}),
+        ("illness", np.uint8, Illness.NONE, "code", "illness of the index member", {"codes": Illness, "panel": True}),
+        (
+            "disability",
+            np.uint8,
+            Disability.NONE,
+            "code",
+            "disability of the index member",
+            {"codes": Disability, "panel": True},
+        ),
+    ),
+    *_columns(
+        "labour",
+        ("n_labour_full", np.uint8, 0, "persons", "members with full labour capacity (derived yearly)"),
+        ("n_labour_partial", np.uint8, 0, "persons", "members with partial labour capacity (derived yearly)"),
+        ("job", np.uint8, Job.NONE, "code", "job of the main worker", {"codes": Job, "panel": True}),
+        ("skill", np.float32, 1.0, "multiple", "earnings multiplier, fixed per household"),
+        ("trained_until", np.int16, 0, "year", "last year a training effect lasts; 0 = never trained"),
+        ("finding_multiplier", np.float32, 1.0, "multiple", "multiplier on market job finding next year (training)"),
+        ("placed_wage", np.float32, 0.0, "yuan/yr", "pay of a placed job (public post, workshop); 0 otherwise", _MONEY),
+    ),
+    *_columns(
+        "money",
+        ("inc_farm", np.float32, 0.0, _YUAN, "farm (operating) income", _MONEY),
+        ("inc_wage", np.float32, 0.0, _YUAN, "wages of the main worker", _MONEY),
+        ("inc_property", np.float32, 0.0, _YUAN, "property income, dividends and private transfers", _MONEY),
+        ("inc_pension", np.float32, 0.0, _YUAN, "basic pension of members 65+", _MONEY),
+        ("inc_dibao", np.float32, 0.0, _YUAN, "低保 and 特困 support", _MONEY),
+        ("inc_guarantee", np.float32, 0.0, _YUAN, "兜底 top-up and disability subsidies", _MONEY),
+        ("med_gross", np.float32, 0.0, _YUAN, "medical spending before insurance", _MONEY),
+        ("med_oop", np.float32, 0.0, _YUAN, "out-of-pocket medical spending after insurance", _MONEY),
+    ),
+    *_columns(
+        "assistance",
+        ("dibao", np.bool_, False, "flag", "receives 低保 this year"),
+        ("tekun", np.bool_, False, "flag", "receives 特困 support this year"),
+        ("dibao_grace", np.uint8, 0, "years", "grace years of 低保 left (渐退期)"),
+    ),
+    *_columns(
+        "status",
+        ("true_poor", np.bool_, False, "flag", "income below the line or a guarantee failed", {"panel": True}),
+        (
+            "income_pc",
+            np.float32,
+            0.0,
+            "yuan/person/yr",
+            "per-capita income this year, transfers included",
+            {"panel": True},
+        ),
+        ("income_pc_prev", np.float32, 0.0, "yuan/person/yr", "last year's per-capita income"),
+    ),
+    *_columns(
+        "registration",
+        (
+            "reg",
+            np.uint8,
+            Registration.NEVER,
+            "code",
+            "registration status (建档立卡)",
+            {"codes": Registration, "panel": True},
+        ),
+        ("reg_size", np.uint8, 0, "persons", "persons recorded at registration"),
+        ("poor_wait", np.uint8, 0, "years", "consecutive years truly poor while unregistered"),
+    ),
+    *_columns(
+        "monitoring",
+        ("monitored", np.bool_, False, "flag", "monitored for return to poverty (防止返贫监测)", {"panel": True}),
+        ("risk_wait", np.uint8, 0, "years", "consecutive years at risk while not monitored"),
+        ("monitor_clear", np.uint8, 0, "years", "consecutive years above the monitoring line while monitored"),
+    ),
+)
+
+COLUMN_BY_NAME: dict[str, Column] = {c.name: c for c in COLUMNS}
+if len(COLUMN_BY_NAME) != len(COLUMNS):
+    raise ImportError("sim.state.COLUMNS declares a column twice")
+
+
+def _group_types() -> dict[str, type]:
+    """One named tuple type per column group, importable as ``sim.state.<Group>``."""
+    types_ = {}
+    for group in dict.fromkeys(c.group for c in COLUMNS):
+        type_name = group.title().replace("_", "") + "Columns"
+        fields = [c.name for c in COLUMNS if c.group == group]
+        tuple_type = collections.namedtuple(type_name, fields, module=__name__)
+        tuple_type.__doc__ = f"The {group} columns, as the kernels take them: {', '.join(fields)}."
+        globals()[type_name] = tuple_type  # numba's cache pickles the type by its qualified name
+        types_[group] = tuple_type
+    return types_
+
+
+#: Group name -> named tuple type of that group's arrays (the kernels' view of the state).
+GROUPS: dict[str, type] = _group_types()
+
+
+class Households:
+    """Columns of household state; all arrays share length ``n``.  The columns are :data:`COLUMNS`.
+
+    Each group of columns is also available as a named tuple (``h.money``, ``h.members``, ...),
+    which is how compiled kernels take state.
+    """
+
+    __slots__ = tuple(c.name for c in COLUMNS)
+
+    def __init__(self, **arrays: np.ndarray) -> None:
+        """Hold ``arrays``: exactly one array per declared column."""
+        missing = [c.name for c in COLUMNS if c.name not in arrays]
+        extra = sorted(set(arrays) - set(COLUMN_BY_NAME))
+        if missing or extra:
+            raise TypeError(f"Households needs exactly the declared columns; missing {missing}, unknown {extra}")
+        for name, array in arrays.items():
+            object.__setattr__(self, name, array)
+
+    @classmethod
+    def empty(cls, n: int, **columns: Any) -> Households:
+        """``n`` households with each column at its declared default unless given (scalars broadcast)."""
+        arrays = {}
+        for c in COLUMNS:
+            value = columns.pop(c.name, c.default)
+            arrays[c.name] = np.broadcast_to(np.asarray(value, dtype=c.dtype), (n,)).copy()
+        if columns:
+            raise TypeError(f"unknown household columns: {sorted(columns)}")
+        return cls(**arrays)
 
     @property
     def n(self) -> int:
         """Number of simulated households."""
         return len(self.weight)
 
-    def own_income_columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """(farm, wage, property, pension) income: what the household has without guarantee transfers."""
-        return self.inc_farm, self.inc_wage, self.inc_property, self.inc_pension
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Every column by name, in declared order."""
+        return {c.name: getattr(self, c.name) for c in COLUMNS}
+
+    def replace(self, **updates: np.ndarray) -> Households:
+        """A new container with some columns replaced (no checks; see :meth:`fold`)."""
+        return Households(**{**self.arrays(), **updates})
+
+    def fold(self, updates: dict[str, np.ndarray], source: str = "a step") -> Households:
+        """Apply a step's updates after checking each one's name, dtype and shape."""
+        n = self.n
+        for name, array in updates.items():
+            column = COLUMN_BY_NAME.get(name)
+            if column is None:
+                raise TypeError(f"{source} updated an unknown household column {name!r}")
+            if not isinstance(array, np.ndarray) or array.dtype != column.dtype or array.shape != (n,):
+                got = f"{getattr(array, 'dtype', type(array).__name__)} {getattr(array, 'shape', '')}"
+                raise TypeError(f"{source} wrote {name} as {got}; the column is {np.dtype(column.dtype)} ({n},)")
+        return self.replace(**updates) if updates else self
 
     def copy(self) -> Households:
         """Deep copy of every array."""
-        return Households(**{f.name: getattr(self, f.name).copy() for f in dataclasses.fields(self)})
+        return Households(**{name: array.copy() for name, array in self.arrays().items()})
 
     def nbytes(self) -> int:
         """Bytes held by the arrays."""
-        return sum(getattr(self, f.name).nbytes for f in dataclasses.fields(self))
+        return sum(array.nbytes for array in self.arrays().values())
+
+
+def _group_property(group: str, tuple_type: type) -> property:
+    fields = tuple_type._fields
+
+    def get(self: Households) -> tuple:
+        return tuple_type(*(getattr(self, name) for name in fields))
+
+    get.__doc__ = f"The {group} columns as a :class:`{tuple_type.__name__}` named tuple."
+    return property(get)
+
+
+for _group, _type in GROUPS.items():
+    setattr(Households, _group, _group_property(_group, _type))
+
+
+@kernel
+def own_income(money, i):
+    """Income household ``i`` has without guarantee transfers: farm, wages, property, pension (yuan)."""
+    return np.float64(money.inc_farm[i]) + money.inc_wage[i] + money.inc_property[i] + money.inc_pension[i]
+
+
+@kernel
+def total_income(money, i):
+    """Income of household ``i`` with every transfer (yuan)."""
+    return own_income(money, i) + money.inc_dibao[i] + money.inc_guarantee[i]
+
+
+@kernel
+def guarantee_failed(housing_safe, med_oop, income, size, catastrophic_share, line):
+    """Whether a household's basic guarantees fail: unsafe housing, or impoverishing medical costs.
+
+    Medical care counts as not guaranteed (因病致贫) when out-of-pocket spending is
+    catastrophic (above ``catastrophic_share`` of ``income``) *and* pushes income net of it
+    below the ``line`` per person.
+    """
+    if not housing_safe:
+        return True
+    catastrophic = med_oop > catastrophic_share * max(income, 1.0)
+    return catastrophic and (income - med_oop) / max(size, 1) < line
 
 
 def check_invariants(h: Households) -> None:
-    """Raise AssertionError if the state breaks a structural invariant."""
+    """Raise AssertionError if the state breaks a declared or structural invariant."""
     n = h.n
-    for f in dataclasses.fields(h):
-        arr = getattr(h, f.name)
-        if arr.shape != (n,):
-            raise AssertionError(f"{f.name} has shape {arr.shape}, expected ({n},)")
-    for name in (
-        "inc_farm",
-        "inc_wage",
-        "inc_property",
-        "inc_pension",
-        "inc_dibao",
-        "inc_guarantee",
-        "med_gross",
-        "med_oop",
-    ):
-        arr = getattr(h, name)
-        if not np.all(np.isfinite(arr)) or np.any(arr < 0):
-            raise AssertionError(f"{name} must be finite and non-negative")
+    for c in COLUMNS:
+        array = getattr(h, c.name)
+        if array.shape != (n,) or array.dtype != c.dtype:
+            raise AssertionError(f"{c.name} is {array.dtype} {array.shape}, declared {np.dtype(c.dtype)} ({n},)")
+        if array.dtype.kind == "f" and not np.isfinite(array).all():
+            raise AssertionError(f"{c.name} must be finite")
+        if c.money and (array < 0).any():
+            raise AssertionError(f"{c.name} must be non-negative")
     if np.any(h.med_oop > h.med_gross + 1e-3):
         raise AssertionError("out-of-pocket medical spending exceeds gross spending")
     if not np.array_equal(h.size, h.n_child.astype(np.int32) + h.n_adult + h.n_elder):
@@ -167,3 +369,26 @@ def check_invariants(h: Households) -> None:
         raise AssertionError("a registered household records no persons")
     if np.any(h.dibao & h.tekun):
         raise AssertionError("a household receives both 低保 and 特困 support")
+
+
+def codebook(columns: tuple[Column, ...] = COLUMNS) -> dict[str, dict[str, Any]]:
+    """Type, unit, meaning and enum labels of each column (for panel exports)."""
+    book = {}
+    for c in columns:
+        entry: dict[str, Any] = {"dtype": np.dtype(c.dtype).name, "unit": c.unit, "meaning": c.meaning}
+        if c.codes is not None:
+            entry["codes"] = {int(m): m.name.lower() for m in c.codes}
+        book[c.name] = entry
+    return book
+
+
+PANEL_COLUMNS: tuple[Column, ...] = tuple(c for c in COLUMNS if c.panel)
+
+
+def column_table() -> str:
+    """The markdown table of columns in ``docs/DESIGN.md`` (a test keeps the two equal)."""
+    lines = ["| group | column | dtype | unit | meaning |", "|---|---|---|---|---|"]
+    for c in COLUMNS:
+        codes = f" ({', '.join(m.name.lower() for m in c.codes)})" if c.codes is not None else ""
+        lines.append(f"| {c.group} | `{c.name}` | {np.dtype(c.dtype).name} | {c.unit} | {c.meaning}{codes} |")
+    return "\n".join(lines)

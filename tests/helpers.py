@@ -2,78 +2,42 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 
 from app.compose import load_config
+from sim import steps
 from sim.config import RunConfig
-from sim.context import YearContext
-from sim.policies import LEVER_NAMES
-from sim.state import Households
+from sim.context import YearContext, YearValues
+from sim.state import Households, Job, Registration
 
 SMALL = ["population.scale=400"]
 
-_DTYPES = {f.name: None for f in dataclasses.fields(Households)}
-_DEFAULTS = {
-    "stratum": (np.uint8, 0),
-    "weight": (np.float64, 1.0),
-    "county": (np.int32, 0),
-    "village": (np.int32, 0),
-    "deep_village": (bool, False),
-    "n_child": (np.uint8, 0),
-    "n_adult": (np.uint8, 1),
-    "n_elder": (np.uint8, 0),
-    "size": (np.int32, None),
-    "index_band": (np.uint8, 1),
-    "illness": (np.uint8, 0),
-    "disability": (np.uint8, 0),
-    "n_labour_full": (np.uint8, 1),
-    "n_labour_partial": (np.uint8, 0),
-    "job": (np.uint8, 1),
-    "skill": (np.float32, 1.0),
-    "trained_until": (np.int16, 0),
-    "relocated_year": (np.int16, 0),
-    "housing_safe": (bool, True),
-    "inc_farm": (np.float32, 0.0),
-    "inc_wage": (np.float32, 0.0),
-    "inc_property": (np.float32, 0.0),
-    "inc_pension": (np.float32, 0.0),
-    "inc_dibao": (np.float32, 0.0),
-    "inc_guarantee": (np.float32, 0.0),
-    "med_gross": (np.float32, 0.0),
-    "med_oop": (np.float32, 0.0),
-    "dibao": (bool, False),
-    "tekun": (bool, False),
-    "dibao_grace": (np.uint8, 0),
-    "true_poor": (bool, False),
-    "income_pc": (np.float32, 0.0),
-    "income_pc_prev": (np.float32, 0.0),
-    "reg": (np.uint8, 1),
-    "reg_size": (np.uint8, None),
-    "poor_wait": (np.uint8, 0),
-    "monitored": (bool, False),
-    "monitor_clear": (np.uint8, 0),
-    "risk_wait": (np.uint8, 0),
+#: What a hand-made test household is unless a test says otherwise: one working adult,
+#: registered poor, farming (every other column at its declared default).
+TEST_HOUSEHOLD = {
+    "n_adult": 1,
+    "n_labour_full": 1,
+    "job": Job.FARMING,
+    "reg": Registration.POOR,
 }
-assert set(_DEFAULTS) == set(_DTYPES), set(_DTYPES) ^ set(_DEFAULTS)
 
 
 def households(n: int, **columns) -> Households:
     """A table of ``n`` households: one working adult, registered poor, unless columns say otherwise."""
-    data = {}
-    for name, (dtype, default) in _DEFAULTS.items():
-        value = columns.get(name, default)
-        if value is not None:
-            data[name] = np.broadcast_to(np.asarray(value, dtype=dtype), (n,)).copy()
-    size = data["n_child"].astype(np.int32) + data["n_adult"] + data["n_elder"]
-    data["size"] = np.asarray(columns.get("size", size), dtype=np.int32)
-    data["reg_size"] = np.broadcast_to(np.asarray(columns.get("reg_size", size), dtype=np.uint8), (n,)).copy()
-    return Households(**data)
+    values = {**TEST_HOUSEHOLD, **columns}
+    h = Households.empty(n, **{k: v for k, v in values.items() if k not in ("size", "reg_size")})
+    size = h.n_child.astype(np.int32) + h.n_adult + h.n_elder
+    return h.replace(
+        size=np.broadcast_to(np.asarray(columns.get("size", size), dtype=np.int32), (n,)).copy(),
+        reg_size=np.broadcast_to(np.asarray(columns.get("reg_size", size), dtype=np.uint8), (n,)).copy(),
+    )
 
 
 def context(n: int, year: int = 2018, config: RunConfig | None = None, **kw) -> YearContext:
-    """A year context with fixed uniforms (0.5 unless given) and Henan's published values."""
+    """A year context with fixed draws (0.5 unless given) and Henan's published values.
+
+    Keywords name a :class:`YearValues` field, a draw (``u_alloc=...``), ``published`` or ``region``.
+    """
     config = config or small_config()
     region = config.region
     values = {
@@ -84,14 +48,29 @@ def context(n: int, year: int = 2018, config: RunConfig | None = None, **kw) -> 
         "income_index": 1.0,
         "medical_index": 1.0,
         "mean_income": region.rural_income_per_capita,
-        "intensity": dict.fromkeys(LEVER_NAMES, 1.0),
-        "u_alloc": np.full(n, 0.5),
-        "u_target": np.full(n, 0.5, dtype=np.float32),
-        "u_monitor": np.full(n, 0.5, dtype=np.float32),
-        "medical_ratios": region.medical,
     }
-    values.update(kw)
-    return YearContext(**values)
+    values.update({k: kw.pop(k) for k in list(kw) if k in YearValues._fields})
+    draws = _neutral_draws(n)
+    draws.update({k: kw.pop(k) for k in list(kw) if k in draws})
+    published = kw.pop("published", {})
+    region_ = kw.pop("region", region)
+    if kw:
+        raise TypeError(f"unknown context keywords: {sorted(kw)}")
+    return YearContext(YearValues(**values), draws, published, region_)
+
+
+def _neutral_draws(n: int) -> dict:
+    draws = {}
+    for draw in steps.declared_draws():
+        if draw.kind is steps.DrawKind.UNIFORM64:
+            draws[draw.name] = np.full(n, 0.5)
+        elif draw.kind is steps.DrawKind.UNIFORM32:
+            draws[draw.name] = np.full(n, 0.5, dtype=np.float32)
+        elif draw.kind is steps.DrawKind.NORMAL32:
+            draws[draw.name] = np.zeros(n, dtype=np.float32)
+        else:
+            draws[draw.name] = np.random.default_rng(0)
+    return draws
 
 
 _CACHE: dict[tuple[str, ...], RunConfig] = {}

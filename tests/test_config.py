@@ -146,10 +146,10 @@ def test_programme_volumes_scale_with_the_region(region_file: Path):
     henan = load_config([]).policy
     other = load_config(["region=zz_test_province"]).policy
     ratio = 900_000 / 2_214_000
-    assert henan.public_posts.capacity == 150_000 and henan.relocation.quota_persons_by_year["2018"] == 62_900
+    assert henan.public_posts.capacity == 150_000 and henan.relocation.quota_persons_by_year[2018] == 62_900
     assert other.public_posts.capacity == pytest.approx(150_000 * ratio)
-    assert other.relocation.quota_persons_by_year["2018"] == pytest.approx(62_900 * ratio)
-    assert other.housing.quota_households_by_year["2019"] == pytest.approx(55_000 * ratio)
+    assert other.relocation.quota_persons_by_year[2018] == pytest.approx(62_900 * ratio)
+    assert other.housing.quota_households_by_year[2019] == pytest.approx(55_000 * ratio)
     assert load_config(["region=zz_test_province", "policy.public_posts.capacity=5"]).policy.public_posts.capacity == 5
 
 

@@ -7,8 +7,8 @@ import dataclasses
 import numpy as np
 import pytest
 
+from sim import steps
 from sim.policies import (
-    LEVERS,
     base,
     dibao,
     guarantee,
@@ -219,22 +219,26 @@ def test_transfer_employment_needs_full_labour():
 
 @pytest.mark.parametrize("u", [0.0, 0.1, 0.37, 0.5, 0.93])
 def test_training_coverage_follows_the_lever_key(u):
-    ctx = dataclasses.replace(context(1, year=2019), u_alloc=np.array([u]))
+    ctx = context(1, year=2019, u_alloc=np.array([u]))
     effect = training.apply(households(1), dataclasses.replace(POLICY.training, coverage=0.3), ctx)
     trained = effect.updates["trained_until"][0] == 2019 + POLICY.training.effect_years - 1
-    assert trained == (ctx.lever_key(1)[0] < 0.3)
+    assert trained == (ctx.lever_key("training")[0] < 0.3)
 
 
-def test_training_raises_job_finding_while_effective():
-    h = households(1, trained_until=2020)
+@pytest.mark.parametrize(
+    ("trained_until", "year", "multiplier"), [(2020, 2019, 1.5), (2020, 2020, 1.0), (0, 2019, 1.0)]
+)
+def test_training_raises_next_years_job_finding_while_effective(trained_until, year, multiplier):
+    # The column the employment process reads next year: raised while the training lasts.
+    h = households(1, trained_until=trained_until, job=Job.MIGRANT)  # a migrant is not trained again
     params = dataclasses.replace(POLICY.training, finding_multiplier=1.5)
-    assert training.finding_multiplier(h, params, 2020)[0] == 1.5
-    assert training.finding_multiplier(h, params, 2021)[0] == 1.0
+    effect = training.apply(h, params, context(1, year=year))
+    assert effect.updates["finding_multiplier"][0] == multiplier
 
 
 def test_relocation_quota_in_persons():
     h = households(3, n_adult=3, n_labour_full=3, deep_village=[True, True, False], income_pc_prev=[900, 100, 50])
-    params = dataclasses.replace(POLICY.relocation, quota_persons_by_year={"2018": 3.0})
+    params = dataclasses.replace(POLICY.relocation, quota_persons_by_year={2018: 3.0})
     effect = relocation.apply(h, params, context(3))
     assert effect.updates["relocated_year"].tolist() == [0, 2018, 0]
     assert effect.updates["housing_safe"].all()
@@ -242,7 +246,7 @@ def test_relocation_quota_in_persons():
 
 
 def test_housing_quota_and_after_listed_years():
-    params = dataclasses.replace(POLICY.housing, quota_households_by_year={"2018": 1.0}, quota_after_listed=2.0)
+    params = dataclasses.replace(POLICY.housing, quota_households_by_year={2018: 1.0}, quota_after_listed=2.0)
     assert [housing.quota(params, y) for y in (2017, 2018, 2019)] == [0.0, 1.0, 2.0]
     h = households(3, housing_safe=False, income_pc_prev=[3, 1, 2])
     effect = housing.apply(h, params, context(3))
@@ -260,8 +264,8 @@ def test_health_tiers_lower_out_of_pocket_for_target_group():
 
 def test_industry_raises_farm_income_or_pays_dividend():
     h = households(2, n_labour_full=[1, 0], inc_farm=1000.0)
-    ctx = dataclasses.replace(context(2), u_alloc=np.array([0.1, 0.1]))
-    covered = ctx.lever_key(industry.KEY_SALT) < 0.8
+    ctx = context(2, u_alloc=np.array([0.1, 0.1]))
+    covered = ctx.lever_key("industry") < 0.8
     effect = industry.apply(h, dataclasses.replace(POLICY.industry, coverage=0.8), ctx)
     assert effect.updates["inc_farm"].tolist() == [1400.0 if covered[0] else 1000.0, 1000.0]
     assert effect.updates["inc_property"][1] == (800.0 if covered[1] else 0.0)
@@ -304,13 +308,14 @@ def test_transition_intensity(mode, year, expected):
 def test_withdrawal_removes_exited_households_from_target_group():
     h = households(1, reg=Registration.EXITED)
     kept = context(1)
-    withdrawn = context(1, intensity={"public_posts": 0.0})
+    withdrawn = context(1, published={"intensity": {"public_posts": 0.0}})
     assert base.target_group(h, kept, "public_posts")[0]
     assert not base.target_group(h, withdrawn, "public_posts")[0]
 
 
-@pytest.mark.parametrize(("name", "module"), [(name, module) for name, module, _ in LEVERS])
-def test_disabled_lever_is_exact_no_op(name, module):
+@pytest.mark.parametrize("lever", [lv for lv in steps.levers() if lv.apply is not None], ids=lambda lv: lv.name)
+def test_disabled_lever_is_exact_no_op(lever):
+    name = lever.name
     config = small_config()
     h = households(
         5,
@@ -324,9 +329,9 @@ def test_disabled_lever_is_exact_no_op(name, module):
         income_pc=[0, 500, 9000, 100, 50],
     )
     params = dataclasses.replace(getattr(config.policy, name), enabled=False)
-    effect = module.apply(h, params, context(5, year=2022))
+    effect = lever.apply(h, params, context(5, year=2022))
     assert effect.updates == {} and effect.cost == 0.0
-    enabled = module.apply(h, getattr(config.policy, name), context(5, year=2022))
+    enabled = lever.apply(h, getattr(config.policy, name), context(5, year=2022))
     assert enabled.updates or enabled.cost > 0, f"{name} at its defaults should do something here"
 
 
@@ -335,7 +340,7 @@ def test_monitoring_lag_delays_discovery():
     h = households(1, reg=Registration.EXITED, income_pc=1000.0, income_pc_prev=1000.0)
     first = monitoring.apply(h, params, context(1, year=2021))
     assert not first.updates["monitored"][0] and first.updates["risk_wait"][0] == 1
-    h = dataclasses.replace(h, risk_wait=first.updates["risk_wait"])
+    h = h.replace(risk_wait=first.updates["risk_wait"])
     second = monitoring.apply(h, params, context(1, year=2022))
     assert second.updates["monitored"][0]
 

@@ -1,9 +1,10 @@
-"""What every policy lever shares: the year context, the target group, priority allocation.
+"""What every policy lever shares: the target group, keyed coverage and priority allocation.
 
-A lever is a module with a ``Params`` dataclass (``enabled: false`` is its ``none`` option)
-and a pure ``apply(h, params, ctx) -> Effect``.  ``apply`` never mutates ``h``; it returns
-the arrays it changes and the yuan it spent.  Capacity-limited levers allocate slots with
-:func:`allocate`, by an explicit priority rule and never by array order.
+A lever is a module with a ``Params`` dataclass (``enabled: false`` is its ``none`` option),
+a pure ``apply(h, params, ctx) -> Effect`` and its ``LEVER`` declaration.  ``apply`` never
+mutates ``h``; it returns the arrays it changes and the yuan it spent.  Capacity-limited
+levers allocate slots with :func:`allocate`, by an explicit priority rule and never by array
+order.
 """
 
 from __future__ import annotations
@@ -23,22 +24,25 @@ def target_group(h: Households, ctx: YearContext, lever: str) -> np.ndarray:
     Registered poor and monitored households always; exited households (脱贫不脱政策) while
     the transition regime keeps the lever (intensity > 0).
     """
-    return _target_group(h.reg, h.monitored, h.size, ctx.intensity.get(lever, 1.0) > 0.0)
+    return _target_group(h.registration, h.monitoring, h.members, ctx.intensity(lever) > 0.0)
 
 
 @kernel
-def _target_group(reg, monitored, size, include_exited):
+def _target_group(registration, monitoring, members, include_exited):
+    reg = registration.reg
     group = np.zeros(reg.size, np.bool_)
     for i in range(reg.size):
-        served = reg[i] == Registration.POOR or monitored[i] or (include_exited and reg[i] == Registration.EXITED)
-        group[i] = served and size[i] > 0
+        served = (
+            reg[i] == Registration.POOR or monitoring.monitored[i] or (include_exited and reg[i] == Registration.EXITED)
+        )
+        group[i] = served and members.size[i] > 0
     return group
 
 
-def keyed_share(h: Households, ctx: YearContext, lever: str, salt: int, share: float) -> np.ndarray:
+def keyed_share(h: Households, ctx: YearContext, lever: str, share: float) -> np.ndarray:
     """Target households of ``lever`` whose lever key is below ``share`` times the lever's intensity."""
-    share = share * ctx.intensity.get(lever, 1.0)
-    return _key_below(target_group(h, ctx, lever), ctx.u_alloc, lever_key_multiplier(salt), share)
+    share = share * ctx.intensity(lever)
+    return _key_below(target_group(h, ctx, lever), ctx.u_alloc, lever_key_multiplier(lever), share)
 
 
 @kernel

@@ -21,8 +21,11 @@ import numpy as np
 
 from sim.jit import kernel
 from sim.policies.base import Effect, YearContext
-from sim.schema import check, check_range, check_share
+from sim.schema import kernel_scalars, share, spec
 from sim.state import Band, Disability, Households, Illness, Registration
+from sim.steps import Lever, Phase, register_lever
+
+NAME = "dibao"
 
 
 class StandardMode(enum.Enum):
@@ -33,11 +36,14 @@ class StandardMode(enum.Enum):
 
 
 class SinglePersonScope(enum.Enum):
-    """Who may enrol a severely ill or disabled member alone (单人保)."""
+    """Who may enrol a severely ill or disabled member alone (单人保); kernels see the position."""
 
     NONE = "none"
     REGISTERED = "registered"  # low-income registered-poor and exited households (poverty-era rule)
     LOW_INCOME = "low_income"  # any low-income household (seed 002 extension)
+
+
+_ratio = "x standard"
 
 
 @dataclasses.dataclass
@@ -46,29 +52,20 @@ class Params:
 
     enabled: bool
     standard_mode: StandardMode
-    standard_ratio_to_line: float  # used when standard_mode is relative
-    require_no_full_labour: bool  # 兜底 is for households without full labour capacity
-    deduct_medical: bool  # rigid-expenditure deduction (刚性支出扣除)
-    work_cost_disregard: float  # share of wages not counted (就业成本扣除)
-    take_up: float  # eligible households that apply and are enrolled
-    p_exclusion_error: float  # eligible households wrongly refused
-    p_inclusion_error: float  # ineligible households near the standard wrongly enrolled
-    inclusion_band: float  # ... if assessed income is below (1 + band) x standard
-    grace_years: int  # 渐退期: years benefits continue after income rises above the standard
-    grace_benefit_share: float  # share of last benefit paid during the grace period
+    standard_ratio_to_line: float = spec(0.0, 10.0, "x poverty line", "the standard in relative mode")
+    require_no_full_labour: bool = spec(doc="兜底 is for households without full labour capacity")
+    deduct_medical: bool = spec(doc="rigid-expenditure deduction (刚性支出扣除) of out-of-pocket medical costs")
+    work_cost_disregard: float = share("share of wages not counted (就业成本扣除)")
+    take_up: float = share("eligible households that apply and are enrolled")
+    p_exclusion_error: float = share("eligible households wrongly refused")
+    p_inclusion_error: float = share("ineligible households near the standard wrongly enrolled")
+    inclusion_band: float = spec(0.0, 10.0, _ratio, "inclusion errors arise below (1 + band) x standard")
+    grace_years: int = spec(0, 10, "years", "渐退期: years benefits continue after income rises above the standard")
+    grace_benefit_share: float = share("share of the last benefit paid during the grace period")
     single_person_scope: SinglePersonScope
-    low_income_ratio: float  # low-income household: assessed income below ratio x standard
-    tekun_enabled: bool  # 特困 support for members with no working-age supporter
-    tekun_ratio_to_standard: float  # 特困 basic living standard as a multiple of 低保
-
-    def __post_init__(self) -> None:
-        check_range(self.standard_ratio_to_line, "standard_ratio_to_line", 0.0, 10.0)
-        for name in ("work_cost_disregard", "take_up", "p_exclusion_error", "p_inclusion_error", "grace_benefit_share"):
-            check_share(getattr(self, name), name)
-        check_range(self.inclusion_band, "inclusion_band", 0.0, 10.0)
-        check(0 <= self.grace_years <= 10, "grace_years", "a whole number in [0, 10]", self.grace_years)
-        check_range(self.low_income_ratio, "low_income_ratio", 1.0, 10.0)
-        check_range(self.tekun_ratio_to_standard, "tekun_ratio_to_standard", 0.0, 10.0)
+    low_income_ratio: float = spec(1.0, 10.0, _ratio, "low-income household: assessed income below ratio x standard")
+    tekun_enabled: bool = spec(doc="特困 support for members with no working-age supporter")
+    tekun_ratio_to_standard: float = spec(0.0, 10.0, _ratio, "特困 basic living standard as a multiple of 低保")
 
 
 def standard(params: Params, ctx: YearContext) -> float:
@@ -78,102 +75,81 @@ def standard(params: Params, ctx: YearContext) -> float:
     return ctx.dibao_standard_published
 
 
-_SCOPE_CODE = {SinglePersonScope.NONE: 0, SinglePersonScope.REGISTERED: 1, SinglePersonScope.LOW_INCOME: 2}
-
-
 def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     """Enrol households in 特困, 低保 or 单人保 and pay them this year."""
     if not params.enabled:
         return Effect()
     benefit, on_dibao, tekun, grace_left, cost = _enrol(
-        h.size,
-        h.weight,
-        h.n_adult,
-        h.n_elder,
-        h.n_labour_full,
-        h.n_labour_partial,
-        h.index_band,
-        h.illness,
-        h.disability,
-        h.reg,
-        *h.own_income_columns(),
-        h.med_oop,
-        h.dibao,
-        h.dibao_grace,
-        h.inc_dibao,
-        ctx.u_target,
-        standard(params, ctx),
-        params.work_cost_disregard,
-        params.deduct_medical,
-        params.tekun_enabled,
-        params.tekun_ratio_to_standard,
-        params.take_up,
-        params.take_up * (1.0 - params.p_exclusion_error),
-        params.p_inclusion_error,
-        params.inclusion_band,
-        params.require_no_full_labour,
-        params.grace_years,
-        params.grace_benefit_share,
-        _SCOPE_CODE[params.single_person_scope],
-        params.low_income_ratio,
-    )
+        h.identity, h.members, h.health, h.labour, h.registration, h.money, h.assistance,
+        ctx.u_target, kernel_scalars(params), standard(params, ctx),
+    )  # fmt: skip
     return Effect({"inc_dibao": benefit, "dibao": on_dibao, "tekun": tekun, "dibao_grace": grace_left}, cost)
 
 
 @kernel
-def _enrol(
-    size, weight, n_adult, n_elder, n_full, n_partial, index_band, illness, disability, reg, farm, wage, prop,
-    pension, med_oop, on_dibao_before, grace_before, benefit_before, u, std, work_cost_disregard, deduct_medical,
-    tekun_enabled, tekun_ratio, take_up, p_in, p_inclusion_error, inclusion_band, require_no_full_labour,
-    grace_years, grace_share, single_scope, low_income_ratio,
-):  # fmt: skip
+def _enrol(identity, members, health, labour, registration, money, assistance, u, p, std):
     """One pass over households: 特困 first, then 低保 by the means test, grace, then 单人保.
 
     Conditions combine with ``&``/``|`` rather than ``and``/``or``: without short-circuit
     branches on random draws the loop runs about 1.5x faster.
     """
+    size = members.size
     n = size.size
     benefit = np.zeros(n, np.float32)
     on_dibao, tekun_out = np.zeros(n, np.bool_), np.zeros(n, np.bool_)
     grace_left = np.zeros(n, np.uint8)
     cost = 0.0
-    wage_counted = 1.0 - work_cost_disregard
-    medical_deducted = 1.0 if deduct_medical else 0.0
-    tekun_line, near_line, low_line = tekun_ratio * std, std * (1.0 + inclusion_band), low_income_ratio * std
+    wage_counted = 1.0 - p.work_cost_disregard
+    medical_deducted = 1.0 if p.deduct_medical else 0.0
+    take_up, p_in, p_inclusion_error = p.take_up, p.take_up * (1.0 - p.p_exclusion_error), p.p_inclusion_error
+    require_no_full_labour, grace_years, grace_share = p.require_no_full_labour, p.grace_years, p.grace_benefit_share
+    single_scope, tekun_enabled = p.single_person_scope, p.tekun_enabled
+    tekun_line, near_line = p.tekun_ratio_to_standard * std, std * (1.0 + p.inclusion_band)
+    low_line = p.low_income_ratio * std
     for i in range(n):
-        members = size[i]
-        if members == 0:
+        members_i = size[i]
+        if members_i == 0:
             continue
-        income = np.float64(farm[i]) + prop[i] + pension[i] + wage[i] * wage_counted - medical_deducted * med_oop[i]
-        assessed = max(income, 0.0) / members
-        x, adults = u[i], n_adult[i]
-        no_supporter = (adults == 0) | ((n_full[i] + n_partial[i] == 0) & (adults == 1) & (index_band[i] == Band.ADULT))
-        dependent = (n_elder[i] > 0) | (disability[i] == Disability.SEVERE)
+        income = (
+            np.float64(money.inc_farm[i]) + money.inc_property[i] + money.inc_pension[i]
+            + money.inc_wage[i] * wage_counted - medical_deducted * money.med_oop[i]
+        )  # fmt: skip
+        assessed = max(income, 0.0) / members_i
+        x, adults, n_full = u[i], members.n_adult[i], labour.n_labour_full[i]
+        no_supporter = (adults == 0) | (
+            (n_full + labour.n_labour_partial[i] == 0) & (adults == 1) & (health.index_band[i] == Band.ADULT)
+        )
+        dependent = (members.n_elder[i] > 0) | (health.disability[i] == Disability.SEVERE)
         tekun = tekun_enabled & no_supporter & dependent & (assessed < tekun_line) & (x < take_up)
-        eligible = (not tekun) & (assessed < std) & (not (require_no_full_labour & (n_full[i] > 0)))
+        eligible = (not tekun) & (assessed < std) & (not (require_no_full_labour & (n_full > 0)))
         near = (not eligible) & (not tekun) & (assessed < near_line)
         enrolled = (eligible & (x < p_in)) | (near & (x < p_inclusion_error))
-        grace = on_dibao_before[i] & (not enrolled) & (not tekun) & (grace_before[i] > 0)
-        severe = (illness[i] == Illness.MAJOR) | (disability[i] == Disability.SEVERE)
-        registered = (reg[i] == Registration.POOR) | (reg[i] == Registration.EXITED)
+        grace_before = assistance.dibao_grace[i]
+        grace = assistance.dibao[i] & (not enrolled) & (not tekun) & (grace_before > 0)
+        severe = (health.illness[i] == Illness.MAJOR) | (health.disability[i] == Disability.SEVERE)
+        reg = registration.reg[i]
+        registered = (reg == Registration.POOR) | (reg == Registration.EXITED)
         single = (
-            (single_scope > 0) & severe & (assessed < low_line) & (members > 1) & ((single_scope == 2) | registered)
+            (single_scope > 0) & severe & (assessed < low_line) & (members_i > 1) & ((single_scope == 2) | registered)
             & (not (enrolled | grace | tekun)) & (x < p_in)
         )  # fmt: skip
         amount = 0.0
         if tekun:
-            amount = max(tekun_line - assessed, 0.0) * members
+            amount = max(tekun_line - assessed, 0.0) * members_i
         elif enrolled:
-            amount = max(std - assessed, 0.0) * members
+            amount = max(std - assessed, 0.0) * members_i
             grace_left[i] = grace_years
         elif grace:
-            amount = np.float64(benefit_before[i]) * grace_share
-            grace_left[i] = grace_before[i] - 1
+            amount = np.float64(money.inc_dibao[i]) * grace_share
+            grace_left[i] = grace_before - 1
         elif single:
             amount = std
         benefit[i] = amount
         if benefit[i] > 0:
             tekun_out[i] = tekun
             on_dibao[i] = not tekun
-            cost += weight[i] * np.float64(benefit[i])
+            cost += identity.weight[i] * np.float64(benefit[i])
     return benefit, on_dibao, tekun_out, grace_left, cost
+
+
+LEVER = register_lever(Lever(NAME, Params, apply, Phase.TRANSFERS, after=("pension",)))

@@ -15,8 +15,9 @@ import numpy as np
 
 from sim.jit import kernel
 from sim.policies.base import Effect, YearContext, target_group
-from sim.schema import check_range
-from sim.state import Disability, Households
+from sim.schema import kernel_scalars, spec, yuan
+from sim.state import Disability, Households, own_income
+from sim.steps import Lever, Phase, register_lever
 
 NAME = "guarantee"
 
@@ -26,52 +27,44 @@ class Params:
     """兜底 lever parameters."""
 
     enabled: bool
-    top_up_ratio_to_line: float  # top-up target, multiple of the poverty line; 0 = no top-up
-    disability_living_subsidy_per_month: float  # yuan/month, 困难残疾人生活补贴
-    severe_care_subsidy_per_month: float  # yuan/month, 重度残疾人护理补贴
-
-    def __post_init__(self) -> None:
-        check_range(self.top_up_ratio_to_line, "top_up_ratio_to_line", 0.0, 10.0)
-        check_range(self.disability_living_subsidy_per_month, "disability_living_subsidy_per_month", 0.0)
-        check_range(self.severe_care_subsidy_per_month, "severe_care_subsidy_per_month", 0.0)
+    top_up_ratio_to_line: float = spec(0.0, 10.0, "x poverty line", "top-up target per person; 0 = no top-up")
+    disability_living_subsidy_per_month: float = yuan("困难残疾人生活补贴", high=1e5, unit="yuan/person/month")
+    severe_care_subsidy_per_month: float = yuan("重度残疾人护理补贴", high=1e5, unit="yuan/person/month")
 
 
 def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     """Pay disability subsidies and top up incomes of target households without labour."""
     if not params.enabled:
         return Effect()
+    group = target_group(h, ctx, NAME)
     total, cost = _guarantee(
-        target_group(h, ctx, NAME),
-        h.disability,
-        h.n_labour_full,
-        h.size,
-        h.weight,
-        *h.own_income_columns(),
-        h.inc_dibao,
-        params.disability_living_subsidy_per_month * 12.0,
-        params.severe_care_subsidy_per_month * 12.0,
-        params.top_up_ratio_to_line * ctx.poverty_line,
+        group, h.identity, h.members, h.health, h.labour, h.money, kernel_scalars(params), ctx.poverty_line
     )
     return Effect({"inc_guarantee": total}, cost)
 
 
 @kernel
-def _guarantee(group, disability, n_full, size, weight, farm, wage, prop, pension, dibao, living, care, target_pc):
+def _guarantee(group, identity, members, health, labour, money, p, poverty_line):
     """Yearly subsidies plus top-up per household (float32) and their cost in yuan."""
     total = np.zeros(group.size, np.float32)
     cost = 0.0
+    living, care = p.disability_living_subsidy_per_month * 12.0, p.severe_care_subsidy_per_month * 12.0
+    target_pc = p.top_up_ratio_to_line * poverty_line
     for i in range(group.size):
         if not group[i]:
             continue
         subsidy = 0.0
-        if disability[i] != Disability.NONE:
+        if health.disability[i] != Disability.NONE:
             subsidy += living
-        if disability[i] == Disability.SEVERE:
+        if health.disability[i] == Disability.SEVERE:
             subsidy += care
         top_up = 0.0
-        if n_full[i] == 0:
-            income = np.float64(farm[i]) + wage[i] + prop[i] + pension[i] + dibao[i] + subsidy
-            top_up = max(target_pc * max(size[i], 1) - income, 0.0)
+        if labour.n_labour_full[i] == 0:
+            income = own_income(money, i) + money.inc_dibao[i] + subsidy
+            top_up = max(target_pc * max(members.size[i], 1) - income, 0.0)
         total[i] = subsidy + top_up
-        cost += weight[i] * np.float64(total[i])
+        cost += identity.weight[i] * np.float64(total[i])
     return total, cost
+
+
+LEVER = register_lever(Lever(NAME, Params, apply, Phase.TRANSFERS, after=("dibao",)))

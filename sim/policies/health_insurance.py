@@ -18,8 +18,9 @@ import numpy as np
 from sim.jit import kernel
 from sim.policies.base import Effect, YearContext, target_group
 from sim.processes.medical import out_of_pocket_one, tiers
-from sim.schema import check_range, check_share
+from sim.schema import share, yuan
 from sim.state import Households, Registration
+from sim.steps import Lever, Phase, register_lever
 
 NAME = "health_insurance"
 
@@ -29,12 +30,8 @@ class Params:
     """Health lever parameters (ratios themselves are region data: ``region.medical``)."""
 
     enabled: bool
-    oop_cap_share: float  # cap on out-of-pocket share of gross spending for the target group
-    premium_subsidy_per_person: float  # yuan/person/yr individual premium paid for the group
-
-    def __post_init__(self) -> None:
-        check_share(self.oop_cap_share, "oop_cap_share")
-        check_range(self.premium_subsidy_per_person, "premium_subsidy_per_person", 0.0)
+    oop_cap_share: float = share("cap on the out-of-pocket share of gross spending for the target group")
+    premium_subsidy_per_person: float = yuan("individual premium paid for the group", unit="yuan/person/yr")
 
 
 def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
@@ -42,33 +39,28 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     if not params.enabled:
         return Effect()
     new_oop, savings, persons = _poverty_tiers(
-        target_group(h, ctx, NAME),
-        h.reg,
-        h.monitored,
-        h.weight,
-        h.size,
-        h.med_gross,
-        h.med_oop,
-        tiers(ctx.medical_ratios, ctx.medical_index, poor=True),
-        params.oop_cap_share,
-        ctx.intensity.get(NAME, 1.0),
-    )
+        target_group(h, ctx, NAME), h.identity, h.members, h.registration, h.monitoring, h.money,
+        tiers(ctx.region.medical, ctx.medical_index, poor=True), params.oop_cap_share, ctx.intensity(NAME),
+    )  # fmt: skip
     return Effect({"med_oop": new_oop}, savings + persons * params.premium_subsidy_per_person)
 
 
 @kernel
-def _poverty_tiers(group, reg, monitored, weight, size, med_gross, med_oop, tier, cap_share, kept):
+def _poverty_tiers(group, identity, members, registration, monitoring, money, tier, cap_share, kept):
     """New out-of-pocket spending, insurer savings (yuan) and covered persons (real units)."""
-    new_oop = med_oop.copy()
+    new_oop = money.med_oop.copy()
     savings, persons = 0.0, 0.0
     for i in range(group.size):
         if not group[i]:
             continue
-        gross, general = np.float64(med_gross[i]), np.float64(med_oop[i])
+        gross, general = np.float64(money.med_gross[i]), np.float64(money.med_oop[i])
         poor_oop = min(out_of_pocket_one(gross, tier), cap_share * gross)
-        if reg[i] == Registration.EXITED and not monitored[i]:
+        if registration.reg[i] == Registration.EXITED and not monitoring.monitored[i]:
             poor_oop = kept * poor_oop + (1.0 - kept) * general
         new_oop[i] = min(poor_oop, general)
-        savings += weight[i] * (general - np.float64(new_oop[i]))
-        persons += weight[i] * size[i]
+        savings += identity.weight[i] * (general - np.float64(new_oop[i]))
+        persons += identity.weight[i] * members.size[i]
     return new_oop, savings, persons
+
+
+LEVER = register_lever(Lever(NAME, Params, apply, Phase.MEDICAL, withdrawable=True))

@@ -13,8 +13,9 @@ import dataclasses
 import numpy as np
 
 from sim.policies.base import Effect, YearContext, allocate, need_score, target_group
-from sim.schema import check_range
+from sim.schema import YearMap, spec, yuan
 from sim.state import Households
+from sim.steps import Lever, Phase, register_lever
 
 NAME = "housing"
 
@@ -24,22 +25,16 @@ class Params:
     """Housing-renovation lever parameters."""
 
     enabled: bool
-    quota_households_by_year: dict[str, float]  # year -> households
-    quota_after_listed: float  # households per year after the last listed year
-    cost_per_household: float  # yuan, public subsidy per renovation
-
-    def __post_init__(self) -> None:
-        for year, value in self.quota_households_by_year.items():
-            check_range(value, f"quota_households_by_year.{year}", 0.0)
-        check_range(self.quota_after_listed, "quota_after_listed", 0.0)
-        check_range(self.cost_per_household, "cost_per_household", 0.0)
+    quota_households_by_year: YearMap = spec(0.0, 1e8, "households", "renovations in each listed year")
+    quota_after_listed: float = spec(0.0, 1e8, "households/yr", "renovations per year after the last listed year")
+    cost_per_household: float = yuan("public subsidy per renovation", unit="yuan/household")
 
 
 def quota(params: Params, year: int) -> float:
     """Renovations available in ``year`` (real households)."""
-    listed = {int(y): v for y, v in params.quota_households_by_year.items()}
-    if str(year) in params.quota_households_by_year:
-        return float(params.quota_households_by_year[str(year)])
+    listed = params.quota_households_by_year
+    if year in listed:
+        return float(listed[year])
     if listed and year > max(listed):
         return params.quota_after_listed
     return 0.0
@@ -50,8 +45,9 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     if not params.enabled:
         return Effect()
     eligible = target_group(h, ctx, NAME) & ~h.housing_safe
-    chosen = allocate(
-        eligible, need_score(h), ctx.u_alloc, h.weight, quota(params, ctx.year) * ctx.intensity.get(NAME, 1.0)
-    )
+    chosen = allocate(eligible, need_score(h), ctx.u_alloc, h.weight, quota(params, ctx.year) * ctx.intensity(NAME))
     cost = float(np.sum(h.weight[chosen])) * params.cost_per_household
     return Effect({"housing_safe": h.housing_safe | chosen}, cost)
+
+
+LEVER = register_lever(Lever(NAME, Params, apply, Phase.PLACEMENT, withdrawable=True, after=("relocation",)))

@@ -14,11 +14,11 @@ import dataclasses
 
 from sim.jit import kernel
 from sim.policies.base import Effect, YearContext, keyed_share
-from sim.schema import check_range, check_share
+from sim.schema import share, spec, yuan
 from sim.state import Households
+from sim.steps import Lever, Phase, register_lever
 
 NAME = "industry"
-KEY_SALT = 2
 
 
 @dataclasses.dataclass
@@ -26,41 +26,40 @@ class Params:
     """Industry-support lever parameters."""
 
     enabled: bool
-    coverage: float  # share of target households supported in a year
-    farm_income_multiplier: float  # operating income of supported households with labour
-    dividend_per_household: float  # yuan/yr asset-income dividend for households without labour
-    cost_per_household: float  # yuan/yr programme spending per supported household
-
-    def __post_init__(self) -> None:
-        check_share(self.coverage, "coverage")
-        check_range(self.farm_income_multiplier, "farm_income_multiplier", 1.0, 10.0)
-        check_range(self.dividend_per_household, "dividend_per_household", 0.0)
-        check_range(self.cost_per_household, "cost_per_household", 0.0)
+    coverage: float = share("share of target households supported in a year")
+    farm_income_multiplier: float = spec(1.0, 10.0, "multiple", "operating income of supported households with labour")
+    dividend_per_household: float = yuan(
+        "asset-income dividend for households without labour", unit="yuan/household/yr"
+    )
+    cost_per_household: float = yuan("programme spending per supported household", unit="yuan/household/yr")
 
 
 def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     """Raise operating income or pay dividends for this year's supported households."""
     if not params.enabled:
         return Effect()
-    supported = keyed_share(h, ctx, NAME, KEY_SALT, params.coverage)
+    supported = keyed_share(h, ctx, NAME, params.coverage)
     farm, prop, households = _support(
-        supported, h.n_labour_full, h.n_labour_partial, h.weight, h.inc_farm, h.inc_property,
-        params.farm_income_multiplier, params.dividend_per_household,
-    )  # fmt: skip
+        supported, h.identity, h.labour, h.money, params.farm_income_multiplier, params.dividend_per_household
+    )
     return Effect({"inc_farm": farm, "inc_property": prop}, households * params.cost_per_household)
 
 
 @kernel
-def _support(supported, n_full, n_partial, weight, farm, prop, multiplier, dividend):
+def _support(supported, identity, labour, money, multiplier, dividend):
     """New farm and property income, and the real households supported."""
+    farm, prop = money.inc_farm, money.inc_property
     new_farm, new_prop = farm.copy(), prop.copy()
     households = 0.0
     for i in range(supported.size):
         if not supported[i]:
             continue
-        households += weight[i]
-        if n_full[i] + n_partial[i] > 0:
+        households += identity.weight[i]
+        if labour.n_labour_full[i] + labour.n_labour_partial[i] > 0:
             new_farm[i] = farm[i] * multiplier
         else:
             new_prop[i] = prop[i] + dividend
     return new_farm, new_prop, households
+
+
+LEVER = register_lever(Lever(NAME, Params, apply, Phase.INCOME, withdrawable=True))

@@ -21,8 +21,9 @@ import numpy as np
 
 from sim.jit import kernel
 from sim.policies.base import Effect, YearContext
-from sim.schema import check, check_range, check_share
+from sim.schema import kernel_scalars, share, spec, year, yuan
 from sim.state import Households, Registration
+from sim.steps import Lever, Phase, register_lever
 
 NAME = "monitoring"
 
@@ -32,26 +33,21 @@ class Params:
     """Monitoring lever parameters."""
 
     enabled: bool
-    start_year: int
-    threshold_ratio: float  # monitoring line as a multiple of the poverty line
-    large_expense_share: float  # out-of-pocket medical / income that flags a household
-    income_drop_share: float  # yearly fall in per-capita income that flags a household
-    hardship_ratio: float  # expense and drop flags count only below this multiple of the line
-    p_detect: float  # an at-risk household is discovered in a year
-    lag_years: int  # years a household must be at risk before it can be discovered
-    years_to_clear: int  # years above the monitoring line before the flag is removed
-    cost_per_household: float  # yuan/yr administration and visits per monitored household
+    start_year: int = year("first year households are monitored")
+    threshold_ratio: float = spec(0.0, 10.0, "x poverty line", "monitoring line as a multiple of the poverty line")
+    large_expense_share: float = spec(0.0, 10.0, "share of income", "out-of-pocket medical / income that flags")
+    income_drop_share: float = share("yearly fall in per-capita income that flags a household")
+    hardship_ratio: float = spec(0.0, 20.0, "x poverty line", "expense and drop flags count only below this line")
+    p_detect: float = share("an at-risk household is discovered in a year")
+    lag_years: int = spec(0, 10, "years", "years a household must be at risk before it can be discovered")
+    years_to_clear: int = spec(0, 10, "years", "years above the monitoring line before the flag is removed")
+    cost_per_household: float = yuan("administration and visits per monitored household", unit="yuan/household/yr")
 
-    def __post_init__(self) -> None:
-        check(1900 < self.start_year < 2200, "start_year", "a year in (1900, 2200)", self.start_year)
-        check_range(self.threshold_ratio, "threshold_ratio", 0.0, 10.0)
-        check_range(self.large_expense_share, "large_expense_share", 0.0, 10.0)
-        check_share(self.income_drop_share, "income_drop_share")
-        check_range(self.hardship_ratio, "hardship_ratio", 0.0, 20.0)
-        check_share(self.p_detect, "p_detect")
-        check(0 <= self.lag_years <= 10, "lag_years", "a whole number in [0, 10]", self.lag_years)
-        check(0 <= self.years_to_clear <= 10, "years_to_clear", "a whole number in [0, 10]", self.years_to_clear)
-        check_range(self.cost_per_household, "cost_per_household", 0.0)
+
+def publish(params: Params, year: int) -> dict[str, float]:
+    """Monitored households' poverty is found with the monitoring detection probability."""
+    on = params.enabled and year >= params.start_year
+    return {"p_detect_monitored": params.p_detect if on else 0.0}
 
 
 def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
@@ -59,72 +55,43 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     if not params.enabled or ctx.year < params.start_year:
         return Effect()
     monitored, clear, wait, households = _monitor(
-        h.size,
-        h.weight,
-        h.reg,
-        h.true_poor,
-        h.monitored,
-        h.monitor_clear,
-        h.risk_wait,
-        h.income_pc,
-        h.income_pc_prev,
-        h.med_oop,
-        ctx.u_monitor,
-        params.threshold_ratio * ctx.poverty_line,
-        params.large_expense_share,
-        1.0 - params.income_drop_share,
-        params.hardship_ratio * ctx.poverty_line,
-        params.lag_years,
-        params.p_detect,
-        params.years_to_clear,
-    )
+        h.identity, h.members, h.registration, h.status, h.monitoring, h.money,
+        ctx.u_monitor, kernel_scalars(params), ctx.poverty_line,
+    )  # fmt: skip
     cost = households * params.cost_per_household
     return Effect({"monitored": monitored, "monitor_clear": clear, "risk_wait": wait}, cost)
 
 
 @kernel
-def _monitor(
-    size,
-    weight,
-    reg,
-    true_poor,
-    monitored,
-    monitor_clear,
-    risk_wait,
-    income_pc,
-    income_pc_prev,
-    med_oop,
-    u,
-    line,
-    expense_share,
-    kept_share,
-    hardship_line,
-    lag_years,
-    p_detect,
-    years_to_clear,
-):
+def _monitor(identity, members, registration, status, monitoring, money, u, p, poverty_line):
     """New monitoring flags and counters, and the real households monitored."""
+    size = members.size
     n = size.size
     new, clear, wait = np.zeros(n, np.bool_), np.zeros(n, np.uint8), np.zeros(n, np.uint8)
     households = 0.0
+    line, kept_share = p.threshold_ratio * poverty_line, 1.0 - p.income_drop_share
+    hardship_line = p.hardship_ratio * poverty_line
     for i in range(n):
         if size[i] == 0:
             continue
-        pc = np.float64(income_pc[i])
-        expense = med_oop[i] > expense_share * pc * size[i]
-        dropped = income_pc_prev[i] > 0 and pc < kept_share * income_pc_prev[i]
-        at_risk = pc < line or ((expense or dropped) and pc < hardship_line) or true_poor[i]
-        at_risk = at_risk and reg[i] != Registration.POOR
-        if monitored[i]:
-            count = 0 if at_risk else monitor_clear[i] + 1
-            if at_risk or count < years_to_clear:
+        pc, previous = np.float64(status.income_pc[i]), status.income_pc_prev[i]
+        expense = money.med_oop[i] > p.large_expense_share * pc * size[i]
+        dropped = previous > 0 and pc < kept_share * previous
+        at_risk = pc < line or ((expense or dropped) and pc < hardship_line) or status.true_poor[i]
+        at_risk = at_risk and registration.reg[i] != Registration.POOR
+        if monitoring.monitored[i]:
+            count = 0 if at_risk else monitoring.monitor_clear[i] + 1
+            if at_risk or count < p.years_to_clear:
                 new[i], clear[i] = True, count
         elif at_risk:
-            waiting = risk_wait[i] + 1
-            if waiting > lag_years and u[i] < p_detect:
+            waiting = monitoring.risk_wait[i] + 1
+            if waiting > p.lag_years and u[i] < p.p_detect:
                 new[i] = True
             else:
                 wait[i] = min(waiting, 255)
         if new[i]:
-            households += weight[i]
+            households += identity.weight[i]
     return new, clear, wait, households
+
+
+LEVER = register_lever(Lever(NAME, Params, apply, Phase.REGISTRATION, publish=publish))

@@ -14,8 +14,11 @@ import numpy as np
 
 from sim.jit import kernel
 from sim.policies.base import Effect, YearContext
-from sim.schema import check_range
+from sim.schema import spec, yuan
 from sim.state import Households
+from sim.steps import Lever, Phase, register_lever
+
+NAME = "pension"
 
 
 @dataclasses.dataclass
@@ -23,12 +26,8 @@ class Params:
     """Pension lever parameters."""
 
     enabled: bool
-    pension_multiplier: float  # scenario scaling of the published minimum pension
-    contribution_paid_per_adult: float  # yuan/yr paid (代缴) for 低保/特困 working-age members
-
-    def __post_init__(self) -> None:
-        check_range(self.pension_multiplier, "pension_multiplier", 0.0, 10.0)
-        check_range(self.contribution_paid_per_adult, "contribution_paid_per_adult", 0.0)
+    pension_multiplier: float = spec(0.0, 10.0, "multiple", "scenario scaling of the published minimum pension")
+    contribution_paid_per_adult: float = yuan("paid (代缴) for 低保/特困 working-age members", unit="yuan/person/yr")
 
 
 def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
@@ -36,18 +35,22 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     if not params.enabled:
         return Effect()
     yearly = ctx.pension_per_month * 12.0 * params.pension_multiplier
-    pension, paid, assisted_adults = _pensions(h.n_elder, h.n_adult, h.dibao, h.tekun, h.weight, yearly)
+    pension, paid, assisted_adults = _pensions(h.identity, h.members, h.assistance, yearly)
     return Effect({"inc_pension": pension}, paid + assisted_adults * params.contribution_paid_per_adult)
 
 
 @kernel
-def _pensions(n_elder, n_adult, dibao, tekun, weight, yearly):
+def _pensions(identity, members, assistance, yearly):
     """Pension per household (float32), yuan paid, and real working-age members assisted."""
+    n_elder = members.n_elder
     pension = np.empty(n_elder.size, np.float32)
     paid, assisted_adults = 0.0, 0.0
     for i in range(n_elder.size):
         pension[i] = n_elder[i] * yearly
-        paid += weight[i] * np.float64(pension[i])
-        if dibao[i] or tekun[i]:
-            assisted_adults += weight[i] * n_adult[i]
+        paid += identity.weight[i] * np.float64(pension[i])
+        if assistance.dibao[i] or assistance.tekun[i]:
+            assisted_adults += identity.weight[i] * members.n_adult[i]
     return pension, paid, assisted_adults
+
+
+LEVER = register_lever(Lever(NAME, Params, apply, Phase.TRANSFERS))

@@ -14,8 +14,9 @@ import numpy as np
 
 from sim.policies.base import Effect, YearContext
 from sim.policies.jobs import place
-from sim.schema import check_range
+from sim.schema import spec, yuan
 from sim.state import Households, Job
+from sim.steps import Lever, Phase, register_lever
 
 NAME = "public_posts"
 
@@ -25,19 +26,20 @@ class Params:
     """Public-welfare post lever parameters."""
 
     enabled: bool
-    capacity: float  # posts in the region (real units)
-    wage_per_year: float  # yuan/post/yr, paid by the programme
-    monitored_priority: float  # yuan of per-capita income a monitored household is moved up
-
-    def __post_init__(self) -> None:
-        check_range(self.capacity, "capacity", 0.0)
-        check_range(self.wage_per_year, "wage_per_year", 0.0)
-        check_range(self.monitored_priority, "monitored_priority", 0.0)
+    capacity: float = spec(0.0, 1e8, "posts", "posts in the region (real units)")
+    wage_per_year: float = yuan("paid by the programme per post", high=1e6, unit="yuan/post/yr")
+    monitored_priority: float = yuan("per-capita income a monitored household is moved up the queue", high=1e6)
 
 
 def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     """Fill public-welfare posts for this year; the wage is counted as a cost here."""
     if not params.enabled:
         return Effect()
-    job, holders = place(h, ctx, NAME, Job.PUBLIC_POST, params.capacity, False, h.monitored, params.monitored_priority)
-    return Effect({"job": job}, float(np.sum(h.weight[holders])) * params.wage_per_year)
+    updates, holders = place(
+        h, ctx, NAME, Job.PUBLIC_POST, params.capacity, params.wage_per_year, False, h.monitored,
+        params.monitored_priority,
+    )  # fmt: skip
+    return Effect(updates, float(np.sum(h.weight[holders])) * params.wage_per_year)
+
+
+LEVER = register_lever(Lever(NAME, Params, apply, Phase.PLACEMENT, withdrawable=True))

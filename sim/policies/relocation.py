@@ -16,8 +16,9 @@ import enum
 import numpy as np
 
 from sim.policies.base import Effect, YearContext, allocate, need_score, target_group
-from sim.schema import check_range
+from sim.schema import YearMap, spec, yuan
 from sim.state import Households
+from sim.steps import Lever, Phase, register_lever
 
 NAME = "relocation"
 
@@ -35,23 +36,17 @@ class Params:
     """Relocation lever parameters."""
 
     enabled: bool
-    quota_persons_by_year: dict[str, float]  # year -> persons
+    quota_persons_by_year: YearMap = spec(0.0, 1e8, "persons", "persons moved in each listed year")
     eligibility: Eligibility
-    cost_per_person: float  # yuan, one-off
-    follow_up_per_household: float  # yuan/yr follow-up support while target household
-
-    def __post_init__(self) -> None:
-        for year, value in self.quota_persons_by_year.items():
-            check_range(value, f"quota_persons_by_year.{year}", 0.0)
-        check_range(self.cost_per_person, "cost_per_person", 0.0)
-        check_range(self.follow_up_per_household, "follow_up_per_household", 0.0)
+    cost_per_person: float = yuan("one-off relocation cost", unit="yuan/person")
+    follow_up_per_household: float = yuan("follow-up support while a target household", unit="yuan/household/yr")
 
 
 def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     """Move this year's quota; pay one-off costs and follow-up support."""
     if not params.enabled:
         return Effect()
-    quota = float(params.quota_persons_by_year.get(str(ctx.year), 0.0))
+    quota = float(params.quota_persons_by_year.get(ctx.year, 0.0))
     group = target_group(h, ctx, NAME)
     place = {
         Eligibility.DEEP_VILLAGE: h.deep_village,
@@ -69,3 +64,6 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
         + float(np.sum(h.weight[follow_up])) * params.follow_up_per_household
     )
     return Effect({"relocated_year": relocated_year, "housing_safe": housing_safe}, cost)
+
+
+LEVER = register_lever(Lever(NAME, Params, apply, Phase.PLACEMENT, withdrawable=True))

@@ -14,11 +14,11 @@ import numpy as np
 
 from sim.jit import kernel
 from sim.policies.base import Effect, YearContext, keyed_share
-from sim.schema import check, check_range, check_share
+from sim.schema import share, spec, yuan
 from sim.state import MARKET_WAGE_JOB, Households
+from sim.steps import Lever, Phase, register_lever
 
 NAME = "training"
-KEY_SALT = 1  # lever-key salt (see YearContext.lever_key)
 
 
 @dataclasses.dataclass
@@ -26,43 +26,36 @@ class Params:
     """Training lever parameters."""
 
     enabled: bool
-    coverage: float  # share of eligible households trained per year
-    finding_multiplier: float  # multiplier on job-finding probabilities while effective
-    effect_years: int
-    cost_per_trainee: float  # yuan
-
-    def __post_init__(self) -> None:
-        check_share(self.coverage, "coverage")
-        check_range(self.finding_multiplier, "finding_multiplier", 1.0, 10.0)
-        check(1 <= self.effect_years <= 20, "effect_years", "a whole number in [1, 20]", self.effect_years)
-        check_range(self.cost_per_trainee, "cost_per_trainee", 0.0)
+    coverage: float = share("share of eligible households trained per year")
+    finding_multiplier: float = spec(1.0, 10.0, "multiple", "multiplier on job-finding probabilities while effective")
+    effect_years: int = spec(1, 20, "years", "years a training raises job finding")
+    cost_per_trainee: float = yuan("cost per trainee", high=1e6, unit="yuan/trainee")
 
 
 def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
-    """Train this year's cohort; the trained are those whose lever key is below coverage."""
+    """Train this year's cohort (lever key below coverage); set next year's job-finding multiplier."""
     if not params.enabled:
         return Effect()
-    drawn = keyed_share(h, ctx, NAME, KEY_SALT, params.coverage)
-    until, trained = _train(
-        drawn, h.n_labour_full, h.n_labour_partial, h.job, h.weight, h.trained_until, ctx.year + params.effect_years - 1
+    drawn = keyed_share(h, ctx, NAME, params.coverage)
+    until, multiplier, trained = _train(
+        drawn, h.identity, h.labour, ctx.year + params.effect_years - 1, ctx.year + 1, params.finding_multiplier
     )
-    return Effect({"trained_until": until}, trained * params.cost_per_trainee)
+    return Effect({"trained_until": until, "finding_multiplier": multiplier}, trained * params.cost_per_trainee)
 
 
 @kernel
-def _train(drawn, n_full, n_partial, job, weight, trained_until, until_year):
-    """New last-effective years of training for drawn workers open to training, and the real households trained."""
-    until = trained_until.copy()
+def _train(drawn, identity, labour, until_year, next_year, finding_multiplier):
+    """New last-effective years, next year's finding multipliers, and the real households trained."""
+    until = labour.trained_until.copy()
+    multiplier = np.ones(drawn.size, np.float32)
     trained = 0.0
     for i in range(drawn.size):
-        if drawn[i] and n_full[i] + n_partial[i] > 0 and not MARKET_WAGE_JOB[job[i]]:
+        if drawn[i] and labour.n_labour_full[i] + labour.n_labour_partial[i] > 0 and not MARKET_WAGE_JOB[labour.job[i]]:
             until[i] = until_year
-            trained += weight[i]
-    return until, trained
+            trained += identity.weight[i]
+        if until[i] >= next_year:
+            multiplier[i] = finding_multiplier
+    return until, multiplier, trained
 
 
-def finding_multiplier(h: Households, params: Params, year: int) -> np.ndarray:
-    """Job-finding multiplier of each household in ``year`` (1 where untrained or disabled)."""
-    if not params.enabled:
-        return np.ones(h.n)
-    return np.where(h.trained_until >= year, params.finding_multiplier, 1.0)
+LEVER = register_lever(Lever(NAME, Params, apply, Phase.PLACEMENT, withdrawable=True))

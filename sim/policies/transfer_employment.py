@@ -14,8 +14,9 @@ import numpy as np
 
 from sim.policies.base import Effect, YearContext
 from sim.policies.jobs import place
-from sim.schema import check_range
+from sim.schema import spec, yuan
 from sim.state import Households, Job
+from sim.steps import Lever, Phase, register_lever
 
 NAME = "transfer_employment"
 
@@ -25,19 +26,18 @@ class Params:
     """Transfer-employment lever parameters."""
 
     enabled: bool
-    placements_per_year: float  # workers newly placed per year (real units)
-    cost_per_placement: float  # yuan: transport and placement-service subsidy
-
-    def __post_init__(self) -> None:
-        check_range(self.placements_per_year, "placements_per_year", 0.0)
-        check_range(self.cost_per_placement, "cost_per_placement", 0.0)
+    placements_per_year: float = spec(0.0, 1e8, "workers/yr", "workers newly placed per year (real units)")
+    cost_per_placement: float = yuan("transport and placement-service subsidy", high=1e6, unit="yuan/placement")
 
 
 def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
-    """Place this year's quota of target-household workers into migrant jobs."""
+    """Place this year's quota of target-household workers into migrant jobs (paid the market wage)."""
     if not params.enabled:
         return Effect()
-    job, placed = place(
-        h, ctx, NAME, Job.MIGRANT, params.placements_per_year, needs_full_labour=True, keep_incumbents=False
+    updates, placed = place(
+        h, ctx, NAME, Job.MIGRANT, params.placements_per_year, -1.0, needs_full_labour=True, keep_incumbents=False
     )
-    return Effect({"job": job}, float(np.sum(h.weight[placed])) * params.cost_per_placement)
+    return Effect(updates, float(np.sum(h.weight[placed])) * params.cost_per_placement)
+
+
+LEVER = register_lever(Lever(NAME, Params, apply, Phase.PLACEMENT, withdrawable=True, after=("workshops",)))

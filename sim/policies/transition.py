@@ -13,7 +13,9 @@ from __future__ import annotations
 import dataclasses
 import enum
 
-from sim.schema import check
+from sim import steps
+from sim.schema import ConfigError, spec, year
+from sim.steps import Lever, register_lever
 
 NAME = "transition"
 
@@ -32,13 +34,9 @@ class Params:
 
     enabled: bool
     mode: Mode
-    start_year: int
-    phase_years: int
-    withdrawn: list[str]
-
-    def __post_init__(self) -> None:
-        check(1900 < self.start_year < 2200, "start_year", "a year in (1900, 2200)", self.start_year)
-        check(1 <= self.phase_years <= 20, "phase_years", "a whole number in [1, 20]", self.phase_years)
+    start_year: int = year("first year of the regime")
+    phase_years: int = spec(1, 20, "years", "years over which phased support steps down to zero")
+    withdrawn: list[str] | None = spec(doc="levers withdrawn; null = every lever declared withdrawable")
 
 
 def intensity(params: Params, year: int, lever: str) -> float:
@@ -50,3 +48,21 @@ def intensity(params: Params, year: int, lever: str) -> float:
     if params.mode is Mode.WITHDRAW:
         return 0.0
     return max(0.0, 1.0 - (year - params.start_year + 1) / params.phase_years)
+
+
+def publish(params: Params, year: int) -> dict[str, dict[str, float]]:
+    """Each lever's intensity this year."""
+    return {"intensity": {name: intensity(params, year, name) for name in steps.withdrawable()}}
+
+
+def complete(params: Params) -> None:
+    """Resolve ``withdrawn: null`` to every withdrawable lever; refuse names that are not."""
+    allowed = steps.withdrawable()
+    if params.withdrawn is None:
+        params.withdrawn = list(allowed)
+    for i, name in enumerate(params.withdrawn):
+        if name not in allowed:
+            raise ConfigError(f"withdrawn[{i}]: got {name!r}; allowed: {', '.join(allowed)}")
+
+
+LEVER = register_lever(Lever(NAME, Params, None, None, default_option="keep", publish=publish, complete=complete))

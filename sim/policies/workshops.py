@@ -14,8 +14,9 @@ import numpy as np
 
 from sim.policies.base import Effect, YearContext
 from sim.policies.jobs import place
-from sim.schema import check_range
+from sim.schema import spec, yuan
 from sim.state import Households, Job
+from sim.steps import Lever, Phase, register_lever
 
 NAME = "workshops"
 
@@ -25,21 +26,23 @@ class Params:
     """Workshop lever parameters."""
 
     enabled: bool
-    capacity: float  # workshop jobs for target households (real units)
-    wage_per_year: float  # yuan/job/yr, paid by the employer
-    subsidy_per_job: float  # yuan/job/yr public subsidy to the workshop
-    relocated_priority: float  # yuan of per-capita income a relocated household is moved up
-
-    def __post_init__(self) -> None:
-        for name in ("capacity", "wage_per_year", "subsidy_per_job", "relocated_priority"):
-            check_range(getattr(self, name), name, 0.0)
+    capacity: float = spec(0.0, 1e8, "jobs", "workshop jobs for target households (real units)")
+    wage_per_year: float = yuan("paid by the employer per job", high=1e6, unit="yuan/job/yr")
+    subsidy_per_job: float = yuan("public subsidy to the workshop per job", high=1e6, unit="yuan/job/yr")
+    relocated_priority: float = yuan("per-capita income a relocated household is moved up the queue", high=1e6)
 
 
 def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     """Fill workshop jobs for this year; the public subsidy is the cost."""
     if not params.enabled:
         return Effect()
-    job, holders = place(
-        h, ctx, NAME, Job.WORKSHOP, params.capacity, False, h.relocated_year > 0, params.relocated_priority
-    )
-    return Effect({"job": job}, float(np.sum(h.weight[holders])) * params.subsidy_per_job)
+    updates, holders = place(
+        h, ctx, NAME, Job.WORKSHOP, params.capacity, params.wage_per_year, False, h.relocated_year > 0,
+        params.relocated_priority,
+    )  # fmt: skip
+    return Effect(updates, float(np.sum(h.weight[holders])) * params.subsidy_per_job)
+
+
+LEVER = register_lever(
+    Lever(NAME, Params, apply, Phase.PLACEMENT, withdrawable=True, after=("relocation", "public_posts"))
+)

@@ -1,4 +1,11 @@
-"""Yearly processes: one pure function per process, folded by the model in declared order.
+"""Yearly processes: one module each, declaring itself once (:class:`sim.steps.Process`).
 
-The order of a year is :data:`sim.model.YEAR_ORDER`; ``docs/DESIGN.md`` explains it.
+Importing this package imports every module in it, so a new process module joins the year
+by existing; :func:`sim.steps.year_steps` resolves the order and ``docs/DESIGN.md`` shows it.
 """
+
+import importlib
+import pkgutil
+
+for _module in pkgutil.iter_modules(__path__):
+    importlib.import_module(f"{__name__}.{_module.name}")

@@ -3,28 +3,48 @@
 Seed 000 sets employment-rate targets for able and willing registered labour (80% in 2018,
 100% in 2019); market rates themselves are assumptions in ``conf/dynamics/default.yaml``.
 One uniform per household per year decides loss (for job holders) or finding (for others);
-finding scales with skill, training and relocation near towns.  Households without labour
-have no job; partial labourers can farm or hold a post or workshop job, not a market wage job.
+finding scales with skill, training (the ``finding_multiplier`` column the training lever
+sets) and relocation near towns.  Households without labour have no job; partial labourers
+can farm or hold a post or workshop job, not a market wage job.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import dataclasses
 
 import numpy as np
 
-from sim.context import Effect
+from sim.context import Effect, YearContext
 from sim.jit import kernel
+from sim.schema import check, kernel_scalars, share, spec
 from sim.state import MARKET_WAGE_JOB, SEEKING_JOB, Households, Job
-
-if TYPE_CHECKING:
-    from sim.config import EmploymentRates
-
+from sim.steps import Draw, DrawKind, Phase, Process, register_process
 
 FARMING, LOCAL_WAGE, MIGRANT = int(Job.FARMING), int(Job.LOCAL_WAGE), int(Job.MIGRANT)
 
 
-def step(h: Households, rates: EmploymentRates, u: np.ndarray, finding_multiplier: np.ndarray) -> Effect:
+@dataclasses.dataclass
+class Params:
+    """Yearly job loss and finding of the main worker (``dynamics.employment``)."""
+
+    p_loss_local_wage: float = share("chance a local wage job ends in a year")
+    p_loss_migrant: float = share("chance a migrant job ends in a year")
+    p_loss_workshop: float = share("chance a workshop job ends in a year")
+    p_find_local_wage: float = share("yearly chance a full labourer without a wage job finds a local one")
+    p_find_migrant: float = share("yearly chance a full labourer without a wage job finds a migrant one")
+    skill_elasticity: float = spec(0.0, 5.0, "elasticity", "finding probability scales with skill ** elasticity")
+    relocated_local_multiplier: float = spec(0.0, 10.0, "multiple", "relocation near towns raises local finding")
+
+    def __post_init__(self) -> None:
+        check(
+            self.p_find_local_wage + self.p_find_migrant <= 1.0,
+            "p_find_migrant",
+            "at most 1 - p_find_local_wage",
+            self.p_find_migrant,
+        )
+
+
+def step(h: Households, rates: Params, ctx: YearContext) -> Effect:
     """New job of each household's main worker."""
     p_loss = np.zeros(len(Job))
     p_loss[[Job.LOCAL_WAGE, Job.MIGRANT, Job.WORKSHOP]] = (
@@ -32,53 +52,28 @@ def step(h: Households, rates: EmploymentRates, u: np.ndarray, finding_multiplie
         rates.p_loss_migrant,
         rates.p_loss_workshop,
     )
-    job = _transitions(
-        h.job,
-        h.n_labour_full,
-        h.n_labour_partial,
-        h.skill,
-        h.relocated_year,
-        u,
-        finding_multiplier,
-        p_loss,
-        rates.skill_elasticity,
-        rates.p_find_local_wage,
-        rates.p_find_migrant,
-        rates.relocated_local_multiplier,
-    )
-    return Effect({"job": job})
+    return Effect({"job": _transitions(h.labour, h.place, ctx.draws["u_employment"], p_loss, kernel_scalars(rates))})
 
 
 @kernel
-def _transitions(
-    job,
-    n_full,
-    n_partial,
-    skill,
-    relocated_year,
-    u,
-    finding_multiplier,
-    p_loss,
-    elasticity,
-    p_local_base,
-    p_migrant_base,
-    relocated_multiplier,
-):
+def _transitions(labour, place, u, p_loss, rates):
+    job = labour.job
     new = job.copy()
     for i in range(job.size):
         old, x = job[i], u[i]
-        if n_full[i] + n_partial[i] == 0:
+        if labour.n_labour_full[i] + labour.n_labour_partial[i] == 0:
             new[i] = Job.NONE
             continue
         current = FARMING if x < p_loss[old] or old == Job.NONE else int(old)
-        if n_full[i] == 0:
+        if labour.n_labour_full[i] == 0:
             if MARKET_WAGE_JOB[current]:
                 current = FARMING
         elif SEEKING_JOB[old]:
             # Placed workers (posts, workshops) stay placed; the placement levers decide their slots.
-            scale = np.float64(skill[i]) ** elasticity * finding_multiplier[i]
-            p_local = p_local_base * scale * (relocated_multiplier if relocated_year[i] > 0 else 1.0)
-            p_migrant = p_migrant_base * scale
+            scale = np.float64(labour.skill[i]) ** rates.skill_elasticity * labour.finding_multiplier[i]
+            relocated = place.relocated_year[i] > 0
+            p_local = rates.p_find_local_wage * scale * (rates.relocated_local_multiplier if relocated else 1.0)
+            p_migrant = rates.p_find_migrant * scale
             total = p_local + p_migrant
             if total > 0.95:
                 shrink = 0.95 / total
@@ -89,3 +84,16 @@ def _transitions(
                 current = MIGRANT
         new[i] = current
     return new
+
+
+PROCESS = register_process(
+    Process(
+        "employment",
+        Phase.LABOUR,
+        step,
+        config="employment",
+        params=Params,
+        draws=(Draw("u_employment", "employment", DrawKind.UNIFORM32),),
+        after=("labour",),
+    )
+)

@@ -9,94 +9,130 @@ so illness and disability histories are identical under every policy mix.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import dataclasses
 
-import numpy as np
-
-from sim.context import Effect
+from sim.context import Effect, YearContext
 from sim.jit import kernel
-from sim.state import Disability, Households, Illness
+from sim.schema import check, kernel_scalars, share, spec
+from sim.state import ByBand, Disability, Households, Illness
+from sim.steps import Draw, DrawKind, Phase, Process, register_process
 
-if TYPE_CHECKING:
-    from sim.config import HealthRates
+
+@dataclasses.dataclass
+class Params:
+    """Yearly illness and disability transitions of the index member (``dynamics.health``)."""
+
+    p_chronic_onset: ByBand = spec(doc="chance a healthy index member becomes chronically ill")
+    p_major_onset: ByBand = spec(doc="chance a healthy index member falls seriously ill")
+    p_chronic_to_major: float = share("chance a chronic illness becomes major in a year")
+    p_chronic_recovery: float = share("chance a chronic illness ends in a year")
+    p_major_recovery: float = share("chance a major illness ends in a year")
+    p_major_to_chronic: float = share("chance a major illness becomes chronic in a year")
+    p_moderate_disability_onset: ByBand = spec(doc="chance of a moderate disability in a year")
+    p_severe_disability_onset: ByBand = spec(doc="chance of a severe disability in a year")
+    p_moderate_to_severe: float = share("chance a moderate disability becomes severe in a year")
+
+    def __post_init__(self) -> None:
+        check(
+            self.p_chronic_to_major + self.p_chronic_recovery <= 1.0,
+            "p_chronic_recovery",
+            "at most 1 - p_chronic_to_major",
+            self.p_chronic_recovery,
+        )
+        check(
+            self.p_major_recovery + self.p_major_to_chronic <= 1.0,
+            "p_major_to_chronic",
+            "at most 1 - p_major_recovery",
+            self.p_major_to_chronic,
+        )
+        for a, b in (
+            ("p_chronic_onset", "p_major_onset"),
+            ("p_moderate_disability_onset", "p_severe_disability_onset"),
+        ):
+            total = getattr(self, a).as_array() + getattr(self, b).as_array()
+            check(bool((total <= 1.0).all()), b, f"at most 1 - {a} in each band", getattr(self, b))
 
 
-def illness_step(h: Households, rates: HealthRates, u: np.ndarray) -> Effect:
-    """One year of illness transitions driven by uniforms ``u``."""
-    recover_chronic = 1.0 - rates.p_chronic_recovery
-    return Effect(
-        {
-            "illness": _illness(
-                h.illness,
-                h.index_band,
-                h.size,
-                u,
-                rates.p_major_onset.as_array(),
-                rates.p_chronic_onset.as_array(),
-                rates.p_chronic_to_major,
-                recover_chronic,
-                rates.p_major_recovery,
-                rates.p_major_to_chronic,
-            )
-        }
-    )
+def illness_step(h: Households, rates: Params, ctx: YearContext) -> Effect:
+    """One year of illness transitions of the index member."""
+    illness = _illness(
+        h.health, h.members, ctx.draws["u_illness"], rates.p_major_onset.as_array(),
+        rates.p_chronic_onset.as_array(), kernel_scalars(rates),
+    )  # fmt: skip
+    return Effect({"illness": illness})
 
 
 @kernel
-def _illness(ill, band, size, u, p_major, p_chronic, p_chronic_to_major, recover_chronic, p_recover, p_to_chronic):
-    new = ill.copy()
-    for i in range(ill.size):
-        x, state = u[i], ill[i]
-        if size[i] == 0:
+def _illness(health, members, u, p_major, p_chronic, rates):
+    new = health.illness.copy()
+    recover_chronic = 1.0 - rates.p_chronic_recovery
+    for i in range(new.size):
+        x, state = u[i], health.illness[i]
+        if members.size[i] == 0:
             new[i] = Illness.NONE
         elif state == Illness.NONE:
-            b = band[i]
+            b = health.index_band[i]
             if x < p_major[b]:
                 new[i] = Illness.MAJOR
             elif x < p_major[b] + p_chronic[b]:
                 new[i] = Illness.CHRONIC
         elif state == Illness.CHRONIC:
-            if x < p_chronic_to_major:
+            if x < rates.p_chronic_to_major:
                 new[i] = Illness.MAJOR
             elif x >= recover_chronic:
                 new[i] = Illness.NONE
-        elif x < p_recover:
+        elif x < rates.p_major_recovery:
             new[i] = Illness.NONE
-        elif x < p_recover + p_to_chronic:
+        elif x < rates.p_major_recovery + rates.p_major_to_chronic:
             new[i] = Illness.CHRONIC
     return new
 
 
-def disability_step(h: Households, rates: HealthRates, u: np.ndarray) -> Effect:
-    """One year of disability onset and worsening driven by uniforms ``u``."""
-    return Effect(
-        {
-            "disability": _disability(
-                h.disability,
-                h.index_band,
-                h.size,
-                u,
-                rates.p_severe_disability_onset.as_array(),
-                rates.p_moderate_disability_onset.as_array(),
-                rates.p_moderate_to_severe,
-            )
-        }
-    )
+def disability_step(h: Households, rates: Params, ctx: YearContext) -> Effect:
+    """One year of disability onset and worsening of the index member."""
+    disability = _disability(
+        h.health, h.members, ctx.draws["u_disability"], rates.p_severe_disability_onset.as_array(),
+        rates.p_moderate_disability_onset.as_array(), rates.p_moderate_to_severe,
+    )  # fmt: skip
+    return Effect({"disability": disability})
 
 
 @kernel
-def _disability(dis, band, size, u, p_severe, p_moderate, p_moderate_to_severe):
-    new = dis.copy()
-    for i in range(dis.size):
+def _disability(health, members, u, p_severe, p_moderate, p_moderate_to_severe):
+    new = health.disability.copy()
+    for i in range(new.size):
         x = u[i]
-        if size[i] == 0:
+        if members.size[i] == 0:
             new[i] = Disability.NONE
-        elif dis[i] == Disability.NONE:
-            b = band[i]
+        elif health.disability[i] == Disability.NONE:
+            b = health.index_band[i]
             if x < p_severe[b]:
                 new[i] = Disability.SEVERE
             elif x < p_severe[b] + p_moderate[b]:
                 new[i] = Disability.MODERATE
-        elif dis[i] == Disability.MODERATE and x < p_moderate_to_severe:
+        elif health.disability[i] == Disability.MODERATE and x < p_moderate_to_severe:
             new[i] = Disability.SEVERE
     return new
+
+
+ILLNESS = register_process(
+    Process(
+        "illness",
+        Phase.HEALTH,
+        illness_step,
+        config="health",
+        params=Params,
+        draws=(Draw("u_illness", "illness", DrawKind.UNIFORM32),),
+    )
+)
+DISABILITY = register_process(
+    Process(
+        "disability",
+        Phase.HEALTH,
+        disability_step,
+        config="health",
+        params=Params,
+        draws=(Draw("u_disability", "disability", DrawKind.UNIFORM32),),
+        after=("illness",),
+    )
+)

@@ -3,105 +3,90 @@
 Levels are multiples of the region's mean rural income per person in the year before the
 start (``region.rural_income_per_capita``), grown at ``region.income_growth``, so a region
 file carries its own income level.  The multiples are assumptions in
-``conf/dynamics/default.yaml``.  The main worker's job pays a wage; the other labour units
-farm, and elders farm small plots.  Farm income carries a yearly log-normal shock (drought,
-prices: seed 003 "十年九旱").
+``conf/dynamics/default.yaml``.  The main worker's job pays a wage (a placed job pays the
+``placed_wage`` its lever set); the other labour units farm, and elders farm small plots.  Farm
+income carries a yearly log-normal shock (drought, prices: seed 003 "十年九旱").
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import dataclasses
 
 import numpy as np
 
 from sim.context import Effect, YearContext
 from sim.jit import kernel
+from sim.schema import kernel_scalars, share, spec
 from sim.state import Households, Job
-
-if TYPE_CHECKING:
-    from sim.config import IncomeParams
+from sim.steps import Draw, DrawKind, Phase, Process, register_process
 
 
-def step(
-    h: Households, params: IncomeParams, ctx: YearContext, z_farm: np.ndarray, placed_wages: dict[int, float]
-) -> Effect:
+def _multiple(doc: str, high: float = 100.0) -> object:
+    return spec(0.0, high, "x mean rural income per person", doc)
+
+
+@dataclasses.dataclass
+class Params:
+    """Market incomes as multiples of the region's mean rural income per person (``dynamics.income``)."""
+
+    farm_per_labour_unit: float = _multiple("yearly farm income per full labourer")
+    partial_labour_unit: float = share("labour units of a partial labourer")
+    wage_local: float = _multiple("yearly wage of a local job at skill 1")
+    wage_migrant: float = _multiple("yearly wage of a migrant job at skill 1, net of living costs away")
+    wage_floor_local: float = _multiple("lowest yearly pay of a local wage job (minimum wage), whatever the skill")
+    wage_floor_migrant: float = _multiple("lowest yearly migrant pay net of living costs away")
+    elder_farm_unit: float = share("labour units an elder member farms (small plots; not labour capacity)")
+    other_income_per_person: float = _multiple("property, dividends and private transfers per member, by skill")
+    sigma_farm_shock: float = spec(0.0, 3.0, "log sd", "sd of the yearly log farm shock")
+    deep_village_farm_multiplier: float = spec(0.0, 2.0, "multiple", "farm productivity in deep-poverty villages")
+    relocated_farm_multiplier: float = spec(0.0, 2.0, "multiple", "farm income kept after relocation")
+
+
+def step(h: Households, params: Params, ctx: YearContext) -> Effect:
     """Farm, wage and property income of each household this year (yuan)."""
     level = ctx.mean_income * ctx.income_index
-    wage_by_job = np.full(len(Job), -1.0)  # -1: the job pays no fixed placed wage
-    for kind, yearly in placed_wages.items():
-        wage_by_job[kind] = yearly
-    farm, wage, prop = _incomes(
-        h.n_labour_full,
-        h.n_labour_partial,
-        h.n_elder,
-        h.size,
-        h.job,
-        h.skill,
-        h.deep_village,
-        h.relocated_year,
-        z_farm,
-        wage_by_job,
-        level,
-        params.partial_labour_unit,
-        params.elder_farm_unit,
-        params.sigma_farm_shock,
-        params.deep_village_farm_multiplier,
-        params.relocated_farm_multiplier,
-        params.farm_per_labour_unit,
-        params.wage_local,
-        params.wage_migrant,
-        params.wage_floor_local,
-        params.wage_floor_migrant,
-        params.other_income_per_person,
-    )
+    farm, wage, prop = _incomes(h.members, h.labour, h.place, ctx.draws["z_farm"], level, kernel_scalars(params))
     return Effect({"inc_farm": farm, "inc_wage": wage, "inc_property": prop})
 
 
 @kernel
-def _incomes(
-    n_full,
-    n_partial,
-    n_elder,
-    size,
-    job,
-    skill,
-    deep_village,
-    relocated_year,
-    z_farm,
-    wage_by_job,
-    level,
-    partial_unit,
-    elder_unit,
-    sigma,
-    deep_multiplier,
-    relocated_multiplier,
-    farm_per_unit,
-    wage_local,
-    wage_migrant,
-    floor_local,
-    floor_migrant,
-    other_per_person,
-):
+def _incomes(members, labour, place, z_farm, level, p):
+    job = labour.job
     n = job.size
     farm, wage, prop = np.empty(n, np.float32), np.empty(n, np.float32), np.empty(n, np.float32)
+    sigma = p.sigma_farm_shock
     shock_mean = -0.5 * sigma * sigma
     for i in range(n):
-        full = np.float64(n_full[i])
-        units = full + partial_unit * n_partial[i]
+        full = np.float64(labour.n_labour_full[i])
+        units = full + p.partial_labour_unit * labour.n_labour_partial[i]
         if job[i] >= Job.LOCAL_WAGE:
-            units = max(units - (1.0 if full > 0 else partial_unit), 0.0)
-        units += elder_unit * n_elder[i]
-        place = deep_multiplier if deep_village[i] else 1.0
-        if relocated_year[i] > 0:
-            place *= relocated_multiplier
-        s = np.float64(skill[i])
+            units = max(units - (1.0 if full > 0 else p.partial_labour_unit), 0.0)
+        units += p.elder_farm_unit * members.n_elder[i]
+        factor = p.deep_village_farm_multiplier if place.deep_village[i] else 1.0
+        if place.relocated_year[i] > 0:
+            factor *= p.relocated_farm_multiplier
+        s = np.float64(labour.skill[i])
         shock = np.exp(sigma * z_farm[i] + shock_mean)
-        farm[i] = units * farm_per_unit * level * s * place * shock
+        farm[i] = units * p.farm_per_labour_unit * level * s * factor * shock
         if job[i] == Job.LOCAL_WAGE:
-            wage[i] = max(wage_local * s, floor_local) * level
+            wage[i] = max(p.wage_local * s, p.wage_floor_local) * level
         elif job[i] == Job.MIGRANT:
-            wage[i] = max(wage_migrant * s, floor_migrant) * level
+            wage[i] = max(p.wage_migrant * s, p.wage_floor_migrant) * level
+        elif job[i] == Job.PUBLIC_POST or job[i] == Job.WORKSHOP:
+            wage[i] = labour.placed_wage[i]
         else:
-            wage[i] = max(wage_by_job[job[i]], 0.0)
-        prop[i] = other_per_person * level * s * size[i]
+            wage[i] = 0.0
+        prop[i] = p.other_income_per_person * level * s * members.size[i]
     return farm, wage, prop
+
+
+PROCESS = register_process(
+    Process(
+        "income",
+        Phase.INCOME,
+        step,
+        config="income",
+        params=Params,
+        draws=(Draw("z_farm", "income", DrawKind.NORMAL32),),
+    )
+)

@@ -13,24 +13,25 @@ import numpy as np
 from sim.context import Effect
 from sim.jit import kernel
 from sim.state import Band, Disability, Households, Illness
+from sim.steps import Phase, Process, register_process
 
 
-def step(h: Households) -> Effect:
+def step(h: Households, params: None = None, ctx: object = None) -> Effect:
     """Full and partial labourers per household."""
-    full, partial = _labour(h.n_adult, h.index_band, h.illness, h.disability)
+    full, partial = _labour(h.members, h.health)
     return Effect({"n_labour_full": full, "n_labour_partial": partial})
 
 
 @kernel
-def _labour(n_adult, band, illness, disability):
-    n = n_adult.size
-    full, partial = n_adult.copy(), np.zeros(n, dtype=np.uint8)
+def _labour(members, health):
+    n = members.n_adult.size
+    full, partial = members.n_adult.copy(), np.zeros(n, dtype=np.uint8)
     for i in range(n):
-        if band[i] != Band.ADULT or n_adult[i] == 0:
+        if health.index_band[i] != Band.ADULT or members.n_adult[i] == 0:
             continue
-        if illness[i] == Illness.MAJOR or disability[i] == Disability.SEVERE:
+        if health.illness[i] == Illness.MAJOR or health.disability[i] == Disability.SEVERE:
             full[i] -= 1
-        elif illness[i] == Illness.CHRONIC or disability[i] == Disability.MODERATE:
+        elif health.illness[i] == Illness.CHRONIC or health.disability[i] == Disability.MODERATE:
             full[i] -= 1
             partial[i] = 1
     return full, partial
@@ -39,3 +40,6 @@ def _labour(n_adult, band, illness, disability):
 def persons_without_labour(h: Households) -> np.ndarray:
     """Members without labour capacity: children, elders and incapacitated adults (int32)."""
     return h.size - h.n_labour_full - h.n_labour_partial
+
+
+PROCESS = register_process(Process("labour", Phase.LABOUR, step))

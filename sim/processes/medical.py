@@ -9,19 +9,30 @@ the poverty tiers with :func:`out_of_pocket_one`.  Thresholds apply per househol
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import dataclasses
+from typing import Any
 
 import numpy as np
 
 from sim.context import Effect, YearContext
 from sim.jit import kernel
+from sim.schema import kernel_scalars, spec, yuan
 from sim.state import Households, Illness
-
-if TYPE_CHECKING:
-    from sim.config import MedicalCosts, MedicalRatios
+from sim.steps import Draw, DrawKind, Phase, Process, register_process
 
 
-def tiers(ratios: MedicalRatios, medical_index: float, poor: bool) -> np.ndarray:
+@dataclasses.dataclass
+class Params:
+    """Gross medical spending, yuan/yr at the year before the start (``dynamics.medical``)."""
+
+    per_person_base: float = yuan("routine spending of every member", unit="yuan/person/yr")
+    chronic_mean: float = yuan("mean yearly spending of a chronically ill index member", unit="yuan/yr")
+    major_mean: float = yuan("mean yearly spending of a seriously ill index member", unit="yuan/yr")
+    sigma: float = spec(0.0, 3.0, "log sd", "sd of the log spending shock")
+    growth: float = spec(-0.5, 1.0, "share/yr", "nominal yearly growth of medical prices")
+
+
+def tiers(ratios: Any, medical_index: float, poor: bool) -> np.ndarray:
     """Tier parameters for :func:`out_of_pocket_one`: basic, threshold, critical, supplementary, assistance, cap."""
     return np.array(
         [
@@ -45,34 +56,38 @@ def out_of_pocket_one(gross, tier):
     return max(remaining, 0.0)
 
 
-def step(h: Households, costs: MedicalCosts, ratios: MedicalRatios, ctx: YearContext, z: np.ndarray) -> Effect:
+def step(h: Households, costs: Params, ctx: YearContext) -> Effect:
     """Gross spending and general-tier out-of-pocket spending of every household."""
-    gross, oop = _spending(
-        h.size,
-        h.illness,
-        z,
-        costs.per_person_base,
-        costs.chronic_mean,
-        costs.major_mean,
-        costs.sigma,
-        ctx.medical_index,
-        tiers(ratios, ctx.medical_index, poor=False),
-    )
+    tier = tiers(ctx.region.medical, ctx.medical_index, poor=False)
+    gross, oop = _spending(h.members, h.health, ctx.draws["z_medical"], kernel_scalars(costs), ctx.medical_index, tier)
     return Effect({"med_gross": gross, "med_oop": oop})
 
 
 @kernel
-def _spending(size, illness, z, per_person, chronic_mean, major_mean, sigma, medical_index, tier):
-    n = size.size
+def _spending(members, health, z, costs, medical_index, tier):
+    n = members.size.size
     gross, oop = np.empty(n, np.float32), np.empty(n, np.float32)
+    sigma = costs.sigma
     shock_mean = -0.5 * sigma * sigma
     for i in range(n):
         index_cost = 0.0
-        if illness[i] == Illness.CHRONIC:
-            index_cost = chronic_mean
-        elif illness[i] == Illness.MAJOR:
-            index_cost = major_mean
-        g = (per_person * size[i] + index_cost * np.exp(sigma * z[i] + shock_mean)) * medical_index
+        if health.illness[i] == Illness.CHRONIC:
+            index_cost = costs.chronic_mean
+        elif health.illness[i] == Illness.MAJOR:
+            index_cost = costs.major_mean
+        g = (costs.per_person_base * members.size[i] + index_cost * np.exp(sigma * z[i] + shock_mean)) * medical_index
         gross[i] = g
         oop[i] = min(out_of_pocket_one(g, tier), g)
     return gross, oop
+
+
+PROCESS = register_process(
+    Process(
+        "medical",
+        Phase.MEDICAL,
+        step,
+        config="medical",
+        params=Params,
+        draws=(Draw("z_medical", "medical", DrawKind.NORMAL32),),
+    )
+)

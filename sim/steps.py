@@ -1,0 +1,394 @@
+"""The order of a year as data: phases, process and lever declarations, and their registry.
+
+A year is a sequence of steps with one signature, ``(households, params, ctx) -> Effect``.
+Each yearly process declares itself once with :class:`Process` and each policy lever with
+:class:`Lever`, in its own module (``sim/processes/``, ``sim/policies/``); both packages import
+every module they hold, so a new module joins the year by existing.  A step says which
+:class:`Phase` of the year it belongs to and, where the order inside a phase matters, which
+steps it must follow (``after``).  :func:`year_steps` resolves the order once: phases in enum
+order; inside a phase processes first, then levers, each in registration order unless an
+``after`` says otherwise.  An unknown phase, an ``after`` naming a step of another phase or no
+step at all, or a cycle, fails when the step is registered or the order resolved.
+
+The configuration blocks derive from the same registry: ``dynamics.<key>`` from the processes'
+parameter classes, ``policy.<lever>`` from the levers', the lever defaults list and each
+lever's ``none`` option (app.compose), the withdrawable set of the 2021 transition, and the
+cost metrics.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+
+from sim.context import PUBLISHED, Effect
+from sim.schema import ConfigError, build, year_keyed_paths
+from sim.state import Households
+
+StepFunction = Callable[[Households, Any, Any], Effect]
+
+
+class Phase(enum.IntEnum):
+    """The phases of a year, in the order they run."""
+
+    DEMOGRAPHY = 1  # deaths, ageing, births
+    HEALTH = 2  # illness and disability of the index member
+    LABOUR = 3  # labour capacity, market job loss and finding
+    PLACEMENT = 4  # levers that place workers or households: training, relocation, housing, jobs
+    INCOME = 5  # market incomes, then income levers
+    MEDICAL = 6  # medical spending, then health levers
+    TRANSFERS = 7  # pension, 低保, 兜底
+    ASSESSMENT = 8  # true poverty status
+    REGISTRATION = 9  # register flows, then monitoring
+    AREAS = 10  # village and county exits
+
+
+class DrawKind(enum.Enum):
+    """How a declared draw is made from its stream each year."""
+
+    UNIFORM32 = "uniform32"  # one float32 uniform per household
+    UNIFORM64 = "uniform64"  # one float64 uniform per household
+    NORMAL32 = "normal32"  # one float32 standard normal per household
+    GENERATOR = "generator"  # the stream itself, for draws whose number depends on the state
+
+
+@dataclasses.dataclass(frozen=True)
+class Draw:
+    """Random numbers a step needs each year: ``ctx.draws[name]``, from the named stream."""
+
+    name: str
+    stream: str
+    kind: DrawKind
+
+
+@dataclasses.dataclass(frozen=True)
+class Process:
+    """A yearly process: what it is called, when it runs, its function and its parameter block.
+
+    Attributes:
+        name: step name, unique across processes and levers.
+        phase: the phase of the year it runs in.
+        run: ``(households, params, ctx) -> Effect``.
+        config: key of its parameter block under ``dynamics`` (None if it has none); several
+            processes may share one block.
+        params: the parameter dataclass of that block.
+        draws: random numbers it reads from ``ctx.draws``.
+        after: steps of the same phase it must follow.
+    """
+
+    name: str
+    phase: Phase
+    run: StepFunction
+    config: str | None = None
+    params: type | None = None
+    draws: tuple[Draw, ...] = ()
+    after: tuple[str, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class Lever:
+    """A policy lever: its name, parameter class, yearly function and place in the year.
+
+    Attributes:
+        name: lever name; its config block is ``policy.<name>`` with options in
+            ``conf/policy/<name>/`` and a derived ``none`` option (``enabled: false``).
+        params: the parameter dataclass (it must have ``enabled: bool``).
+        apply: ``(households, params, ctx) -> Effect``; None for a lever that only publishes
+            (the transition regime).
+        phase: the phase it acts in (None with no ``apply``).
+        withdrawable: whether the 2021 transition may withdraw it from exited households.
+        default_option: the option ``conf/config.yaml`` composes by default.
+        after: steps of the same phase it must follow.
+        publish: ``(params, year) -> {key: value}`` for values other steps read from the
+            context (keys in :data:`sim.context.PUBLISHED`).
+        complete: ``(params) -> None`` run after every lever block is built, for checks
+            that need the whole registry (e.g. names of withdrawn levers).
+    """
+
+    name: str
+    params: type
+    apply: StepFunction | None
+    phase: Phase | None
+    withdrawable: bool = False
+    default_option: str = "default"
+    after: tuple[str, ...] = ()
+    publish: Callable[[Any, int], Mapping[str, Any]] | None = None
+    complete: Callable[[Any], None] | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Step:
+    """One resolved step of the year: the function to call and where its parameters live."""
+
+    name: str
+    phase: Phase
+    run: StepFunction
+    params_path: tuple[str, ...]  # attribute path in RunConfig, () for none
+    is_lever: bool
+
+
+_PROCESSES: dict[str, Process] = {}
+_LEVERS: dict[str, Lever] = {}
+_CHANGE_HOOKS: list[Callable[[], None]] = []
+_year_cache: tuple[Step, ...] | None = None
+
+
+def _changed() -> None:
+    global _year_cache
+    _year_cache = None
+    for hook in _CHANGE_HOOKS:
+        hook()
+
+
+def on_change(hook: Callable[[], None]) -> None:
+    """Call ``hook`` whenever a process or lever is registered or removed (derived caches)."""
+    _CHANGE_HOOKS.append(hook)
+
+
+def _check_new(name: str, phase: Any) -> None:
+    if name in _PROCESSES or name in _LEVERS:
+        raise ValueError(f"a step named {name!r} is already registered")
+    if phase is not None and not isinstance(phase, Phase):
+        raise ValueError(f"step {name!r}: phase {phase!r} is not a Phase; allowed: {', '.join(p.name for p in Phase)}")
+
+
+def register_process(process: Process) -> Process:
+    """Add a yearly process to the year; return it (modules keep it as ``PROCESS``)."""
+    _check_new(process.name, process.phase)
+    if process.config is not None:
+        for other in _PROCESSES.values():
+            if other.config == process.config and other.params is not process.params:
+                raise ValueError(f"dynamics.{process.config} is declared with two parameter classes")
+    streams = {d.stream: p.name for p in _PROCESSES.values() for d in p.draws}
+    for draw in process.draws:
+        if draw.stream in streams:
+            raise ValueError(f"stream {draw.stream!r} of {process.name} is already drawn by {streams[draw.stream]}")
+    _PROCESSES[process.name] = process
+    _changed()
+    return process
+
+
+def register_lever(lever: Lever) -> Lever:
+    """Add a policy lever to the registry; return it (modules keep it as ``LEVER``)."""
+    _check_new(lever.name, lever.phase)
+    if (lever.apply is None) != (lever.phase is None):
+        raise ValueError(f"lever {lever.name!r}: give both apply and phase, or neither")
+    fields = {f.name for f in dataclasses.fields(lever.params)}
+    if "enabled" not in fields:
+        raise ValueError(f"lever {lever.name!r}: its Params needs an 'enabled' field (the none option)")
+    _LEVERS[lever.name] = lever
+    _changed()
+    return lever
+
+
+def unregister(name: str) -> None:
+    """Remove a process or lever (for tests that register a toy one)."""
+    _PROCESSES.pop(name, None)
+    _LEVERS.pop(name, None)
+    _changed()
+
+
+def processes() -> tuple[Process, ...]:
+    """Registered processes in registration order."""
+    return tuple(_PROCESSES.values())
+
+
+def levers() -> tuple[Lever, ...]:
+    """Registered levers in registration order."""
+    return tuple(_LEVERS.values())
+
+
+def lever(name: str) -> Lever:
+    """The registered lever called ``name``."""
+    return _LEVERS[name]
+
+
+def withdrawable() -> tuple[str, ...]:
+    """Names of the levers the 2021 transition may withdraw."""
+    return tuple(lv.name for lv in _LEVERS.values() if lv.withdrawable)
+
+
+def acting_levers() -> tuple[str, ...]:
+    """Names of the levers that act on households (each has a cost metric), in year order."""
+    return tuple(s.name for s in year_steps() if s.is_lever)
+
+
+def dynamics_blocks() -> dict[str, type]:
+    """``dynamics`` key -> parameter class, from the registered processes."""
+    return {p.config: p.params for p in _PROCESSES.values() if p.config is not None}
+
+
+def year_steps() -> tuple[Step, ...]:
+    """The steps of a year in the order they run (resolved once per registry state)."""
+    global _year_cache
+    if _year_cache is None:
+        _year_cache = _resolve()
+    return _year_cache
+
+
+def _resolve() -> tuple[Step, ...]:
+    candidates = [
+        Step(p.name, p.phase, p.run, ("dynamics", p.config) if p.config else (), False) for p in _PROCESSES.values()
+    ]
+    candidates += [
+        Step(lv.name, lv.phase, lv.apply, ("policy", lv.name), True) for lv in _LEVERS.values() if lv.apply is not None
+    ]
+    after = {p.name: p.after for p in _PROCESSES.values()} | {lv.name: lv.after for lv in _LEVERS.values()}
+    phase_of = {s.name: s.phase for s in candidates}
+    for name, required in after.items():
+        for other in required:
+            if other not in phase_of:
+                raise ValueError(f"step {name!r} must follow {other!r}, which is not a step of the year")
+            if name in phase_of and phase_of[other] != phase_of[name]:
+                raise ValueError(f"step {name!r} names {other!r} in 'after', but it runs in another phase")
+    ordered: list[Step] = []
+    for phase in Phase:
+        pending = [s for s in candidates if s.phase == phase]  # processes first, then levers
+        while pending:
+            done = {s.name for s in ordered}
+            ready = next((s for s in pending if set(after[s.name]) <= done), None)
+            if ready is None:
+                raise ValueError(f"the 'after' declarations of {[s.name for s in pending]} form a cycle")
+            ordered.append(ready)
+            pending.remove(ready)
+    return tuple(ordered)
+
+
+#: Draws every lever may read (``ctx.u_alloc``, ``ctx.u_target``, ``ctx.u_monitor``).
+COMMON_DRAWS: tuple[Draw, ...] = (
+    Draw("u_alloc", "allocation", DrawKind.UNIFORM64),  # allocation tie-breaks; lever keys derive from it
+    Draw("u_target", "targeting", DrawKind.UNIFORM32),  # take-up and targeting errors
+    Draw("u_monitor", "monitoring", DrawKind.UNIFORM32),  # discovery by monitoring
+)
+
+
+def declared_draws() -> tuple[Draw, ...]:
+    """Every draw of a year: the common ones, then each process's."""
+    return (*COMMON_DRAWS, *(d for p in _PROCESSES.values() for d in p.draws))
+
+
+def draw_year(streams: Mapping[str, Any], n: int, neutral: bool = False) -> dict[str, Any]:
+    """The year's random numbers for ``n`` households, one array per declared draw.
+
+    Each stream is drawn once a year for the whole population, whatever the policy mix (common
+    random numbers).  ``neutral`` gives 0.5 for uniforms and 0 for normals without drawing
+    (the year before the start).
+    """
+    draws: dict[str, Any] = {}
+    for draw in declared_draws():
+        stream = streams[draw.stream]
+        if draw.kind is DrawKind.GENERATOR:
+            draws[draw.name] = stream
+        elif draw.kind is DrawKind.NORMAL32:
+            draws[draw.name] = np.zeros(n, np.float32) if neutral else stream.standard_normal(n, dtype=np.float32)
+        else:
+            dtype = np.float64 if draw.kind is DrawKind.UNIFORM64 else np.float32
+            draws[draw.name] = np.full(n, 0.5, dtype) if neutral else stream.random(n, dtype=dtype)
+    return draws
+
+
+def published_values(policy: Any, year: int) -> dict[str, Any]:
+    """Values the levers publish for ``year`` (for :class:`sim.context.YearContext`)."""
+    values: dict[str, Any] = {}
+    for lv in _LEVERS.values():
+        if lv.publish is None:
+            continue
+        for key, value in lv.publish(getattr(policy, lv.name), year).items():
+            if key not in PUBLISHED:
+                raise ValueError(f"lever {lv.name!r} publishes {key!r}; allowed: {', '.join(PUBLISHED)}")
+            values[key] = value
+    return values
+
+
+class Blocks:
+    """Parameter blocks by name (``config.policy.dibao``), built from a registry at validation."""
+
+    def __init__(self, blocks: dict[str, Any]) -> None:
+        """Hold validated parameter blocks in registry order."""
+        self._blocks = dict(blocks)
+
+    def __getattr__(self, name: str) -> Any:
+        """The block called ``name``."""
+        try:
+            return self.__dict__["_blocks"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __iter__(self):
+        """Block names in registry order."""
+        return iter(self._blocks)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when every block is equal."""
+        return type(other) is type(self) and other._blocks == self._blocks
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        """Blocks by name."""
+        return f"{type(self).__name__}({self._blocks!r})"
+
+    def replace(self, **blocks: Any) -> Blocks:
+        """A copy with some blocks replaced."""
+        return type(self)({**self._blocks, **blocks})
+
+    def __to_plain__(self) -> dict[str, Any]:
+        from sim.schema import to_plain
+
+        return {name: to_plain(block) for name, block in self._blocks.items()}
+
+    @classmethod
+    def _registry(cls) -> dict[str, type]:
+        raise NotImplementedError
+
+    @classmethod
+    def __schema_build__(cls, value: Any, key: str) -> Blocks:
+        registry = cls._registry()
+        if not isinstance(value, Mapping):
+            raise ConfigError(f"{key}: expected a mapping of settings, got {value!r}")
+        unknown = sorted(set(map(str, value)) - set(registry))
+        if unknown:
+            raise ConfigError(f"{key}.{unknown[0]}: unknown key; allowed keys under '{key}': {', '.join(registry)}")
+        missing = [name for name in registry if name not in value]
+        if missing:
+            raise ConfigError(f"{key}.{missing[0]}: missing required key (a block of settings)")
+        blocks = cls({name: build(params, value[name], f"{key}.{name}") for name, params in registry.items()})
+        blocks._complete(key)
+        return blocks
+
+    def _complete(self, key: str) -> None:
+        """Checks across blocks, after all are built."""
+
+    @classmethod
+    def __schema_paths__(cls, prefix: str) -> list[str]:
+        return [
+            path for name, params in cls._registry().items() for path in year_keyed_paths(params, f"{prefix}{name}.")
+        ]
+
+
+class PolicyConfig(Blocks):
+    """The policy mix: one parameter block per registered lever (``policy.<lever>``)."""
+
+    @classmethod
+    def _registry(cls) -> dict[str, type]:
+        return {lv.name: lv.params for lv in _LEVERS.values()}
+
+    def _complete(self, key: str) -> None:
+        for lv in _LEVERS.values():
+            if lv.complete is not None:
+                try:
+                    lv.complete(getattr(self, lv.name))
+                except ConfigError as err:
+                    raise ConfigError(f"{key}.{lv.name}.{err}") from None
+
+
+class DynamicsConfig(Blocks):
+    """Behavioural and administrative rates: one block per process parameter key (``dynamics.<key>``)."""
+
+    @classmethod
+    def _registry(cls) -> dict[str, type]:
+        return dynamics_blocks()
