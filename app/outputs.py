@@ -22,9 +22,10 @@ from analysis import plots
 from analysis.files import atomic_path, save_figure, write_text
 from app.runner import RunResult
 from sim.config import RunConfig
-from sim.rng import STREAMS
+from sim.rng import STREAM_RULE
 from sim.schema import to_plain
 from sim.state import PANEL_COLUMNS, codebook
+from sim.steps import stream_names
 
 FLOAT_FORMAT = "%.6f"
 PACKAGES = (
@@ -90,8 +91,8 @@ def manifest(config: RunConfig, result: RunResult, write_s: float, overrides: li
         "seeds": {
             "seed": config.seed,
             "replicates": config.replicates,
-            "streams": list(STREAMS),
-            "rule": "numpy SeedSequence(seed, spawn_key=(replicate, stream_index)) -> PCG64",
+            "streams": list(stream_names()),
+            "rule": STREAM_RULE,
         },
         "n_households": result.n_households,
         "setup_s": round(result.setup_s, 3),

@@ -14,11 +14,13 @@ a process other than through household columns.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 import numpy as np
+
+from sim.jit import kernel
+from sim.rng import name_hash
 
 
 class YearValues(NamedTuple):
@@ -76,26 +78,40 @@ class YearContext:
         return float(self.published.get("intensity", {}).get(lever, 1.0))
 
     def lever_key(self, lever: str) -> np.ndarray:
-        """A uniform key per household for one lever (see :func:`lever_key_multiplier`)."""
-        return np.modf(self.u_alloc * lever_key_multiplier(lever))[0]
+        """A uniform key per household for one lever, derived from ``u_alloc`` and the lever's name.
+
+        Keys cost no extra draws and stay identical under every policy mix; the keys of two
+        levers are independent (:func:`lever_key_one`).
+        """
+        return lever_keys(self.u_alloc, lever_salt(lever))
 
 
-def lever_salt(name: str) -> int:
-    """A lever's random-key salt, derived from its name (the same name gives the same salt)."""
-    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:2], "little")
+def lever_salt(name: str) -> np.uint64:
+    """A lever's random-key salt, derived from its name; a test checks that no two collide."""
+    return np.uint64(name_hash(name))
 
 
-_LEGACY_SALTS = {"training": 1, "industry": 2}
+@kernel
+def lever_key_one(u, salt):
+    """Household key for one lever: the 53 bits of ``u`` mixed with ``salt`` (splitmix64), in [0, 1).
 
-
-def lever_key_multiplier(lever: str) -> float:
-    """The multiplier whose product with ``u_alloc`` gives a lever's key (its fractional part).
-
-    Keys cost no extra draws and stay identical under every policy mix; the multiplier is
-    large and odd-ish, so the keys of two levers are uncorrelated.
+    Different salts give keys that are independent for practical purposes, and the same
+    household gets the same key under every policy mix (``u`` is drawn for everyone).
     """
-    salt = _LEGACY_SALTS.get(lever, lever_salt(lever))
-    return 7919.0 + 104729.0 * salt
+    z = np.uint64(u * 9007199254740992.0) ^ salt  # 2**53
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    z = z ^ (z >> np.uint64(31))
+    return np.float64(z >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+
+
+@kernel
+def lever_keys(u_alloc, salt):
+    """:func:`lever_key_one` for every household."""
+    keys = np.empty(u_alloc.size)
+    for i in range(u_alloc.size):
+        keys[i] = lever_key_one(u_alloc[i], salt)
+    return keys
 
 
 @dataclasses.dataclass

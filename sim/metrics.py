@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -112,7 +113,7 @@ def metrics() -> tuple[Metric, ...]:
             "cost_total",
             "yuan",
             Kind.COST,
-            lambda r: float(sum(r.costs.values())),
+            lambda r: math.fsum(r.costs.values()),  # exact, whatever the order of the levers
             "yearly public spending on all levers",
             table=True,
             summary=True,

@@ -24,7 +24,7 @@ from sim.config import RunConfig
 from sim.context import YearContext, YearValues
 from sim.population import synthesise
 from sim.processes import assessment
-from sim.rng import make_streams
+from sim.rng import POPULATION, make_streams
 from sim.state import check_invariants
 
 # Mesa logs every step at INFO; a yearly model has nothing to add there.
@@ -51,7 +51,7 @@ class PovertyModel(mesa.Model):
         self.replicate = replicate
         self.streams = make_streams(config.seed, replicate)
         region = config.region
-        self.h, self.areas = synthesise(region, config.population, self.streams["population"])
+        self.h, self.areas = synthesise(region, config.population, self.streams[POPULATION])
         self.stratum_weight = np.array([self._weight_of(s) for s in range(3)])
         self.year = region.start_year - 1
         self.plan = tuple((step, self._params_of(step)) for step in steps.year_steps())

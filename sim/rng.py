@@ -1,49 +1,66 @@
 """Named random streams built from ``numpy.random.SeedSequence`` (common random numbers).
 
-One stream per stochastic process, keyed by its position in :data:`STREAMS`, so a policy
-change never shifts the draws of an unrelated process.  Each stream draws for the whole
+One stream per stochastic process, keyed by its *name*, so a policy change never shifts the
+draws of an unrelated process and a new process that names a new stream leaves every other
+stream untouched.  Stream ``name`` of replicate ``r`` is ``PCG64(SeedSequence(seed,
+spawn_key=(r, stream_key(name))))``, where ``stream_key`` is derived from the name by SHA-256;
+a test checks that no two declared streams share a key.  Each stream draws for the whole
 population every year (in bulk, then masked), so household ``i`` sees the same shocks under
-every policy mix.  ``STREAMS`` is append-only: reordering it would change every result.
+every policy mix.
 """
 
 from __future__ import annotations
+
+import hashlib
 
 import numpy as np
 
 from sim.jit import kernel
 
-STREAMS: tuple[str, ...] = (
-    "population",
-    "demography",
-    "illness",
-    "disability",
-    "employment",
-    "income",
-    "medical",
-    "allocation",
-    "targeting",
-    "registration",
-    "monitoring",
+#: How streams are seeded (recorded in every manifest).
+STREAM_RULE = (
+    "numpy SeedSequence(seed, spawn_key=(replicate, stream_key(name))) -> PCG64; "
+    "stream_key(name) = the first 4 bytes of SHA-256(name), little-endian"
 )
+POPULATION = "population"  # the stream synthesis draws from
 
 
-def make_streams(seed: int, replicate: int) -> dict[str, np.random.Generator]:
-    """Return one independent PCG64 generator per named stream.
+def name_hash(name: str, bits: int = 64) -> int:
+    """A stable integer derived from ``name`` (SHA-256), for stream keys and lever salts."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[: bits // 8], "little")
 
-    Children are built explicitly from ``SeedSequence(seed, spawn_key=(replicate, i))``, so
-    the draws of stream ``i`` in replicate ``r`` never depend on how many other streams or
-    replicates exist or in what order workers run them.
+
+def stream_key(name: str) -> int:
+    """The spawn-key entry of stream ``name``."""
+    return name_hash(name, 32)
+
+
+class Streams(dict):
+    """Generators by stream name, each created on first use from (seed, replicate, name)."""
+
+    def __init__(self, seed: int, replicate: int) -> None:
+        """Streams of replicate ``replicate`` under root ``seed`` (0 is a valid seed)."""
+        if seed < 0 or replicate < 0:
+            raise ValueError("seed and replicate must be non-negative")
+        super().__init__()
+        self.seed, self.replicate = seed, replicate
+
+    def __missing__(self, name: str) -> np.random.Generator:
+        """Create stream ``name``: its draws never depend on which other streams exist or run first."""
+        sequence = np.random.SeedSequence(self.seed, spawn_key=(self.replicate, stream_key(name)))
+        generator = np.random.Generator(np.random.PCG64(sequence))
+        self[name] = generator
+        return generator
+
+
+def make_streams(seed: int, replicate: int) -> Streams:
+    """The named streams of one replicate (see :class:`Streams`).
 
     Args:
         seed: the run's root seed (0 is a valid seed).
         replicate: replicate index (0-based).
     """
-    if seed < 0 or replicate < 0:
-        raise ValueError("seed and replicate must be non-negative")
-    return {
-        name: np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(replicate, i))))
-        for i, name in enumerate(STREAMS)
-    }
+    return Streams(seed, replicate)
 
 
 def binomial_counts(rng: np.random.Generator, counts: np.ndarray, p: float) -> np.ndarray:

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from sim.context import PUBLISHED, Effect
+from sim.rng import POPULATION
 from sim.schema import ConfigError, build, year_keyed_paths
 from sim.state import Households
 
@@ -269,6 +270,11 @@ COMMON_DRAWS: tuple[Draw, ...] = (
 def declared_draws() -> tuple[Draw, ...]:
     """Every draw of a year: the common ones, then each process's."""
     return (*COMMON_DRAWS, *(d for p in _PROCESSES.values() for d in p.draws))
+
+
+def stream_names() -> tuple[str, ...]:
+    """Every random stream a run uses: synthesis's, then each declared draw's."""
+    return tuple(dict.fromkeys((POPULATION, *(d.stream for d in declared_draws()))))
 
 
 def draw_year(streams: Mapping[str, Any], n: int, neutral: bool = False) -> dict[str, Any]:

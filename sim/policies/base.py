@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.context import Effect, YearContext, lever_key_multiplier
+from sim.context import Effect, YearContext, lever_key_one, lever_salt
 from sim.jit import kernel
 from sim.state import Households, Registration
 
@@ -42,15 +42,14 @@ def _target_group(registration, monitoring, members, include_exited):
 def keyed_share(h: Households, ctx: YearContext, lever: str, share: float) -> np.ndarray:
     """Target households of ``lever`` whose lever key is below ``share`` times the lever's intensity."""
     share = share * ctx.intensity(lever)
-    return _key_below(target_group(h, ctx, lever), ctx.u_alloc, lever_key_multiplier(lever), share)
+    return _key_below(target_group(h, ctx, lever), ctx.u_alloc, lever_salt(lever), share)
 
 
 @kernel
-def _key_below(group, u_alloc, key_multiplier, share):
+def _key_below(group, u_alloc, salt, share):
     chosen = np.zeros(group.size, np.bool_)
     for i in range(group.size):
-        key = u_alloc[i] * key_multiplier
-        chosen[i] = group[i] and key - np.floor(key) < share
+        chosen[i] = group[i] and lever_key_one(u_alloc[i], salt) < share
     return chosen
 
 
