@@ -14,7 +14,9 @@ import sim.policies
 import sim.processes  # noqa: F401  (registers every process)
 from sim.region import RegionConfig
 from sim.schema import ConfigError, build, check, share, spec
-from sim.steps import DynamicsConfig, PolicyConfig
+from sim.steps import DynamicsConfig, PolicyConfig, year_steps
+
+year_steps()  # resolve the order now: a step declared out of place fails at import
 
 
 @dataclasses.dataclass

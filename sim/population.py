@@ -254,8 +254,8 @@ def _households(cols: dict[str, np.ndarray], village: np.ndarray, areas: Areas) 
         deep_village=areas.village_deep[village],
         size=size,
         true_poor=registered,
-        reg=np.where(registered, Registration.POOR, Registration.NEVER),
-        reg_size=np.where(registered, size, 0),
+        reg=np.where(registered, Registration.POOR, Registration.NEVER).astype(np.uint8),
+        reg_size=np.where(registered, size, 0).astype(np.uint8),
     )
     h = h.fold(labour.step(h).updates, "labour")
     no_labour = (h.n_labour_full.astype(np.int32) + h.n_labour_partial) == 0

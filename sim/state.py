@@ -264,11 +264,21 @@ class Households:
 
     @classmethod
     def empty(cls, n: int, **columns: Any) -> Households:
-        """``n`` households with each column at its declared default unless given (scalars broadcast)."""
+        """``n`` households with each column at its declared default unless given.
+
+        A given array of the column's dtype and length is used as it is (not copied); other
+        values are converted, and scalars broadcast.
+        """
         arrays = {}
         for c in COLUMNS:
             value = columns.pop(c.name, c.default)
-            arrays[c.name] = np.broadcast_to(np.asarray(value, dtype=c.dtype), (n,)).copy()
+            if isinstance(value, np.ndarray) and value.dtype == c.dtype and value.shape == (n,):
+                arrays[c.name] = value
+            elif np.ndim(value) == 0:
+                # Zero defaults come from calloc: pages are zeroed lazily, which matters at 13.7M rows.
+                arrays[c.name] = np.zeros(n, c.dtype) if value == 0 else np.full(n, value, c.dtype)
+            else:
+                arrays[c.name] = np.broadcast_to(np.asarray(value, dtype=c.dtype), (n,)).copy()
         if columns:
             raise TypeError(f"unknown household columns: {sorted(columns)}")
         return cls(**arrays)

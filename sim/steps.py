@@ -105,7 +105,8 @@ class Lever:
         default_option: the option ``conf/config.yaml`` composes by default.
         after: steps of the same phase it must follow.
         publish: ``(params, year) -> {key: value}`` for values other steps read from the
-            context (keys in :data:`sim.context.PUBLISHED`).
+            context.
+        publishes: the keys ``publish`` returns (each one of :data:`sim.context.PUBLISHED`).
         complete: ``(params) -> None`` run after every lever block is built, for checks
             that need the whole registry (e.g. names of withdrawn levers).
     """
@@ -118,6 +119,7 @@ class Lever:
     default_option: str = "default"
     after: tuple[str, ...] = ()
     publish: Callable[[Any, int], Mapping[str, Any]] | None = None
+    publishes: tuple[str, ...] = ()
     complete: Callable[[Any], None] | None = None
 
 
@@ -178,6 +180,11 @@ def register_lever(lever: Lever) -> Lever:
     _check_new(lever.name, lever.phase)
     if (lever.apply is None) != (lever.phase is None):
         raise ValueError(f"lever {lever.name!r}: give both apply and phase, or neither")
+    unknown = [key for key in lever.publishes if key not in PUBLISHED]
+    if unknown or bool(lever.publishes) != (lever.publish is not None):
+        raise ValueError(
+            f"lever {lever.name!r}: declare publish and publishes together; keys allowed: {', '.join(PUBLISHED)}"
+        )
     fields = {f.name for f in dataclasses.fields(lever.params)}
     if "enabled" not in fields:
         raise ValueError(f"lever {lever.name!r}: its Params needs an 'enabled' field (the none option)")
@@ -304,8 +311,8 @@ def published_values(policy: Any, year: int) -> dict[str, Any]:
         if lv.publish is None:
             continue
         for key, value in lv.publish(getattr(policy, lv.name), year).items():
-            if key not in PUBLISHED:
-                raise ValueError(f"lever {lv.name!r} publishes {key!r}; allowed: {', '.join(PUBLISHED)}")
+            if key not in lv.publishes:
+                raise ValueError(f"lever {lv.name!r} publishes {key!r}, which it does not declare")
             values[key] = value
     return values
 
@@ -398,3 +405,32 @@ class DynamicsConfig(Blocks):
     @classmethod
     def _registry(cls) -> dict[str, type]:
         return dynamics_blocks()
+
+
+def year_table() -> str:
+    """The markdown table of the year's steps in ``docs/DESIGN.md`` (a test keeps the two equal)."""
+    lines = ["| # | phase | step | kind | parameters | module |", "|---|---|---|---|---|---|"]
+    modules = {p.name: p.run.__module__ for p in _PROCESSES.values()}
+    modules |= {lv.name: lv.apply.__module__ for lv in _LEVERS.values() if lv.apply is not None}
+    for i, step in enumerate(year_steps(), 1):
+        params = ".".join(step.params_path) or "-"
+        kind = "lever" if step.is_lever else "process"
+        lines.append(
+            f"| {i} | {step.phase.name.lower()} | `{step.name}` | {kind} | `{params}` | `{modules[step.name]}` |"
+        )
+    return "\n".join(lines)
+
+
+def lever_table() -> str:
+    """The markdown table of registered levers in ``docs/DESIGN.md``."""
+    lines = [
+        "| lever | phase | after | withdrawable in 2021 | default option | publishes |",
+        "|---|---|---|---|---|---|",
+    ]
+    for lv in _LEVERS.values():
+        phase = lv.phase.name.lower() if lv.phase is not None else "- (not a step)"
+        after = ", ".join(f"`{a}`" for a in lv.after) or "-"
+        publishes = ", ".join(f"`{k}`" for k in lv.publishes) or "-"
+        withdrawable = "yes" if lv.withdrawable else "no"
+        lines.append(f"| `{lv.name}` | {phase} | {after} | {withdrawable} | `{lv.default_option}` | {publishes} |")
+    return "\n".join(lines)

@@ -8,17 +8,12 @@ import numpy as np
 import pytest
 
 from app.compose import CONF_DIR, UsageError, group_options, load_config
+from sim import steps
 from sim.model import PovertyModel
 from sim.population import tilt_weights
 from sim.schema import ConfigError
 
-GROUPS = [
-    "region",
-    "population",
-    "dynamics",
-    "scenario",
-    *sorted(f"policy/{p.name}" for p in (CONF_DIR / "policy").iterdir() if p.is_dir()),
-]
+GROUPS = ["region", "population", "dynamics", "scenario", *(f"policy/{lever.name}" for lever in steps.levers())]
 
 
 @pytest.mark.parametrize(("group", "option"), [(g, o) for g in GROUPS for o in group_options(g)])
@@ -27,12 +22,12 @@ def test_every_group_option_composes(group, option):
     assert config.region.start_year <= config.region.end_year
 
 
-def test_every_lever_has_default_and_none():
-    for group in GROUPS:
-        if group.startswith("policy/"):
-            options = group_options(group)
-            assert "none" in options, group
-            assert {"default", "keep"} & set(options), group
+@pytest.mark.parametrize("lever", steps.levers(), ids=lambda lever: lever.name)
+def test_every_lever_has_its_default_and_a_none_option(lever):
+    options = group_options(f"policy/{lever.name}")
+    assert lever.default_option in options and "none" in options
+    assert (CONF_DIR / "policy" / lever.name / f"{lever.default_option}.yaml").exists()
+    assert getattr(load_config([f"policy/{lever.name}=none"]).policy, lever.name).enabled is False
 
 
 @pytest.mark.parametrize(

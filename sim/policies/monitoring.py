@@ -94,4 +94,6 @@ def _monitor(identity, members, registration, status, monitoring, money, u, p, p
     return new, clear, wait, households
 
 
-LEVER = register_lever(Lever(NAME, Params, apply, Phase.REGISTRATION, publish=publish))
+LEVER = register_lever(
+    Lever(NAME, Params, apply, Phase.REGISTRATION, publish=publish, publishes=("p_detect_monitored",))
+)

@@ -65,4 +65,6 @@ def complete(params: Params) -> None:
             raise ConfigError(f"withdrawn[{i}]: got {name!r}; allowed: {', '.join(allowed)}")
 
 
-LEVER = register_lever(Lever(NAME, Params, None, None, default_option="keep", publish=publish, complete=complete))
+LEVER = register_lever(
+    Lever(NAME, Params, None, None, default_option="keep", publish=publish, publishes=("intensity",), complete=complete)
+)
