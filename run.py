@@ -2,10 +2,12 @@
 """Run a poverty-dynamics scenario: ``python3 run.py [region=...] [scenario=...] [key=value ...]``.
 
 On first use it creates ``.venv`` and installs the pinned dependencies (``bootstrap.py``).
-Hydra composes ``conf/`` and ``scenarios/``; the configuration is validated before any
-output directory exists, so a bad override prints one line and exits with status 2.  A run
-writes ``results.csv``, ``manifest.json``, ``exit_curve.png`` and ``return_curve.png`` into
-its Hydra run directory and prints the yearly table.
+Hydra composes ``conf/`` and ``scenarios/``.  Before Hydra creates anything, the preflight
+validates every configuration the command will run (each combination of a sweep, Hydra's own
+settings, the output directories), so bad input prints one line and exits with status 2 with
+nothing written.  A run writes ``results.csv``, the plots and, last, ``manifest.json`` into its
+run directory and prints the yearly table.  If it fails or is interrupted (Ctrl-C, SIGTERM,
+SIGHUP), it removes what it wrote and the folders it created, and nothing else.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from bootstrap import ensure_environment
 
 ensure_environment()
 
-import shutil  # noqa: E402
+import contextlib  # noqa: E402
+import os  # noqa: E402
+import signal  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -24,17 +28,20 @@ import hydra  # noqa: E402
 from hydra.core.hydra_config import HydraConfig  # noqa: E402
 from omegaconf import DictConfig  # noqa: E402
 
-from app import outputs, runner  # noqa: E402
 from app.compose import (  # noqa: E402
     UsageError,
+    job_directories,
     load_config,
     register_all,
     sweep_combinations,
     to_run_config,
     year_overrides,
 )
+from app.faults import pause_if  # noqa: E402
+from app.rundir import RunDirectory, RunDirError, check_target, create, is_finished  # noqa: E402
 from sim import metrics  # noqa: E402
 
+RUN_FLAGS = ("-m", "--multirun")
 INFO_FLAGS = (
     "--help",
     "-h",
@@ -48,6 +55,34 @@ INFO_FLAGS = (
     "--shell-completion",
     "-sc",
 )
+#: Run directory -> the folders of its path this run creates (found by the preflight).
+PLANNED: dict[Path, list[Path]] = {}
+#: The sweep directory of a multirun, if this run creates it.
+SWEEP: list[Path] = []
+
+
+class Interrupted(BaseException):
+    """A termination signal arrived (SIGTERM or SIGHUP)."""
+
+    def __init__(self, signum: int) -> None:
+        """Remember which signal."""
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def signals_raise():
+    """Turn SIGTERM and SIGHUP into :class:`Interrupted` (SIGINT already raises KeyboardInterrupt)."""
+
+    def handler(signum, frame):
+        raise Interrupted(signum)
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
 
 
 def user_overrides(argv: list[str]) -> list[str]:
@@ -56,54 +91,120 @@ def user_overrides(argv: list[str]) -> list[str]:
 
 
 def preflight(argv: list[str]) -> list[str]:
-    """Validate every configuration the command will run before Hydra creates any directory.
+    """Validate every configuration and output directory the command will use, before Hydra runs.
 
     Returns the command line as Hydra should see it (year-keyed overrides rewritten).
     """
     if any(a.split("=")[0] in INFO_FLAGS for a in argv):
         return argv
+    multirun = bool(set(RUN_FLAGS) & set(argv))
     try:
+        flags = [a for a in argv if a.startswith("-")]
+        unknown = [f for f in flags if f not in RUN_FLAGS]
+        if unknown:
+            raise UsageError(f"{unknown[0]}: unknown option; allowed: -m/--multirun, {', '.join(INFO_FLAGS)}")
+        # Hydra's parser wants its flags before the overrides; accept them anywhere.
+        argv = [*(["-m"] if multirun else []), *(a for a in argv if not a.startswith("-"))]
         argv = year_overrides(argv)
         combinations = sweep_combinations(user_overrides(argv))
-        if len(combinations) > 1 and not {"-m", "--multirun"} & set(argv):
-            raise UsageError("several values given for one key; add -m to run them as a sweep")
+        if len(combinations) > 1 and not multirun:
+            swept = next(o for o in user_overrides(argv) if "," in o.split("=", 1)[-1] or "(" in o)
+            key, _, value = swept.partition("=")
+            raise UsageError(f"{key}: got several values ({value}); allowed: one value, or -m to run them as a sweep")
         for overrides in combinations:
             load_config(overrides)
-    except UsageError as err:
+        hydra_settings = [a for a in argv if not a.startswith("-") and a not in user_overrides(argv)]
+        sweep_dir, directories = job_directories(combinations, hydra_settings, multirun)
+        key = "hydra.sweep.dir" if multirun else "hydra.run.dir"
+        planned = {directory: check_target(directory, key) for directory in directories}
+        if sweep_dir is None:
+            # Created now, so that their creation cannot fail later inside Hydra.
+            create(planned[directories[0]], key)
+            PLANNED.update(planned)
+        else:
+            sweep_folders = check_target(sweep_dir, key) if not planned else planned[directories[0]][:-1]
+            create(sweep_folders, key)
+            PLANNED.update({directory: [*sweep_folders, directory] for directory in directories})
+            if sweep_folders:
+                SWEEP.append(sweep_dir)
+    except (UsageError, RunDirError) as err:
         print(f"error: {err}", file=sys.stderr)
         sys.exit(2)
     return argv
 
 
-def print_table(result: runner.RunResult, scenario: str) -> None:
+def print_table(result, scenario: str) -> None:
     """Print the yearly table in real-population units."""
+    from app import runner
+
     wide = runner.yearly_table(result.table, metrics.table_names())
     print(f"\nScenario '{scenario}' (persons; cost in yuan; mean over replicates)")
     print(wide.to_string(float_format=lambda v: f"{v:,.0f}", na_rep="-"))
 
 
+def write_outputs(config, result, run_dir: RunDirectory, overrides: list[str]) -> float:
+    """Write the run's files, the manifest last; return the seconds spent writing."""
+    from app import outputs
+
+    out_dir = run_dir.path
+    t0 = time.perf_counter()
+    run_dir.will_write("results.csv")
+    outputs.write_results(result.table, out_dir)
+    pause_if("write")
+    if config.output.plots:
+        run_dir.will_write("exit_curve.png", "return_curve.png")
+        outputs.write_plots(result.table, out_dir, config.region.planned_exits)
+    if config.output.panel:
+        run_dir.will_write("panel.csv.gz", "panel_codebook.json")
+        outputs.write_panel(result.panels, out_dir)
+    write_s = time.perf_counter() - t0
+    run_dir.will_write("manifest.json")
+    outputs.write_manifest(outputs.manifest(config, result, write_s, overrides), out_dir)
+    return write_s
+
+
+def _clean_up(run_dir: RunDirectory) -> None:
+    if not is_finished(run_dir.path):  # a finished run is never removed
+        run_dir.remove_own()
+
+
+def _remove_empty_sweep() -> None:
+    """After an interrupted sweep, remove the sweep folder this run created if nothing but Hydra's record is left."""
+    for sweep in SWEEP:
+        record = sweep / "multirun.yaml"
+        if sweep.is_dir() and {p.name for p in sweep.iterdir()} <= {"multirun.yaml"}:
+            record.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                sweep.rmdir()
+
+
 @hydra.main(config_path="conf", config_name="config", version_base="1.3")
 def main(cfg: DictConfig) -> None:
     """Run one configuration and write its outputs into the Hydra run directory."""
-    out_dir = Path(HydraConfig.get().runtime.output_dir)
+    out_dir = Path(os.path.abspath(HydraConfig.get().runtime.output_dir))
+    run_dir = RunDirectory(out_dir, PLANNED.get(out_dir, []))
     overrides = list(HydraConfig.get().overrides.task)
     try:
-        config = to_run_config(cfg)
-        result = runner.run(config, keep_panel=config.output.panel)
-        t0 = time.perf_counter()
-        outputs.write_results(result.table, out_dir)
-        if config.output.plots:
-            outputs.write_plots(result.table, out_dir, config.region.planned_exits)
-        if config.output.panel:
-            outputs.write_panel(result.panels, out_dir)
-        write_s = time.perf_counter() - t0
-        outputs.write_manifest(outputs.manifest(config, result, write_s, overrides), out_dir)
+        with signals_raise():
+            from app import runner  # imported here: the preflight alone must stay quick
+
+            config = to_run_config(cfg)
+            pause_if("setup")
+            result = runner.run(config, keep_panel=config.output.panel)
+            write_s = write_outputs(config, result, run_dir, overrides)
     except UsageError as err:
-        shutil.rmtree(out_dir, ignore_errors=True)
+        _clean_up(run_dir)
         print(f"error: {err}", file=sys.stderr)
         sys.exit(2)
+    except (Interrupted, KeyboardInterrupt) as err:
+        _clean_up(run_dir)
+        _remove_empty_sweep()
+        signum = err.signum if isinstance(err, Interrupted) else signal.SIGINT
+        name = signal.Signals(signum).name
+        print(f"interrupted by {name}: removed the unfinished run in {out_dir}", file=sys.stderr)
+        sys.exit(128 + signum)
     except BaseException:
-        shutil.rmtree(out_dir, ignore_errors=True)  # never leave a half-written run behind
+        _clean_up(run_dir)  # never leave a half-written run behind, nor touch what was there before
         raise
     if config.output.print_table:
         print_table(result, config.scenario_name)

@@ -16,20 +16,29 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from analysis import plots
-from analysis.files import save_figure, write_text
+from analysis.files import is_finished, save_figure, warn_unfinished, write_text
 from sim.metrics import summary_names
 
 
 def find_results(paths: list[Path]) -> list[Path]:
-    """All ``results.csv`` files in the given run or sweep directories, in sorted order."""
-    found = []
+    """``results.csv`` of every *finished* run in the given run or sweep directories, sorted.
+
+    A run is finished when its ``manifest.json`` (written last) exists; the others are skipped
+    with a warning line naming each.
+    """
+    found, unfinished = [], []
     for path in paths:
-        if not path.exists():
+        if not path.is_dir():
             raise FileNotFoundError(f"{path}: no such directory")
-        found.extend(sorted(path.rglob("results.csv")))
+        run_dirs = sorted(
+            {p.parent for p in path.rglob("results.csv")} | {p.parent for p in path.rglob(".results.csv.tmp")}
+        )
+        for run_dir in run_dirs:
+            (found if is_finished(run_dir) else unfinished).append(run_dir)
+    warn_unfinished(unfinished)
     if not found:
-        raise FileNotFoundError(f"no results.csv under {', '.join(map(str, paths))}")
-    return found
+        raise FileNotFoundError(f"no finished run (results.csv with manifest.json) under {', '.join(map(str, paths))}")
+    return [run_dir / "results.csv" for run_dir in found]
 
 
 def load(paths: list[Path]) -> pd.DataFrame:

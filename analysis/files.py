@@ -1,19 +1,37 @@
 """Writing output files safely: atomic renames and reproducible figure bytes.
 
 Every writer of run or comparison outputs uses these, so an interrupted write never leaves a
-truncated file under its final name, and the same figure always gives the same PNG bytes.
+truncated file under its final name (temporary files are ``.<name>.tmp``), and the same figure
+always gives the same PNG bytes.  A run is finished when its manifest, written last, exists;
+every reader checks :func:`is_finished` and names what it skips.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+
+MANIFEST = "manifest.json"  # written last, atomically: a run is finished when it exists
+
+
+def is_finished(path: Path) -> bool:
+    """Whether run directory ``path`` holds a finished run (its manifest exists)."""
+    return (path / MANIFEST).is_file()
+
+
+def warn_unfinished(paths: list[Path]) -> None:
+    """One warning line per unfinished run directory a reader skips."""
+    for path in paths:
+        print(
+            f"warning: skipping unfinished run {path} (no {MANIFEST}: failed, killed or still running)", file=sys.stderr
+        )
 
 
 @contextlib.contextmanager

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import os
 import re
 from pathlib import Path
 
@@ -26,8 +27,10 @@ from hydra.core.config_store import ConfigStore
 from hydra.core.global_hydra import GlobalHydra
 from omegaconf import DictConfig, OmegaConf
 
+from app.rundir import run_stamp
 from sim import steps
 from sim.config import RunConfig, from_mapping
+from sim.population import check_feasible
 from sim.schema import ConfigError, year_keyed_paths
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,20 +68,43 @@ def rural_share(share: float, *, _root_: DictConfig) -> float:
 
 
 OmegaConf.register_new_resolver("scaled_from", scaled_from, replace=True)
+OmegaConf.register_new_resolver("run_stamp", run_stamp, replace=True)
 OmegaConf.register_new_resolver("rural_share", rural_share, replace=True)
 
 
+#: Scenario files that could not be read: name -> the one-line reason (only runs using them fail).
+BROKEN_SCENARIOS: dict[str, str] = {}
+
+
+def yaml_error(path: Path, err: yaml.YAMLError) -> str:
+    """One line naming the file, the line and the problem of a YAML error."""
+    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+    problem = getattr(err, "problem", None) or _first_line(str(err))
+    return f"{where}: not valid YAML ({problem}); allowed: a mapping of settings"
+
+
 def register_scenarios(directory: Path = SCENARIO_DIR) -> list[str]:
-    """Register every ``scenarios/*.yaml`` as option ``scenario=<stem>``; return the names."""
+    """Register every readable ``scenarios/*.yaml`` as option ``scenario=<stem>``; return the names.
+
+    A file that is not valid YAML, or not a mapping, is not registered; a run that asks for it
+    gets its one-line reason (:data:`BROKEN_SCENARIOS`), every other run works.
+    """
     store = ConfigStore.instance()
     names = []
     for path in sorted(directory.glob("*.yaml")):
         try:
             node = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as err:
-            raise UsageError(f"scenario file {path.name} is not valid YAML: {_first_line(str(err))}") from None
+            BROKEN_SCENARIOS[path.stem] = yaml_error(path, err)
+            continue
+        except (OSError, UnicodeDecodeError) as err:
+            BROKEN_SCENARIOS[path.stem] = f"{path}: cannot be read ({err}); allowed: a UTF-8 YAML file"
+            continue
         if not isinstance(node, dict):
-            raise UsageError(f"scenario file {path.name}: expected a mapping of overrides")
+            BROKEN_SCENARIOS[path.stem] = f"{path}: got {type(node).__name__}; allowed: a mapping of overrides"
+            continue
+        BROKEN_SCENARIOS.pop(path.stem, None)
         store.store(group="scenario", name=path.stem, node=node, package="_global_")
         names.append(path.stem)
     return names
@@ -97,7 +123,9 @@ def register_levers() -> None:
 def group_options(group: str) -> list[str]:
     """Options of a config group (e.g. ``region``, ``policy/dibao``), files and derived ones."""
     if group == "scenario":
-        return sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml"))
+        return sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml") if p.stem not in BROKEN_SCENARIOS)
+    if group.startswith("hydra/"):
+        return _hydra_group_options(group)
     options = {p.stem for p in (CONF_DIR / group).glob("*.yaml")}
     if group.startswith("policy/") and group.removeprefix("policy/") in {lv.name for lv in steps.levers()}:
         options.add("none")
@@ -152,18 +180,62 @@ def register_all() -> None:
     register_levers()
 
 
-def compose_dict(overrides: list[str]) -> DictConfig:
-    """Compose ``conf/config.yaml`` with Hydra overrides; raise UsageError on failure."""
+def compose_dict(overrides: list[str], with_hydra: bool = False) -> DictConfig:
+    """Compose ``conf/config.yaml`` with overrides; raise UsageError on failure.
+
+    With ``with_hydra`` the result includes Hydra's own settings (``hydra.*`` overrides and
+    launcher or sweeper choices are then validated too).
+    """
     register_all()
     overrides = year_overrides(overrides)
+    for override in overrides:
+        key, _, value = override.lstrip("+~").partition("=")
+        if key == "scenario" and value in BROKEN_SCENARIOS:
+            raise UsageError(f"scenario: {BROKEN_SCENARIOS[value]}")
+        if key in ("region", "scenario", "population", "dynamics") and "=" in override and not value.strip():
+            raise UsageError(f"{key}: got an empty option; allowed: {', '.join(group_options(key))}")
     GlobalHydra.instance().clear()
     try:
         with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3", job_name="run"):
-            return compose(config_name="config", overrides=overrides, return_hydra_config=False)
+            return compose(config_name="config", overrides=overrides, return_hydra_config=with_hydra)
     except Exception as err:  # Hydra raises several exception types; all become one line
         raise UsageError(explain_hydra_error(err, overrides)) from None
     finally:
         GlobalHydra.instance().clear()
+
+
+def _hydra_group_options(group: str) -> list[str]:
+    """Options Hydra knows for one of its own groups (e.g. the installed launchers)."""
+    GlobalHydra.instance().clear()
+    try:
+        with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3", job_name="run"):
+            return sorted(GlobalHydra.instance().config_loader().get_group_options(group))
+    except Exception:  # Hydra raises several exception types; an unknown group has no options
+        return []
+    finally:
+        GlobalHydra.instance().clear()
+
+
+def job_directories(
+    combinations: list[list[str]], hydra_settings: list[str], multirun: bool
+) -> tuple[Path | None, list[Path]]:
+    """The sweep folder (for ``-m``) and the run folder of every job, as Hydra will name them.
+
+    Composing with Hydra's settings also validates them (``hydra.*`` keys, launcher choices).
+    A sweep whose ``hydra.sweep.subdir`` is not the default job number has its job folders
+    named by Hydra at run time; they are then treated as folders the run did not create.
+    """
+    cfg = compose_dict([*combinations[0], *hydra_settings], with_hydra=True)
+    try:
+        if not multirun:
+            return None, [Path(os.path.abspath(OmegaConf.select(cfg, "hydra.run.dir")))]
+        sweep = Path(os.path.abspath(OmegaConf.select(cfg, "hydra.sweep.dir")))
+        subdir = OmegaConf.to_container(cfg.hydra.sweep, resolve=False)["subdir"]
+    except Exception as err:  # an interpolation in a hydra setting that does not resolve
+        raise UsageError(f"hydra.run.dir: {_first_line(str(err))}; allowed: a path") from None
+    if str(subdir) != "${hydra.job.num}":
+        return sweep, []
+    return sweep, [sweep / str(i) for i in range(len(combinations))]
 
 
 def sweep_combinations(overrides: list[str]) -> list[list[str]]:
@@ -175,28 +247,59 @@ def sweep_combinations(overrides: list[str]) -> list[list[str]]:
         parsed = OverridesParser.create().parse_overrides(overrides)
     except Exception as err:  # Hydra's parser raises its own exception types
         raise UsageError(explain_hydra_error(err, overrides)) from None
+    from hydra.core.override_parser.types import Glob, IntervalSweep
+
     choices = []
     for override in parsed:
         key = override.input_line.split("=", 1)[0]
-        if override.is_sweep_override():
-            choices.append([f"{key}={value}" for value in override.sweep_string_iterator()])
+        value = override.value()
+        if isinstance(value, IntervalSweep):
+            raise UsageError(
+                f"{key.lstrip('+~')}: interval(...) asks an optimising sweeper for continuous values; allowed: "
+                "a list a,b,c, range(start,stop,step), choice(a,b) or, for a config group, glob(pattern)"
+            )
+        if isinstance(value, Glob):
+            group = override.key_or_group.lstrip("+~")
+            if group not in GROUPS_WITH_OPTIONS and not group.startswith("policy/"):
+                raise UsageError(
+                    f"{group}: glob(...) selects options of a config group; allowed for: "
+                    f"{', '.join(GROUPS_WITH_OPTIONS)}, policy/<lever>"
+                )
+            matched = value.filter(group_options(group))
+            if not matched:
+                raise UsageError(f"{group}: glob matched no option; allowed: {', '.join(group_options(group))}")
+            choices.append([f"{key}={option}" for option in matched])
+        elif override.is_sweep_override():
+            choices.append([f"{key}={item}" for item in override.sweep_string_iterator()])
         else:
             choices.append([override.input_line])
     return [list(combination) for combination in itertools.product(*choices)]
 
 
+GROUPS_WITH_OPTIONS = ("region", "scenario", "population", "dynamics")
+
+
 def load_config(overrides: list[str]) -> RunConfig:
-    """Compose and validate a :class:`RunConfig` from command-line overrides."""
-    cfg = compose_dict(overrides)
-    return to_run_config(cfg)
+    """Compose and validate a :class:`RunConfig` from command-line overrides.
+
+    Besides each value, it checks that the population can be synthesised and fits in memory.
+    """
+    config = to_run_config(compose_dict(overrides))
+    try:
+        check_feasible(config.region, config.population)
+    except ConfigError as err:
+        raise UsageError(str(err)) from None
+    return config
 
 
 def to_run_config(cfg: DictConfig) -> RunConfig:
     """Resolve and validate a composed config."""
     try:
         data = OmegaConf.to_container(cfg, resolve=True)
-    except Exception as err:
-        raise UsageError(_first_line(str(err))) from None
+    except Exception as err:  # OmegaConf's interpolation and resolver errors carry the key
+        key = getattr(err, "full_key", None) or "a setting"
+        reason = _first_line(str(err)).replace("UsageError raised while resolving interpolation: ", "")
+        raise UsageError(f"{key}: {reason}; allowed: a value, or an interpolation that resolves") from None
     try:
         return from_mapping(data)
     except ConfigError as err:
@@ -213,24 +316,38 @@ def explain_hydra_error(err: Exception, overrides: list[str]) -> str:
     while cause is not None:
         text += "\n" + str(cause)
         cause = cause.__cause__ or cause.__context__
+    if isinstance(err, yaml.YAMLError) or "while parsing" in text or "while scanning" in text:
+        mark = re.search(r'in "([^"]+)", line (\d+)', text)
+        where = f"{mark.group(1)}:{mark.group(2)}" if mark else "a config file"
+        return f"{where}: not valid YAML ({_first_line(text)}); allowed: a mapping of settings"
     missing = re.search(r"Could not find '([^']+)/([^'/]+)'", text)
     if missing:
         group, option = missing.group(1).lstrip("/"), missing.group(2)
         return f"{group}: unknown option '{option}'; allowed: {', '.join(group_options(group))}"
+    empty = re.search(r"Could not find '([^']+)/'", text)
+    if empty:
+        group = empty.group(1).lstrip("/")
+        return f"{group}: got an empty option; allowed: {', '.join(group_options(group))}"
+    if "Error merging override" in text:
+        bad = re.search(r"Error merging override (\S+)", text)
+        key = bad.group(1).split("=", 1)[0].lstrip("+~") if bad else "?"
+        reason = _first_line(text.split("\n", 1)[1]) if "\n" in text else text
+        return f"{key}: {reason}; allowed: a value of the setting's type"
     unknown = re.search(r"full_key: (\S+)", text) or re.search(r"Could not override '([^']+)'", text)
     if unknown and ("is not in struct" in text or "Could not override" in text):
         name = unknown.group(1)
         parent = name.rsplit(".", 1)[0] if "." in name else ""
         return f"{name}: unknown key; allowed keys under '{parent or '<root>'}': {_allowed_keys(parent)}"
-    if "Error parsing override" in text or "mismatched input" in text or "no viable" in text:
+    parse_errors = ("Error parsing override", "mismatched input", "no viable", "must be a string")
+    if any(marker in text for marker in parse_errors):
         bad = next((o for o in overrides if o in text), overrides[-1] if overrides else "")
-        return f"cannot parse override '{bad}'; expected key=value (e.g. population.scale=50)"
+        return f"{bad}: cannot parse this override; allowed: key=value (e.g. population.scale=50)"
     return _first_line(text)
 
 
 def _allowed_keys(parent: str) -> str:
     try:
-        cfg = compose_dict([])
+        cfg = compose_dict([], with_hydra=parent.split(".")[0] == "hydra")
     except UsageError:
         return "?"
     node = OmegaConf.select(cfg, parent) if parent else cfg

@@ -13,6 +13,7 @@ import time
 import numpy as np
 import pandas as pd
 
+from app.faults import pause_if
 from sim import metrics
 from sim.config import RunConfig
 from sim.model import PovertyModel
@@ -48,6 +49,7 @@ def run(config: RunConfig, keep_panel: bool = False) -> RunResult:
         panel_parts = []
         while model.year < config.region.end_year:
             model.step()
+            pause_if("simulate")
             if keep_panel:
                 panel_parts.append(household_panel(model, replicate))
         yearly = metrics.yearly_names()

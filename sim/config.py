@@ -38,9 +38,9 @@ class StratumPrior:
 
     def __post_init__(self) -> None:
         check(
-            len(self.size_probs) >= 1 and abs(sum(self.size_probs) - 1.0) < 1e-6,
+            1 <= len(self.size_probs) <= 20 and abs(sum(self.size_probs) - 1.0) < 1e-6,
             "size_probs",
-            "non-negative shares summing to 1",
+            "1 to 20 non-negative shares (sizes 1, 2, ...) summing to 1",
             self.size_probs,
         )
         check(self.p_migrant + self.p_local_wage <= 1.0, "p_local_wage", "at most 1 - p_migrant", self.p_local_wage)

@@ -13,6 +13,7 @@ so its simulated persons equal the published total exactly.
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 
@@ -20,7 +21,75 @@ from sim.config import PopulationConfig, RegionConfig, StratumPrior
 from sim.processes import labour
 from sim.rng import binomial_counts
 from sim.schema import ConfigError
-from sim.state import Band, Disability, Households, Illness, Job, Registration, Stratum
+from sim.state import PERSONS, Band, Disability, Households, Illness, Job, Registration, Stratum
+
+MIN_POOL = 2000  # candidates tilted at least, whatever the sample size
+MIN_REGISTERED_SAMPLE = 50  # simulated registered households at least: fewer cannot carry a composition
+#: Peak bytes per simulated household over a run: the state and a year's temporaries (measured on
+#: the full Henan case: 3.05 GB at 13.7M households, about 220 bytes), with a margin.
+PEAK_BYTES_PER_HOUSEHOLD = 300
+CHECK_POOL = 20_000  # candidates the preflight tilts to check that a composition can be reached
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available to a new run (Linux ``MemAvailable``), or None if unknown."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def real_households(region: RegionConfig, pop: PopulationConfig) -> dict[Stratum, float]:
+    """Real households of each simulated stratum (the registered ones as published, if published)."""
+
+    def households(prior: StratumPrior, persons: float) -> float:
+        return persons / float(np.dot(np.arange(1, len(prior.size_probs) + 1), prior.size_probs))
+
+    registered = region.registered_poor_households or households(pop.registered, region.registered_poor_persons)
+    counts = {Stratum.REGISTERED: registered, Stratum.NEAR_POOR: households(pop.near_poor, region.near_poor_persons)}
+    other = region.rural_population_persons - region.registered_poor_persons - region.near_poor_persons
+    if pop.include_non_poor and other > 0:
+        counts[Stratum.NON_POOR] = households(pop.non_poor, other)
+    return counts
+
+
+def check_feasible(region: RegionConfig, pop: PopulationConfig) -> None:
+    """Refuse, before anything runs, a population that cannot be synthesised or would not fit in memory.
+
+    Raises:
+        ConfigError: naming ``population.scale`` and the values that work, or the region's
+            composition when no weighting of the prior reaches it.
+    """
+    counts = real_households(region, pop)
+    largest = counts[Stratum.REGISTERED] / MIN_REGISTERED_SAMPLE
+    if pop.scale > largest:
+        if largest < 0.01:
+            raise ConfigError(
+                f"region.registered_poor_persons: got {region.registered_poor_persons:g}; allowed: enough for "
+                f"{MIN_REGISTERED_SAMPLE} simulated households at population.scale >= 0.01"
+            )
+        raise ConfigError(
+            f"population.scale: got {pop.scale:g}; allowed: at most {largest:.4g} for this region "
+            f"(the sample needs at least {MIN_REGISTERED_SAMPLE} registered households)"
+        )
+    available = available_memory()
+    needed = sum(counts.values()) / pop.scale * PEAK_BYTES_PER_HOUSEHOLD + min(pop.max_candidates, 10**9) * 150
+    if available is not None and needed > available:
+        smallest = sum(counts.values()) * PEAK_BYTES_PER_HOUSEHOLD / max(available - pop.max_candidates * 150, 1)
+        raise ConfigError(
+            f"population.scale: got {pop.scale:g}; allowed: at least {smallest:.3g} on this machine "
+            f"(the population needs about {needed / 2**30:.1f} GiB; {available / 2**30:.1f} GiB is available)"
+        )
+    composition = region.composition
+    targets = np.array(
+        [composition.share_illness_disability, composition.share_no_labour, composition.share_aged_65_plus]
+    )
+    candidates = _candidates(pop.registered, CHECK_POOL, np.random.default_rng(0))
+    features, size = composition_features(candidates)
+    tilt_weights(features, size, targets, "region.composition")
 
 
 @dataclasses.dataclass
@@ -70,9 +139,9 @@ def _candidates(prior: StratumPrior, n: int, rng: np.random.Generator) -> dict[s
     severe = rng.random(n) < prior.p_severe_given_disabled
     disability = np.where(disabled, np.where(severe, Disability.SEVERE, Disability.MODERATE), Disability.NONE)
     return {
-        "n_child": n_child.astype(np.uint8),
-        "n_adult": n_adult.astype(np.uint8),
-        "n_elder": n_elder.astype(np.uint8),
+        "n_child": n_child.astype(PERSONS),
+        "n_adult": n_adult.astype(PERSONS),
+        "n_elder": n_elder.astype(PERSONS),
         "index_band": index_band.astype(np.uint8),
         "illness": illness.astype(np.uint8),
         "disability": disability.astype(np.uint8),
@@ -176,7 +245,8 @@ def _stratum(
         size = sample["n_child"].astype(np.float64) + sample["n_adult"] + sample["n_elder"]
         return sample, persons / float(size.sum())
     n_guess = max(round(persons / mean_size_prior / pop.scale), 1)
-    pool = max(n_guess, min(n_guess * pop.candidates_per_household, pop.max_candidates))
+    # A small sample still tilts a pool large enough to reach the composition.
+    pool = max(n_guess, min(max(n_guess * pop.candidates_per_household, MIN_POOL), pop.max_candidates))
     cand = _candidates(prior, pool, rng)
     feats, size = composition_features(cand)
     probs = tilt_weights(feats, size, targets, "region.composition")
@@ -255,7 +325,7 @@ def _households(cols: dict[str, np.ndarray], village: np.ndarray, areas: Areas) 
         size=size,
         true_poor=registered,
         reg=np.where(registered, Registration.POOR, Registration.NEVER).astype(np.uint8),
-        reg_size=np.where(registered, size, 0).astype(np.uint8),
+        reg_size=np.where(registered, size, 0).astype(PERSONS),
     )
     h = h.fold(labour.step(h).updates, "labour")
     no_labour = (h.n_labour_full.astype(np.int32) + h.n_labour_partial) == 0

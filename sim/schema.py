@@ -120,18 +120,18 @@ def _convert(tp: Any, value: Any, key: str) -> Any:
         return tp.__schema_build__(value, key)
     if dataclasses.is_dataclass(tp):
         if not isinstance(value, Mapping):
-            raise ConfigError(f"{key}: expected a mapping of settings, got {value!r}")
+            raise ConfigError(f"{key}: got {value!r}; allowed: a mapping of settings")
         return build(tp, value, key)
     if origin in (list, tuple, Sequence):
         (item_tp, *_) = typing.get_args(tp) or (Any,)
         if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
-            raise ConfigError(f"{key}: expected a list, got {value!r}")
+            raise ConfigError(f"{key}: got {value!r}; allowed: a list")
         items = [_convert(item_tp, v, f"{key}[{i}]") for i, v in enumerate(value)]
         return tuple(items) if origin is tuple else items
     if origin is dict:
         key_tp, val_tp = typing.get_args(tp)
         if not isinstance(value, Mapping):
-            raise ConfigError(f"{key}: expected a mapping, got {value!r}")
+            raise ConfigError(f"{key}: got {value!r}; allowed: a mapping")
         if key_tp is int:
             converted = {}
             for k, v in value.items():
@@ -145,21 +145,21 @@ def _convert(tp: Any, value: Any, key: str) -> Any:
         return tp(value)
     if tp is bool:
         if not isinstance(value, bool):
-            raise ConfigError(f"{key}: expected true or false, got {value!r}")
+            raise ConfigError(f"{key}: got {value!r}; allowed: true or false")
         return value
     if tp is int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"{key}: expected a whole number, got {value!r}")
+            raise ConfigError(f"{key}: got {value!r}; allowed: a whole number")
         return value
     if tp is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ConfigError(f"{key}: expected a number, got {value!r}")
+            raise ConfigError(f"{key}: got {value!r}; allowed: a number")
         if not math.isfinite(value):
             raise ConfigError(f"{key}: got {value!r}; allowed: a finite number")
         return float(value)
     if tp is str:
         if not isinstance(value, str):
-            raise ConfigError(f"{key}: expected text, got {value!r}")
+            raise ConfigError(f"{key}: got {value!r}; allowed: text")
         return value
     return value
 
@@ -210,7 +210,7 @@ def build(cls: type, data: Mapping[str, Any], path: str = "") -> Any:
             if rule is not None:
                 _check_spec(rule, kwargs[name], key)
         elif field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
-            raise ConfigError(f"{key}: missing required key ({_type_name(hints[name])})")
+            raise ConfigError(f"{key}: missing required key; allowed: {_type_name(hints[name])}")
     try:
         return cls(**kwargs)
     except ConfigError as err:

@@ -119,6 +119,10 @@ def _columns(group: str, *specs: tuple) -> list[Column]:
 _MONEY = {"money": True}
 _YUAN = "yuan/household/yr"
 
+#: Member counts: 16 bits, so no valid configuration overflows them (births are bounded at 0.1 per
+#: working-age member a year, sizes at 20 and runs at 50 years: at most ~7x growth from 20 members).
+PERSONS = np.uint16
+
 #: Every household column, in group order.  Add a column here and nowhere else.
 COLUMNS: tuple[Column, ...] = (
     *_columns(
@@ -143,9 +147,9 @@ COLUMNS: tuple[Column, ...] = (
     ),
     *_columns(
         "members",
-        ("n_child", np.uint8, 0, "persons", "members aged 0-15"),
-        ("n_adult", np.uint8, 0, "persons", "members aged 16-64 (working age)"),
-        ("n_elder", np.uint8, 0, "persons", "members aged 65+"),
+        ("n_child", PERSONS, 0, "persons", "members aged 0-15"),
+        ("n_adult", PERSONS, 0, "persons", "members aged 16-64 (working age)"),
+        ("n_elder", PERSONS, 0, "persons", "members aged 65+"),
         ("size", np.int32, 0, "persons", "members; always n_child + n_adult + n_elder", {"panel": True}),
     ),
     *_columns(
@@ -163,8 +167,8 @@ COLUMNS: tuple[Column, ...] = (
     ),
     *_columns(
         "labour",
-        ("n_labour_full", np.uint8, 0, "persons", "members with full labour capacity (derived yearly)"),
-        ("n_labour_partial", np.uint8, 0, "persons", "members with partial labour capacity (derived yearly)"),
+        ("n_labour_full", PERSONS, 0, "persons", "members with full labour capacity (derived yearly)"),
+        ("n_labour_partial", PERSONS, 0, "persons", "members with partial labour capacity (derived yearly)"),
         ("job", np.uint8, Job.NONE, "code", "job of the main worker", {"codes": Job, "panel": True}),
         ("skill", np.float32, 1.0, "multiple", "earnings multiplier, fixed per household"),
         ("trained_until", np.int16, 0, "year", "last year a training effect lasts; 0 = never trained"),
@@ -211,7 +215,7 @@ COLUMNS: tuple[Column, ...] = (
             "registration status (建档立卡)",
             {"codes": Registration, "panel": True},
         ),
-        ("reg_size", np.uint8, 0, "persons", "persons recorded at registration"),
+        ("reg_size", PERSONS, 0, "persons", "persons recorded at registration"),
         ("poor_wait", np.uint8, 0, "years", "consecutive years truly poor while unregistered"),
     ),
     *_columns(

@@ -362,13 +362,13 @@ class Blocks:
     def __schema_build__(cls, value: Any, key: str) -> Blocks:
         registry = cls._registry()
         if not isinstance(value, Mapping):
-            raise ConfigError(f"{key}: expected a mapping of settings, got {value!r}")
+            raise ConfigError(f"{key}: got {value!r}; allowed: a mapping of settings")
         unknown = sorted(set(map(str, value)) - set(registry))
         if unknown:
             raise ConfigError(f"{key}.{unknown[0]}: unknown key; allowed keys under '{key}': {', '.join(registry)}")
         missing = [name for name in registry if name not in value]
         if missing:
-            raise ConfigError(f"{key}.{missing[0]}: missing required key (a block of settings)")
+            raise ConfigError(f"{key}.{missing[0]}: missing required key; allowed: a block of settings")
         blocks = cls({name: build(params, value[name], f"{key}.{name}") for name, params in registry.items()})
         blocks._complete(key)
         return blocks

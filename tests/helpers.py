@@ -8,7 +8,7 @@ from app.compose import load_config
 from sim import steps
 from sim.config import RunConfig
 from sim.context import YearContext, YearValues
-from sim.state import Households, Job, Registration
+from sim.state import COLUMN_BY_NAME, Households, Job, Registration
 
 SMALL = ["population.scale=400"]
 
@@ -28,8 +28,10 @@ def households(n: int, **columns) -> Households:
     h = Households.empty(n, **{k: v for k, v in values.items() if k not in ("size", "reg_size")})
     size = h.n_child.astype(np.int32) + h.n_adult + h.n_elder
     return h.replace(
-        size=np.broadcast_to(np.asarray(columns.get("size", size), dtype=np.int32), (n,)).copy(),
-        reg_size=np.broadcast_to(np.asarray(columns.get("reg_size", size), dtype=np.uint8), (n,)).copy(),
+        size=np.broadcast_to(np.asarray(columns.get("size", size), dtype=COLUMN_BY_NAME["size"].dtype), (n,)).copy(),
+        reg_size=np.broadcast_to(
+            np.asarray(columns.get("reg_size", size), dtype=COLUMN_BY_NAME["reg_size"].dtype), (n,)
+        ).copy(),
     )
 
 

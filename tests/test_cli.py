@@ -58,7 +58,7 @@ def test_same_command_gives_byte_identical_files(finished_run: Path, tmp_path: P
         ("scenario=utopia", "error: scenario: unknown option 'utopia'; allowed: baseline"),
         ("population.scale=-1", "error: population.scale: got -1.0; allowed: a number in [0.01, 1e+06]"),
         ("population.scal=50", "error: population.scal: unknown key; allowed keys under 'population'"),
-        ("seed=abc", "error: seed: expected a whole number, got 'abc'"),
+        ("seed=abc", "error: seed: got 'abc'; allowed: a whole number"),
         ("region.composition.share_aged_65_plus=1.2", "error: region.composition.share_aged_65_plus: got 1.2"),
     ],
 )
@@ -90,7 +90,9 @@ def test_a_sweep_is_validated_before_any_job_runs(tmp_path: Path):
 def test_several_values_without_multirun_get_one_line():
     result = run_cli("scenario=baseline,withdraw_2021")
     assert result.returncode == 2
-    assert result.stderr.strip() == "error: several values given for one key; add -m to run them as a sweep"
+    assert result.stderr.strip() == (
+        "error: scenario: got several values (baseline,withdraw_2021); allowed: one value, or -m to run them as a sweep"
+    )
 
 
 def test_a_run_is_recreated_from_its_manifest(finished_run: Path, tmp_path: Path):

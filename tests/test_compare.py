@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import compare
-from app.outputs import write_results
+from app.outputs import manifest, write_manifest, write_results
 from app.runner import run
 from tests.helpers import small_config
 
@@ -16,7 +16,10 @@ def test_compare_reads_sweep_directories_and_writes_plots(tmp_path: Path):
     for i, scenario in enumerate(("baseline", "withdraw_2021")):
         run_dir = tmp_path / "sweep" / str(i)
         run_dir.mkdir(parents=True)
-        write_results(run(small_config(f"scenario={scenario}", "replicates=2")).table, run_dir)
+        config = small_config(f"scenario={scenario}", "replicates=2")
+        result = run(config)
+        write_results(result.table, run_dir)
+        write_manifest(manifest(config, result, 0.0, [f"scenario={scenario}"]), run_dir)  # a finished run
     assert compare.main([str(tmp_path / "sweep")]) == 0
     for name in ("compare_exit_curve.png", "compare_return_curve.png", "compare_summary.csv"):
         assert (tmp_path / "sweep" / name).stat().st_size > 0

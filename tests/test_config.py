@@ -39,7 +39,7 @@ def test_every_lever_has_its_default_and_a_none_option(lever):
         (["population.scal=3"], "population.scal: unknown key; allowed keys under 'population': "),
         (["+population.extra=1"], "population.extra: unknown key; allowed keys under 'population': "),
         (["population.scale=-1"], "population.scale: got -1.0; allowed: a number in [0.01, 1e+06]"),
-        (["population.scale=abc"], "population.scale: expected a number, got 'abc'"),
+        (["population.scale=abc"], "population.scale: got 'abc'; allowed: a number"),
         (["seed=-3"], "seed: got -3; allowed: a whole number >= 0"),
         (
             ["region.composition.share_no_labour=1.5"],
@@ -54,8 +54,8 @@ def test_every_lever_has_its_default_and_a_none_option(lever):
         (["region.counties.poor=500"], "region.counties.poor: got 500; allowed: a whole number in [0, total=158]"),
         (["region.end_year=2010"], "region.end_year: got 2010; allowed: a year in [start_year=2018"),
         (["replicates=0"], "replicates: got 0; allowed: a whole number in [1, 10000]"),
-        (["output.plots=maybe"], "output.plots: expected true or false, got 'maybe'"),
-        (["population.scale"], "cannot parse override 'population.scale'"),
+        (["output.plots=maybe"], "output.plots: got 'maybe'; allowed: true or false"),
+        (["population.scale"], "population.scale: cannot parse this override; allowed: key=value"),
     ],
 )
 def test_bad_input_gets_one_precise_line(overrides, message):

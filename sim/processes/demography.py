@@ -18,7 +18,7 @@ from sim.context import Effect, YearContext
 from sim.jit import kernel
 from sim.rng import hits_per_entry, remove_hits, success_positions
 from sim.schema import share, spec
-from sim.state import Band, ByBand, Households, Illness
+from sim.state import PERSONS, Band, ByBand, Households, Illness
 from sim.steps import Draw, DrawKind, Phase, Process, register_process
 
 CHILD, ADULT, ELDER = int(Band.CHILD), int(Band.ADULT), int(Band.ELDER)
@@ -32,7 +32,7 @@ class Params:
     p_adult_to_elder: float = share("chance a working-age member turns 65 in a year")
     p_death: ByBand = spec(doc="yearly death probability per member, by band")
     death_multiplier_major_illness: float = spec(1.0, 50.0, "multiple", "on the index member's death probability")
-    p_birth_per_adult: float = share("births per working-age member per year")
+    p_birth_per_adult: float = spec(0.0, 0.1, "births/person/yr", "births per working-age member per year")
 
 
 def step(h: Households, rates: Params, ctx: YearContext) -> Effect:
@@ -84,7 +84,7 @@ def _advance(members, health, index_dies, others, events, u_age, p_age):
     ``events`` rows: children turning adult, adults turning elder, births (other members).
     """
     n = members.size.size
-    child, adult, elder = np.empty(n, np.uint8), np.empty(n, np.uint8), np.empty(n, np.uint8)
+    child, adult, elder = np.empty(n, PERSONS), np.empty(n, PERSONS), np.empty(n, PERSONS)
     new_size, new_band = np.empty(n, np.int32), np.empty(n, np.uint8)
     new_illness, new_disability = health.illness.copy(), health.disability.copy()
     for i in range(n):

@@ -12,7 +12,7 @@ import numpy as np
 
 from sim.context import Effect
 from sim.jit import kernel
-from sim.state import Band, Disability, Households, Illness
+from sim.state import PERSONS, Band, Disability, Households, Illness
 from sim.steps import Phase, Process, register_process
 
 
@@ -25,7 +25,7 @@ def step(h: Households, params: None = None, ctx: object = None) -> Effect:
 @kernel
 def _labour(members, health):
     n = members.n_adult.size
-    full, partial = members.n_adult.copy(), np.zeros(n, dtype=np.uint8)
+    full, partial = members.n_adult.copy(), np.zeros(n, dtype=PERSONS)
     for i in range(n):
         if health.index_band[i] != Band.ADULT or members.n_adult[i] == 0:
             continue

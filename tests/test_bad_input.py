@@ -1,0 +1,243 @@
+"""Bad input through the real command line: one line, exit 2, nothing left behind.
+
+Each case must exit with status 2 and print one ``error:`` line naming the key and the allowed
+values, with no traceback, leaving no output folder and touching nothing that was there before.
+Hand-written cases cover every class of bad input (unknown groups, options and keys, types,
+non-finite and out-of-range numbers, year keys, lists, parse errors, sweeps, Hydra's own settings
+and launchers, output paths, interpolations, populations too large or too small); one more case
+per declared parameter bound comes from the parameter metadata.  The cases run two at a time.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import itertools
+import os
+import subprocess
+import sys
+import typing
+from pathlib import Path
+
+import pytest
+
+from app.compose import ROOT
+from sim import steps
+from sim.schema import spec_of
+
+# (command-line arguments, the key the message must name)
+CASES: list[tuple[str, str]] = [
+    # config groups and options
+    ("region=atlantis", "region"),
+    ("region=", "region"),
+    ("scenario=utopia", "scenario"),
+    ("scenario=", "scenario"),
+    ("population=huge", "population"),
+    ("dynamics=fast", "dynamics"),
+    ("policy/dibao=generous", "policy/dibao"),
+    ("policy/transition=sometimes", "policy/transition"),
+    ("policy/zz_lever=default", "policy/zz_lever"),
+    ("region_defaults@region=other", "region_defaults"),
+    # unknown keys
+    ("population.scal=50", "population.scal"),
+    ("+population.extra=1", "population.extra"),
+    ("policy.dibao.takeup=1", "policy.dibao.takeup"),
+    ("region.nme=x", "region.nme"),
+    ("dynamics.medical.foo=1", "dynamics.medical.foo"),
+    ("+policy.zz.enabled=true", "policy.zz"),
+    ("foo=1", "foo"),
+    ("+foo=1", "foo"),
+    ("output.plot=true", "output.plot"),
+    ("+dynamics.zz.rate=0.1", "dynamics.zz"),
+    # types
+    ("seed=abc", "seed"),
+    ("seed=1.5", "seed"),
+    ("seed=true", "seed"),
+    ("seed=-3", "seed"),
+    ("replicates=two", "replicates"),
+    ("replicates=0", "replicates"),
+    ("replicates=10001", "replicates"),
+    ("population.scale=abc", "population.scale"),
+    ("population.scale=true", "population.scale"),
+    ("output.plots=maybe", "output.plots"),
+    ("check_invariants=2", "check_invariants"),
+    ("policy.dibao.enabled=yes", "policy.dibao.enabled"),
+    ("policy.dibao.standard_mode=lavish", "policy.dibao.standard_mode"),
+    ("policy.relocation.eligibility=anywhere", "policy.relocation.eligibility"),
+    ("policy.transition.mode=maybe", "policy.transition.mode"),
+    ("policy.dibao.single_person_scope=all", "policy.dibao.single_person_scope"),
+    ("region.start_year=2018.5", "region.start_year"),
+    ("region.name=[a,b]", "region.name"),
+    ("scenario_name=[a]", "scenario_name"),
+    ("policy.transition.withdrawn=industry", "policy.transition.withdrawn"),
+    ("population.registered.size_probs=0.5", "population.registered.size_probs"),
+    ("region.composition=0.5", "region.composition"),
+    ("region.poverty_line=3000", "region.poverty_line"),
+    ("region.medical=[1,2]", "region.medical"),
+    # numbers: non-finite, out of range, inconsistent
+    ("population.scale=-1", "population.scale"),
+    ("population.scale=0", "population.scale"),
+    ("population.scale=inf", "population.scale"),
+    ("population.scale=nan", "population.scale"),
+    ("population.scale=0.01", "population.scale"),
+    ("population.scale=1e6", "population.scale"),
+    ("policy.housing.cost_per_household=inf", "policy.housing.cost_per_household"),
+    ("policy.public_posts.wage_per_year=1e300", "policy.public_posts.wage_per_year"),
+    ("dynamics.medical.major_mean=1e39", "dynamics.medical.major_mean"),
+    ("region.rural_population_persons=inf", "region.rural_population_persons"),
+    ("region.rural_population_persons=100", "region.rural_population_persons"),
+    ("region.registered_poor_persons=1", "region.registered_poor_persons"),
+    ("region.registered_poor_persons=0", "region.registered_poor_persons"),
+    ("region.registered_poor_households=5000000", "region.registered_poor_households"),
+    ("region.composition.share_aged_65_plus=1.2", "region.composition.share_aged_65_plus"),
+    ("region.composition.share_aged_65_plus=0.5", "region.composition.share_aged_65_plus"),
+    ("population.registered.p_elder_per_member=0", "region.composition"),  # no elder to weight up to 26%
+    ("region.counties.poor=500", "region.counties.poor"),
+    ("region.villages.deep=5000", "region.villages.deep"),
+    ("region.villages.total=0", "region.villages.total"),
+    ("region.villages.total=2000000000", "region.villages.total"),
+    ("region.end_year=2010", "region.end_year"),
+    ("region.end_year=2100", "region.end_year"),
+    ("region.start_year=1800", "region.start_year"),
+    ("dynamics.health.p_chronic_recovery=0.99", "dynamics.health.p_chronic_recovery"),
+    ("dynamics.employment.p_find_migrant=0.99", "dynamics.employment.p_find_migrant"),
+    ("dynamics.demography.p_birth_per_adult=0.3 region.end_year=2068", "dynamics.demography.p_birth_per_adult"),
+    ("dynamics.health.p_major_onset.elder=0.99", "dynamics.health.p_major_onset"),
+    ("population.registered.p_migrant=0.99", "population.registered.p_local_wage"),
+    ("population.registered.size_probs=[0.5,0.4]", "population.registered.size_probs"),
+    ("population.registered.size_probs=[1.5,-0.5]", "population.registered.size_probs"),
+    ("population.candidates_per_household=0", "population.candidates_per_household"),
+    # year-keyed mappings
+    ("region.poverty_line.by_year={}", "region.poverty_line.by_year"),
+    ("region.poverty_line.by_year.2018=-1", "region.poverty_line.by_year.2018"),
+    ("region.poverty_line.by_year.2018=inf", "region.poverty_line.by_year.2018"),
+    ("region.poverty_line.by_year.99999=3000", "region.poverty_line.by_year.99999"),
+    ("+policy.housing.quota_households_by_year.twenty=5", "policy.housing.quota_households_by_year.twenty"),
+    ("region.planned_exits.soon=5", "region.planned_exits.soon"),
+    ("+region.planned_exits.soon=5", "region.planned_exits.soon"),
+    ("policy.relocation.quota_persons_by_year.2018=abc", "policy.relocation.quota_persons_by_year.2018"),
+    ("policy.housing.quota_households_by_year={}", "policy.housing.quota_households_by_year"),
+    # names inside lists
+    ("policy.transition.withdrawn=[industri]", "policy.transition.withdrawn[0]"),
+    ("policy.transition.withdrawn=[industry,dibao]", "policy.transition.withdrawn[1]"),
+    ("policy.transition.withdrawn=[1]", "policy.transition.withdrawn[0]"),
+    # parse errors
+    ("population.scale", "population.scale"),
+    ("=5", "=5"),
+    ("seed=1)", "seed=1)"),
+    ("policy.dibao.take_up=[0.5", "policy.dibao.take_up=[0.5"),
+    ("--bogus", "--bogus"),
+    # sweeps
+    ("scenario=baseline,withdraw_2021", "scenario"),
+    ("-m seed=interval(0,1)", "seed"),
+    ("-m population.scale=400,-1", "population.scale"),
+    ("-m population.scale=choice(400,-5)", "population.scale"),
+    ("-m scenario=glob(zz*)", "scenario"),
+    ("-m population.scale=glob(*)", "population.scale"),
+    ("-m region=henan,atlantis", "region"),
+    # Hydra's own settings and launchers
+    ("hydra/launcher=x", "hydra/launcher"),
+    ("hydra/launcher=joblib_typo", "hydra/launcher"),
+    ("hydra/sweeper=x", "hydra/sweeper"),
+    ("hydra.foo=1", "hydra.foo"),
+    ("hydra.job.chdir=maybe", "hydra.job.chdir"),
+    ("hydra/job_logging=x", "hydra/job_logging"),
+    # output paths (OUT is the test's scratch folder)
+    ("hydra.run.dir={OUT}/afile", "hydra.run.dir"),
+    ("hydra.run.dir={OUT}/afile/sub", "hydra.run.dir"),
+    ("hydra.run.dir=/proc/zz", "hydra.run.dir"),
+    ("hydra.run.dir={OUT}/finished", "hydra.run.dir"),
+    ("hydra.run.dir={OUT}/killed", "hydra.run.dir"),
+    ("-m scenario=baseline hydra.sweep.dir={OUT}/afile", "hydra.sweep.dir"),
+    # interpolations and resolvers
+    ("policy.public_posts.capacity=${nope}", "policy.public_posts.capacity"),
+    ("policy.public_posts.capacity=${scaled_from:atlantis,5}", "policy.public_posts.capacity"),
+    ("region.near_poor_persons=${rural_share:abc}", "region.near_poor_persons"),
+    ("policy.public_posts.capacity=${oops:1}", "policy.public_posts.capacity"),
+]
+
+
+def _outside(field_name: str, rule, kind: type, i: int) -> str:
+    """A value outside the declared bounds (or not finite), varying the kind of mistake."""
+    if kind is int:
+        return str(int(rule.high) + 1 if i % 2 else int(rule.low) - 1)
+    choices = ["inf", "nan", f"{rule.high * 10 + 1:g}", "-inf", f"{rule.low - 1:g}"]
+    return choices[i % len(choices)]
+
+
+def _spec_cases() -> list[tuple[str, str]]:
+    """One bad value per declared numeric parameter of every lever and process block."""
+    blocks = [(f"policy.{lv.name}", lv.params) for lv in steps.levers()]
+    blocks += [(f"dynamics.{key}", cls) for key, cls in steps.dynamics_blocks().items()]
+    cases, counter = [], itertools.count()
+    for prefix, cls in blocks:
+        hints = typing.get_type_hints(cls)
+        for field in dataclasses.fields(cls):
+            rule, kind = spec_of(field), hints[field.name]
+            if rule is None or kind not in (int, float) or rule.low is None or rule.high is None:
+                continue
+            key = f"{prefix}.{field.name}"
+            # Monitoring takes the transition's start year by interpolation and is checked first.
+            expected = "start_year" if key == "policy.transition.start_year" else key
+            cases.append((f"{key}={_outside(field.name, rule, kind, next(counter))}", expected))
+    return cases
+
+
+ALL_CASES = CASES + _spec_cases()
+
+
+def _run(args: str, out: Path) -> subprocess.CompletedProcess:
+    argv = [a.replace("{OUT}", str(out.parent)) for a in args.split(" ")]
+    if not any(a.startswith(("hydra.run.dir", "hydra.sweep.dir")) for a in argv):
+        argv.append(f"hydra.sweep.dir={out}" if "-m" in argv else f"hydra.run.dir={out}")
+    return subprocess.run(
+        [sys.executable, str(ROOT / "run.py"), "population.scale=400", *argv],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=out.parent,
+    )
+
+
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory) -> dict[str, tuple[subprocess.CompletedProcess, Path, set[str]]]:
+    scratch = tmp_path_factory.mktemp("bad_input")
+    (scratch / "afile").write_text("a file, not a folder\n")
+    (scratch / "finished").mkdir()
+    for name in ("results.csv", "manifest.json"):
+        (scratch / "finished" / name).write_text("kept\n")
+    (scratch / "killed").mkdir()
+    (scratch / "killed" / ".results.csv.tmp").write_text("partial\n")
+    before = {p.name for p in scratch.iterdir()}
+
+    def one(index_case):
+        index, (args, _) = index_case
+        out = scratch / f"out{index}"
+        return args, (_run(args, out), out)
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        results = dict(pool.map(one, enumerate(ALL_CASES)))
+    return {args: (*results[args], before) for args in results}
+
+
+def test_the_suite_is_large_enough():
+    assert len(ALL_CASES) >= 150
+    assert len({args for args, _ in ALL_CASES}) == len(ALL_CASES)
+
+
+@pytest.mark.parametrize(("args", "key"), ALL_CASES, ids=[args for args, _ in ALL_CASES])
+def test_bad_input_gets_one_line_and_leaves_nothing(outcomes, args, key):
+    result, out, before = outcomes[args]
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2, (result.returncode, result.stderr[-2000:])
+    assert len(lines) == 1, result.stderr
+    line = lines[0]
+    assert line.startswith("error: ") and "Traceback" not in result.stderr
+    assert key in line, line
+    assert "allowed" in line, line
+    assert not out.exists(), f"{out} was left behind"
+    scratch = out.parent
+    assert (scratch / "afile").read_text() == "a file, not a folder\n"
+    assert (scratch / "finished" / "results.csv").read_text() == "kept\n"
+    assert (scratch / "killed" / ".results.csv.tmp").read_text() == "partial\n"
+    assert os.path.isdir(scratch / "finished") and before <= {p.name for p in scratch.iterdir()}
