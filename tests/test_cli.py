@@ -107,3 +107,14 @@ def test_a_run_is_recreated_from_its_manifest(finished_run: Path, tmp_path: Path
     (tampered / "results.csv").write_text(text)
     assert replay.main([str(tampered)]) == 1
     assert replay.main([str(tmp_path / "missing")]) == 2
+
+
+def test_sweep_functions_expand_like_hydra():
+    from app.compose import group_options, sweep_combinations
+
+    scenarios = sweep_combinations(["scenario=glob(*)"])
+    assert [c[0] for c in scenarios] == [f"scenario={name}" for name in group_options("scenario")]
+    assert sweep_combinations(["seed=range(0,3)", "population.scale=400"]) == [
+        [f"seed={i}", "population.scale=400"] for i in range(3)
+    ]
+    assert sweep_combinations(["seed=choice(1,5)"]) == [["seed=1"], ["seed=5"]]
