@@ -25,7 +25,7 @@ import numpy as np
 from sim import steps
 from sim.jit import kernel
 from sim.processes.labour import persons_without_labour
-from sim.state import Disability, Households, Illness, Registration, Stratum
+from sim.state import Disability, Households, Illness, MonitorCategory, Registration, Stratum
 
 
 class Kind(enum.Enum):
@@ -214,7 +214,12 @@ def _persons_where(mask, weight, size):
 
 
 def _flow(name: str) -> Callable[[Record], float]:
-    return lambda r: weighted(r.counts[name], r.stratum_weight)
+    """A count a step reports; zero in a year the step reports none (e.g. monitoring before it starts)."""
+    return lambda r: weighted(r.counts[name], r.stratum_weight) if name in r.counts else 0.0
+
+
+def _persons_in_category(category: MonitorCategory) -> Callable[[Record], float]:
+    return lambda r: _persons_where(r.h.monitored & (r.h.monitor_category == category), r.h.weight, r.h.size)
 
 
 def _exits(r: Record) -> float:
@@ -301,6 +306,41 @@ for _metric in (
         Kind.STOCK,
         lambda r: _persons_where(r.h.monitored, r.h.weight, r.h.size),
         "persons in households under return-to-poverty monitoring (from 2021 by default)",
+        table=True,
+        summary=True,
+    ),
+    *(
+        Metric(f"monitored_{category.name.lower()}", _P, Kind.STOCK, _persons_in_category(category), meaning)
+        for category, meaning in (
+            (MonitorCategory.UNSTABLE, "monitored persons in exited households at risk (脱贫不稳定户)"),
+            (MonitorCategory.EDGE, "monitored persons in never-registered households near the line (边缘易致贫户)"),
+            (
+                MonitorCategory.HARDSHIP,
+                "monitored persons in households hit by large expenses or income falls (突发严重困难户)",
+            ),
+        )
+    ),
+    Metric(
+        "ever_monitored",
+        _P,
+        Kind.STOCK,
+        lambda r: _persons_where(r.h.ever_monitored, r.h.weight, r.h.size),
+        "persons (current members) in households monitored at some time so far",
+    ),
+    Metric(
+        "monitoring_eliminated",
+        _P,
+        Kind.FLOW,
+        _flow("monitoring_eliminated"),
+        "monitored persons whose risk was eliminated this year (风险消除: stable above the monitoring line)",
+    ),
+    Metric(
+        "fallbacks",
+        _P,
+        Kind.STOCK,
+        lambda r: _persons_where((r.h.exit_year > 0) & r.h.true_poor, r.h.weight, r.h.size),
+        "persons in households that have exited and are truly poor again this year, registered or not "
+        "(true fallback; compare returns, which count re-registration)",
         table=True,
         summary=True,
     ),

@@ -89,6 +89,19 @@ class Registration(enum.IntEnum):
     EXITED = 2  # exited (脱贫); may return (返贫)
 
 
+class MonitorCategory(enum.IntEnum):
+    """Why a household is monitored: seed 002's three groups of households at risk.
+
+    Seed 002: "将脱贫不稳定户、边缘易致贫户,以及…刚性支出较大或收入大幅缩减导致基本生活出现严重困难户,
+    作为易返贫致贫人口开展靶向防贫监测".
+    """
+
+    NONE = 0
+    UNSTABLE = 1  # 脱贫不稳定户: an exited household at risk of returning to poverty
+    EDGE = 2  # 边缘易致贫户: a never-registered household near or below the monitoring line
+    HARDSHIP = 3  # 突发严重困难户: large rigid expenses or a sharp income fall causing severe hardship
+
+
 #: Jobs whose worker earns a market wage (lookup table indexed by Job).
 MARKET_WAGE_JOB = np.zeros(len(Job), dtype=bool)
 MARKET_WAGE_JOB[[Job.LOCAL_WAGE, Job.MIGRANT]] = True
@@ -217,12 +230,22 @@ COLUMNS: tuple[Column, ...] = (
         ),
         ("reg_size", PERSONS, 0, "persons", "persons recorded at registration"),
         ("poor_wait", np.uint8, 0, "years", "consecutive years truly poor while unregistered"),
+        ("exit_year", np.int16, 0, "year", "year of the household's last exit from the register; 0 = never exited"),
     ),
     *_columns(
         "monitoring",
         ("monitored", np.bool_, False, "flag", "monitored for return to poverty (防止返贫监测)", {"panel": True}),
         ("risk_wait", np.uint8, 0, "years", "consecutive years at risk while not monitored"),
         ("monitor_clear", np.uint8, 0, "years", "consecutive years above the monitoring line while monitored"),
+        (
+            "monitor_category",
+            np.uint8,
+            MonitorCategory.NONE,
+            "code",
+            "why the household is monitored (seed 002's three groups)",
+            {"codes": MonitorCategory},
+        ),
+        ("ever_monitored", np.bool_, False, "flag", "has been monitored at some time"),
     ),
 )
 

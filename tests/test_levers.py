@@ -24,7 +24,7 @@ from sim.policies import (
     transition,
     workshops,
 )
-from sim.state import Job, Registration
+from sim.state import Job, MonitorCategory, Registration
 from tests.helpers import context, households, small_config
 
 POLICY = small_config().policy
@@ -352,3 +352,31 @@ def test_transfer_quota_is_new_placements_whatever_the_number_of_migrants():
     effect = transfer_employment.apply(h, params, context(4))
     assert (effect.updates["job"] == Job.MIGRANT).all()
     assert effect.cost == pytest.approx(2 * params.cost_per_placement)
+
+
+@pytest.mark.parametrize(
+    ("reg", "income_pc", "income_pc_prev", "med_oop", "category"),
+    [
+        (Registration.EXITED, 1000.0, 1000.0, 0.0, MonitorCategory.UNSTABLE),  # exited and below the line
+        (Registration.NEVER, 1000.0, 1000.0, 0.0, MonitorCategory.EDGE),  # never registered, below the line
+        (Registration.NEVER, 5000.0, 9000.0, 0.0, MonitorCategory.HARDSHIP),  # income fell sharply, above the line
+        (Registration.NEVER, 5000.0, 5000.0, 3000.0, MonitorCategory.HARDSHIP),  # large medical spending
+    ],
+)
+def test_monitoring_puts_a_flagged_household_in_seed_002s_groups(reg, income_pc, income_pc_prev, med_oop, category):
+    params = dataclasses.replace(POLICY.monitoring, p_detect=1.0, lag_years=0)
+    h = households(1, reg=reg, income_pc=income_pc, income_pc_prev=income_pc_prev, med_oop=med_oop, med_gross=med_oop)
+    effect = monitoring.apply(h, params, context(1, year=2021))
+    assert effect.updates["monitored"][0] and effect.updates["ever_monitored"][0]
+    assert effect.updates["monitor_category"][0] == category
+
+
+def test_monitoring_counts_eliminated_risk_and_keeps_the_group_while_monitored():
+    params = dataclasses.replace(POLICY.monitoring, years_to_clear=2)
+    common = {"reg": Registration.EXITED, "monitored": True, "ever_monitored": True, "monitor_category": 1}
+    h = households(2, income_pc=[9000.0, 9000.0], income_pc_prev=[9000.0, 9000.0], monitor_clear=[0, 1], **common)
+    effect = monitoring.apply(h, params, context(2, year=2022))
+    assert effect.updates["monitored"].tolist() == [True, False]  # the second has been stable for two years
+    assert effect.updates["monitor_category"].tolist() == [MonitorCategory.UNSTABLE, MonitorCategory.NONE]
+    assert effect.updates["ever_monitored"].all()
+    assert effect.counts["monitoring_eliminated"].sum() == 1.0  # one person, risk eliminated (风险消除)

@@ -148,3 +148,11 @@ def test_identification_and_inclusion_error(true_poor, income_pc, u, registered)
     effect = registration.step(h, DYN.registration, ctx)
     assert bool(effect.updates["reg"][0] == Registration.POOR) is registered
     assert effect.counts["newly_poor"].sum() == (1.0 if registered else 0.0)
+
+
+def test_an_exit_records_its_year():
+    h = households(2, true_poor=[False, True], income_pc=[9000.0, 100.0], inc_farm=[30000.0, 100.0])
+    ctx = context(2, year=2019, u_registration=np.zeros(2, np.float32))
+    effect = registration.step(h, DYN.registration, ctx)
+    assert effect.updates["reg"].tolist() == [Registration.EXITED, Registration.POOR]
+    assert effect.updates["exit_year"].tolist() == [2019, 0]

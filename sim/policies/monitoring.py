@@ -8,9 +8,16 @@ times the poverty line, when out-of-pocket medical spending exceeds ``large_expe
 its income, or when its income falls by more than ``income_drop_share``, these two only
 when income is below ``hardship_ratio`` times the line (seed 002: "导致基本生活出现严重困难"); discovery has
 probability ``p_detect`` a year once a household has been at risk for more than
-``lag_years``.  A flag clears after ``years_to_clear`` years above the line.
-Registered-poor households are served by the registration system instead.  Monitored
-households get priority for posts, the poverty health tiers and faster detection.
+``lag_years``.  A flag clears after ``years_to_clear`` years above the line: the risk is
+eliminated (风险消除), counted as ``monitoring_eliminated``.  Registered-poor households are served
+by the registration system instead.  Monitored households get priority for posts, the poverty
+health tiers and faster detection.
+
+A flagged household is put in one of seed 002's three groups ("将脱贫不稳定户、边缘易致贫户,以及…
+刚性支出较大或收入大幅缩减导致基本生活出现严重困难户,作为易返贫致贫人口"): an exited household is
+unstable (脱贫不稳定户); another one below the monitoring line or truly poor is an edge household
+(边缘易致贫户); the rest were flagged for a large expense or income fall only (突发严重困难户).  A
+household keeps its group while monitored.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ import numpy as np
 from sim.jit import kernel
 from sim.policies.base import Effect, YearContext
 from sim.schema import kernel_scalars, share, spec, year, yuan
-from sim.state import Households, Registration
+from sim.state import Households, MonitorCategory, Registration
 from sim.steps import Lever, Phase, register_lever
 
 NAME = "monitoring"
@@ -54,20 +61,29 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     """Flag newly at-risk households and clear recovered ones (after the poverty assessment)."""
     if not params.enabled or ctx.year < params.start_year:
         return Effect()
-    monitored, clear, wait, households = _monitor(
+    monitored, clear, wait, category, ever, eliminated, households = _monitor(
         h.identity, h.members, h.registration, h.status, h.monitoring, h.money,
         ctx.u_monitor, kernel_scalars(params), ctx.poverty_line,
     )  # fmt: skip
     cost = households * params.cost_per_household
-    return Effect({"monitored": monitored, "monitor_clear": clear, "risk_wait": wait}, cost)
+    updates = {
+        "monitored": monitored,
+        "monitor_clear": clear,
+        "risk_wait": wait,
+        "monitor_category": category,
+        "ever_monitored": ever,
+    }
+    return Effect(updates, cost, counts={"monitoring_eliminated": eliminated})
 
 
 @kernel
 def _monitor(identity, members, registration, status, monitoring, money, u, p, poverty_line):
-    """New monitoring flags and counters, and the real households monitored."""
+    """New flags, counters and categories; persons whose risk was eliminated (by stratum); households monitored."""
     size = members.size
     n = size.size
     new, clear, wait = np.zeros(n, np.bool_), np.zeros(n, np.uint8), np.zeros(n, np.uint8)
+    category, ever = np.zeros(n, np.uint8), monitoring.ever_monitored.copy()
+    eliminated = np.zeros(3)
     households = 0.0
     line, kept_share = p.threshold_ratio * poverty_line, 1.0 - p.income_drop_share
     hardship_line = p.hardship_ratio * poverty_line
@@ -82,16 +98,24 @@ def _monitor(identity, members, registration, status, monitoring, money, u, p, p
         if monitoring.monitored[i]:
             count = 0 if at_risk else monitoring.monitor_clear[i] + 1
             if at_risk or count < p.years_to_clear:
-                new[i], clear[i] = True, count
+                new[i], clear[i], category[i] = True, count, monitoring.monitor_category[i]
+            else:  # 风险消除: stable above the monitoring line for years_to_clear years
+                eliminated[identity.stratum[i]] += size[i]
         elif at_risk:
             waiting = monitoring.risk_wait[i] + 1
             if waiting > p.lag_years and u[i] < p.p_detect:
-                new[i] = True
+                new[i], ever[i] = True, True
+                if registration.reg[i] == Registration.EXITED:
+                    category[i] = MonitorCategory.UNSTABLE
+                elif pc < line or status.true_poor[i]:
+                    category[i] = MonitorCategory.EDGE
+                else:
+                    category[i] = MonitorCategory.HARDSHIP
             else:
                 wait[i] = min(waiting, 255)
         if new[i]:
             households += identity.weight[i]
-    return new, clear, wait, households
+    return new, clear, wait, category, ever, eliminated, households
 
 
 LEVER = register_lever(

@@ -51,18 +51,19 @@ class Params:
 class YearRule(NamedTuple):
     """The year's values the register kernel reads besides the rules."""
 
+    year: int
     line: float  # yuan/person/yr
     p_detect_monitored: float  # published by the monitoring lever (0 without it)
 
 
 def step(h: Households, rules: Params, ctx: YearContext) -> Effect:
     """Update registration status; count the year's flows by stratum."""
-    year = YearRule(ctx.poverty_line, float(ctx.published.get("p_detect_monitored", 0.0)))
-    reg, reg_size, wait, monitored, flows = _register(
+    year = YearRule(ctx.year, ctx.poverty_line, float(ctx.published.get("p_detect_monitored", 0.0)))
+    reg, reg_size, wait, exit_year, monitored, flows = _register(
         h.identity, h.members, h.status, h.registration, h.monitoring, h.place, h.money,
         ctx.draws["u_registration"], kernel_scalars(rules), year,
     )  # fmt: skip
-    update = {"reg": reg, "reg_size": reg_size, "poor_wait": wait, "monitored": monitored}
+    update = {"reg": reg, "reg_size": reg_size, "poor_wait": wait, "exit_year": exit_year, "monitored": monitored}
     return Effect(update, counts=dict(zip(FLOWS, flows, strict=True)))
 
 
@@ -72,6 +73,7 @@ def _register(identity, members, status, registration, monitoring, place, money,
     reg, reg_size = registration.reg, registration.reg_size
     n = reg.size
     new_reg, new_size, new_wait = reg.copy(), reg_size.copy(), np.zeros(n, np.uint8)
+    exit_year = registration.exit_year.copy()
     new_monitored = monitoring.monitored.copy()
     flows = np.zeros((5, 3), np.float64)
     line = year.line
@@ -95,7 +97,7 @@ def _register(identity, members, status, registration, monitoring, place, money,
                 )
                 developed = own / size >= line and not failed
                 flows[0 if developed else 1, s] += reg_size[i]
-                new_reg[i] = Registration.EXITED
+                new_reg[i], exit_year[i] = Registration.EXITED, year.year
             continue
         if not alive:
             continue
@@ -111,7 +113,7 @@ def _register(identity, members, status, registration, monitoring, place, money,
             flows[3 if state == Registration.NEVER else 4, s] += size
             new_reg[i], new_size[i], new_monitored[i], wait = Registration.POOR, size, False, 0
         new_wait[i] = min(wait, 255)
-    return new_reg, new_size, new_wait, new_monitored, flows
+    return new_reg, new_size, new_wait, exit_year, new_monitored, flows
 
 
 PROCESS = register_process(
