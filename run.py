@@ -30,6 +30,8 @@ from omegaconf import DictConfig  # noqa: E402
 
 from app.compose import (  # noqa: E402
     UsageError,
+    experiment_of,
+    is_experiment_override,
     job_directories,
     load_config,
     register_all,
@@ -163,6 +165,22 @@ def write_outputs(config, result, run_dir: RunDirectory, overrides: list[str]) -
     return write_s
 
 
+def run_experiment(config, experiment, run_dir: RunDirectory, overrides: list[str]) -> None:
+    """Carry out an experiment in its run folder; its manifest is written last."""
+    from app import experiments, outputs
+
+    module = experiments.module(experiment)
+    t0 = time.perf_counter()
+    run_dir.will_write(*module.OUTPUTS)
+    written = module.execute(experiment, [o for o in overrides if not is_experiment_override(o)], run_dir.path)
+    run_dir.will_write("manifest.json")
+    manifest = outputs.experiment_manifest(config, experiment, time.perf_counter() - t0, overrides)
+    outputs.write_manifest(manifest, run_dir.path)
+    for path in written:
+        print(f"wrote {path}")
+    print(f"outputs: {run_dir.path}")
+
+
 def _clean_up(run_dir: RunDirectory) -> None:
     if not is_finished(run_dir.path):  # a finished run is never removed
         run_dir.remove_own()
@@ -189,7 +207,11 @@ def main(cfg: DictConfig) -> None:
             from app import runner  # imported here: the preflight alone must stay quick
 
             config = to_run_config(cfg)
+            experiment = experiment_of(cfg)
             pause_if("setup")
+            if experiment is not None:
+                run_experiment(config, experiment, run_dir, overrides)
+                return
             result = runner.run(config, keep_panel=config.output.panel)
             write_s = write_outputs(config, result, run_dir, overrides)
     except UsageError as err:

@@ -27,6 +27,7 @@ from hydra.core.config_store import ConfigStore
 from hydra.core.global_hydra import GlobalHydra
 from omegaconf import DictConfig, OmegaConf
 
+from app.experiments import ExperimentConfig, experiment_config
 from app.rundir import run_stamp
 from sim import steps
 from sim.config import RunConfig, from_mapping
@@ -301,9 +302,24 @@ def to_run_config(cfg: DictConfig) -> RunConfig:
         reason = _first_line(str(err)).replace("UsageError raised while resolving interpolation: ", "")
         raise UsageError(f"{key}: {reason}; allowed: a value, or an interpolation that resolves") from None
     try:
+        experiment_config(data.pop("experiment", None))
         return from_mapping(data)
     except ConfigError as err:
         raise UsageError(str(err)) from None
+
+
+def experiment_of(cfg: DictConfig) -> ExperimentConfig | None:
+    """The validated ``experiment`` block of a composed config (None for a plain run)."""
+    node = cfg.get("experiment")
+    try:
+        return experiment_config(None if node is None else OmegaConf.to_container(node, resolve=True))
+    except ConfigError as err:
+        raise UsageError(str(err)) from None
+
+
+def is_experiment_override(override: str) -> bool:
+    """Whether ``override`` chooses or sets the experiment (not passed on to the experiment's runs)."""
+    return override.lstrip("+~").startswith(("experiment=", "experiment."))
 
 
 def _first_line(text: str) -> str:

@@ -105,6 +105,26 @@ def manifest(config: RunConfig, result: RunResult, write_s: float, overrides: li
     }
 
 
+def experiment_manifest(config: RunConfig, experiment, seconds: float, overrides: list[str]) -> dict:
+    """The manifest of an experiment: what it ran and how to re-create it."""
+    return {
+        "experiment": to_plain(experiment),
+        "command": [Path(sys.argv[0]).name, *overrides],
+        "overrides": overrides,
+        "seeds": {
+            "seed": config.seed,
+            "replicates": experiment.replicates,
+            "streams": list(stream_names()),
+            "rule": STREAM_RULE,
+        },
+        "seconds": round(seconds, 3),
+        "git_sha": git_sha(),
+        "packages": package_versions(),
+        "platform": platform.platform(),
+        "config": to_plain(config),
+    }
+
+
 def write_manifest(data: dict, out_dir: Path) -> Path:
     """Write ``manifest.json``."""
     return write_text(out_dir / "manifest.json", json.dumps(data, indent=2, ensure_ascii=False) + "\n")

@@ -149,6 +149,10 @@ CASES: list[tuple[str, str]] = [
     ("hydra.run.dir={OUT}/finished", "hydra.run.dir"),
     ("hydra.run.dir={OUT}/killed", "hydra.run.dir"),
     ("-m scenario=baseline hydra.sweep.dir={OUT}/afile", "hydra.sweep.dir"),
+    # experiments
+    ("+experiment=nope", "experiment"),
+    ("+experiment=validate experiment.replicates=0", "experiment.replicates"),
+    ("+experiment=validate experiment.name=calibrate", "experiment.name"),
     # interpolations and resolvers
     ("policy.public_posts.capacity=${nope}", "policy.public_posts.capacity"),
     ("policy.public_posts.capacity=${scaled_from:atlantis,5}", "policy.public_posts.capacity"),

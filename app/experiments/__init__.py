@@ -1,0 +1,38 @@
+"""Experiments: commands that run several configurations and write one report (``+experiment=<name>``).
+
+``python3 run.py +experiment=<name> [overrides]`` composes ``conf/experiment/<name>.yaml``, which sets
+the ``experiment`` block and the experiment's output folder.  The other overrides apply to every run
+the experiment makes.  Each experiment is a module here with ``OUTPUTS`` (the files it writes) and
+``execute(experiment, overrides, run_dir)``; ``run.py`` writes the manifest last, as for any run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+from types import ModuleType
+
+from sim.schema import build, check, spec
+
+EXPERIMENTS = ("validate",)
+
+
+@dataclasses.dataclass
+class ExperimentConfig:
+    """Which experiment, and how many replicates each of its runs has."""
+
+    name: str
+    replicates: int = spec(1, 1000, "replicates", "replicates of every run (common random numbers across runs)")
+
+    def __post_init__(self) -> None:
+        check(self.name in EXPERIMENTS, "name", ", ".join(EXPERIMENTS), self.name)
+
+
+def experiment_config(data: dict | None) -> ExperimentConfig | None:
+    """Validate the composed ``experiment`` block (None when the command runs no experiment)."""
+    return None if data is None else build(ExperimentConfig, data, "experiment")
+
+
+def module(experiment: ExperimentConfig) -> ModuleType:
+    """The module that carries out ``experiment``."""
+    return importlib.import_module(f"app.experiments.{experiment.name}")
