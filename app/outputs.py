@@ -82,22 +82,17 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
-def manifest(config: RunConfig, result: RunResult, write_s: float, overrides: list[str]) -> dict:
-    """Everything needed to re-create and audit the run."""
+def provenance(config: RunConfig, replicates: int, overrides: list[str]) -> dict:
+    """What re-creates a run: command, overrides, seeds, code and package versions, resolved config."""
     return {
-        "scenario": config.scenario_name,
         "command": [Path(sys.argv[0]).name, *overrides],
         "overrides": overrides,
         "seeds": {
             "seed": config.seed,
-            "replicates": config.replicates,
+            "replicates": replicates,
             "streams": list(stream_names()),
             "rule": STREAM_RULE,
         },
-        "n_households": result.n_households,
-        "setup_s": round(result.setup_s, 3),
-        "simulate_s": round(result.simulate_s, 3),
-        "write_s": round(write_s, 3),
         "git_sha": git_sha(),
         "packages": package_versions(),
         "platform": platform.platform(),
@@ -105,23 +100,23 @@ def manifest(config: RunConfig, result: RunResult, write_s: float, overrides: li
     }
 
 
+def manifest(config: RunConfig, result: RunResult, write_s: float, overrides: list[str]) -> dict:
+    """Everything needed to re-create and audit the run."""
+    timings = {
+        "n_households": result.n_households,
+        "setup_s": round(result.setup_s, 3),
+        "simulate_s": round(result.simulate_s, 3),
+        "write_s": round(write_s, 3),
+    }
+    return {"scenario": config.scenario_name, **timings, **provenance(config, config.replicates, overrides)}
+
+
 def experiment_manifest(config: RunConfig, experiment, seconds: float, overrides: list[str]) -> dict:
     """The manifest of an experiment: what it ran and how to re-create it."""
     return {
         "experiment": to_plain(experiment),
-        "command": [Path(sys.argv[0]).name, *overrides],
-        "overrides": overrides,
-        "seeds": {
-            "seed": config.seed,
-            "replicates": experiment.replicates,
-            "streams": list(stream_names()),
-            "rule": STREAM_RULE,
-        },
         "seconds": round(seconds, 3),
-        "git_sha": git_sha(),
-        "packages": package_versions(),
-        "platform": platform.platform(),
-        "config": to_plain(config),
+        **provenance(config, experiment.replicates, overrides),
     }
 
 
