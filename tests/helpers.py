@@ -8,6 +8,7 @@ from app.compose import load_config
 from sim import steps
 from sim.config import RunConfig
 from sim.context import YearContext, YearValues
+from sim.rng import make_streams
 from sim.state import COLUMN_BY_NAME, Households, Job, Registration
 
 SMALL = ["population.scale=400"]
@@ -52,27 +53,13 @@ def context(n: int, year: int = 2018, config: RunConfig | None = None, **kw) -> 
         "mean_income": region.rural_income_per_capita,
     }
     values.update({k: kw.pop(k) for k in list(kw) if k in YearValues._fields})
-    draws = _neutral_draws(n)
+    draws = steps.draw_year(make_streams(0, 0), n, neutral=True)  # 0.5 uniforms, zero normals
     draws.update({k: kw.pop(k) for k in list(kw) if k in draws})
     published = kw.pop("published", {})
     region_ = kw.pop("region", region)
     if kw:
         raise TypeError(f"unknown context keywords: {sorted(kw)}")
     return YearContext(YearValues(**values), draws, published, region_)
-
-
-def _neutral_draws(n: int) -> dict:
-    draws = {}
-    for draw in steps.declared_draws():
-        if draw.kind is steps.DrawKind.UNIFORM64:
-            draws[draw.name] = np.full(n, 0.5)
-        elif draw.kind is steps.DrawKind.UNIFORM32:
-            draws[draw.name] = np.full(n, 0.5, dtype=np.float32)
-        elif draw.kind is steps.DrawKind.NORMAL32:
-            draws[draw.name] = np.zeros(n, dtype=np.float32)
-        else:
-            draws[draw.name] = np.random.default_rng(0)
-    return draws
 
 
 _CACHE: dict[tuple[str, ...], RunConfig] = {}
