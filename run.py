@@ -110,7 +110,7 @@ def preflight(argv: list[str]) -> list[str]:
         argv = year_overrides(argv)
         combinations = sweep_combinations(user_overrides(argv))
         if len(combinations) > 1 and not multirun:
-            swept = next(o for o in user_overrides(argv) if "," in o.split("=", 1)[-1] or "(" in o)
+            swept = next((o for o in user_overrides(argv) if "," in o.split("=", 1)[-1] or "(" in o), "overrides=")
             key, _, value = swept.partition("=")
             raise UsageError(f"{key}: got several values ({value}); allowed: one value, or -m to run them as a sweep")
         for overrides in combinations:
