@@ -89,6 +89,14 @@ class Registration(enum.IntEnum):
     EXITED = 2  # exited (脱贫); may return (返贫)
 
 
+class ExitRoute(enum.IntEnum):
+    """How a household left the register the last time it exited."""
+
+    NONE = 0  # never exited
+    DEVELOPMENT = 1  # own income (without guarantee transfers) above the line, guarantees met
+    GUARANTEE = 2  # lifted by guarantee transfers (兜底脱贫)
+
+
 class MonitorCategory(enum.IntEnum):
     """Why a household is monitored: seed 002's three groups of households at risk.
 
@@ -231,6 +239,7 @@ COLUMNS: tuple[Column, ...] = (
         ("reg_size", PERSONS, 0, "persons", "persons recorded at registration"),
         ("poor_wait", np.uint8, 0, "years", "consecutive years truly poor while unregistered"),
         ("exit_year", np.int16, 0, "year", "year of the household's last exit from the register; 0 = never exited"),
+        ("exit_route", np.uint8, ExitRoute.NONE, "code", "route of the household's last exit", {"codes": ExitRoute}),
     ),
     *_columns(
         "monitoring",

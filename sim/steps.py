@@ -27,7 +27,7 @@ import numpy as np
 
 from sim.context import PUBLISHED, Effect
 from sim.rng import POPULATION
-from sim.schema import ConfigError, build, year_keyed_paths
+from sim.schema import ConfigError, build, to_plain, year_keyed_paths
 from sim.state import Households
 
 StepFunction = Callable[[Households, Any, Any], Effect]
@@ -350,8 +350,6 @@ class Blocks:
         return type(self)({**self._blocks, **blocks})
 
     def __to_plain__(self) -> dict[str, Any]:
-        from sim.schema import to_plain
-
         return {name: to_plain(block) for name, block in self._blocks.items()}
 
     @classmethod

@@ -27,7 +27,7 @@ from app.compose import load_config
 from app.runner import run
 from sim import metrics
 from sim.model import PovertyModel
-from sim.state import Registration
+from sim.state import ExitRoute, Registration
 
 
 @dataclasses.dataclass
@@ -68,9 +68,10 @@ def _campaign_composition(config, replicates: int) -> dict[str, tuple[float, flo
             before = model.h.reg.copy()
             model.step()
             h = model.h
-            exited = (before == Registration.POOR) & (h.reg == Registration.EXITED)
-            own = (h.inc_farm.astype(np.float64) + h.inc_wage + h.inc_property + h.inc_pension) / np.maximum(h.size, 1)
-            guarantee = own < config.region.poverty_line.at(model.year)
+            exited = (before == Registration.POOR) & (
+                h.reg == Registration.EXITED
+            )  # this year, by the route registration recorded
+            guarantee = h.exit_route == ExitRoute.GUARANTEE
             persons = h.weight * h.reg_size
             for route, mask in (("guarantee", exited & guarantee), ("development", exited & ~guarantee)):
                 exits[route][0] += float(persons[mask & (h.n_labour_full == 0)].sum())

@@ -24,7 +24,7 @@ import numpy as np
 from sim.context import Effect, YearContext
 from sim.jit import kernel
 from sim.schema import kernel_scalars, share, spec
-from sim.state import Households, Registration, guarantee_failed, own_income
+from sim.state import ExitRoute, Households, Registration, guarantee_failed, own_income
 from sim.steps import Draw, DrawKind, Phase, Process, register_process
 
 #: The register's flows, in the rows of the kernel's count table; each is a ``counts`` entry.
@@ -59,11 +59,18 @@ class YearRule(NamedTuple):
 def step(h: Households, rules: Params, ctx: YearContext) -> Effect:
     """Update registration status; count the year's flows by stratum."""
     year = YearRule(ctx.year, ctx.poverty_line, float(ctx.published.get("p_detect_monitored", 0.0)))
-    reg, reg_size, wait, exit_year, monitored, flows = _register(
+    reg, reg_size, wait, exit_year, exit_route, monitored, flows = _register(
         h.identity, h.members, h.status, h.registration, h.monitoring, h.place, h.money,
         ctx.draws["u_registration"], kernel_scalars(rules), year,
     )  # fmt: skip
-    update = {"reg": reg, "reg_size": reg_size, "poor_wait": wait, "exit_year": exit_year, "monitored": monitored}
+    update = {
+        "reg": reg,
+        "reg_size": reg_size,
+        "poor_wait": wait,
+        "exit_year": exit_year,
+        "exit_route": exit_route,
+        "monitored": monitored,
+    }
     return Effect(update, counts=dict(zip(FLOWS, flows, strict=True)))
 
 
@@ -73,7 +80,7 @@ def _register(identity, members, status, registration, monitoring, place, money,
     reg, reg_size = registration.reg, registration.reg_size
     n = reg.size
     new_reg, new_size, new_wait = reg.copy(), reg_size.copy(), np.zeros(n, np.uint8)
-    exit_year = registration.exit_year.copy()
+    exit_year, exit_route = registration.exit_year.copy(), registration.exit_route.copy()
     new_monitored = monitoring.monitored.copy()
     flows = np.zeros((5, 3), np.float64)
     line = year.line
@@ -98,6 +105,7 @@ def _register(identity, members, status, registration, monitoring, place, money,
                 developed = own / size >= line and not failed
                 flows[0 if developed else 1, s] += reg_size[i]
                 new_reg[i], exit_year[i] = Registration.EXITED, year.year
+                exit_route[i] = ExitRoute.DEVELOPMENT if developed else ExitRoute.GUARANTEE
             continue
         if not alive:
             continue
@@ -113,7 +121,7 @@ def _register(identity, members, status, registration, monitoring, place, money,
             flows[3 if state == Registration.NEVER else 4, s] += size
             new_reg[i], new_size[i], new_monitored[i], wait = Registration.POOR, size, False, 0
         new_wait[i] = min(wait, 255)
-    return new_reg, new_size, new_wait, exit_year, new_monitored, flows
+    return new_reg, new_size, new_wait, exit_year, exit_route, new_monitored, flows
 
 
 PROCESS = register_process(
