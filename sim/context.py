@@ -39,6 +39,7 @@ class YearValues(NamedTuple):
 PUBLISHED: dict[str, str] = {
     "intensity": "share of poverty-era support each lever keeps this year, by lever name (transition regime)",
     "p_detect_monitored": "yearly chance that a monitored household's poverty is found (monitoring)",
+    "verification_effort": "yearly chance that a stable exit passes verification, if above the rules' (deadline push)",
 }
 
 

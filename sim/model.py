@@ -75,14 +75,16 @@ class PovertyModel(mesa.Model):
         """Market income and medical costs of the year before the start (need ranking, drops).
 
         The year's draws are neutral (no farm or medical shock), so the starting incomes do not
-        use up any stream.
+        use up any stream.  That year counts as one assessment for the stable-exit test: a
+        household whose income then was above the line starts with one year above it.
         """
         ctx = self._context(self.year, draw=False)
         for step, params in self.plan:
             if step.name in ("income", "medical"):
                 self.h = self.h.fold(step.run(self.h, params, ctx).updates, step.name)
         per_capita = assessment.per_capita_income(self.h)
-        self.h = self.h.replace(income_pc=per_capita, income_pc_prev=per_capita.copy())
+        above = ((per_capita >= ctx.poverty_line) & (self.h.size > 0)).astype(np.uint8)
+        self.h = self.h.replace(income_pc=per_capita, income_pc_prev=per_capita.copy(), above_line_years=above)
 
     def _context(self, year: int, draw: bool = True) -> YearContext:
         region = self.config.region

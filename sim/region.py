@@ -88,6 +88,7 @@ class RegionConfig:
     name: str
     start_year: int = year("first simulated year; stocks are as at the end of the year before")
     end_year: int = year("last simulated year")
+    deadline_year: int = year("year by which the register is to be cleared (the deadline push's target year)")
     registered_poor_persons: float = spec(1.0, _PERSONS, "persons", "registered poor (建档立卡) at the start")
     rural_population_persons: float = spec(1.0, _PERSONS, "persons", "all rural residents at the start")
     near_poor_persons: float = spec(0.0, _PERSONS, "persons", "edge persons at risk (边缘易致贫) at the start")
@@ -107,6 +108,12 @@ class RegionConfig:
     share_poor_villages_in_poor_counties: float = share("where poor villages lie", default=0.7)
     planned_exits: YearMap = spec(
         0.0, _PERSONS, "persons", "calibration target drawn on plots, never read by the model", default_factory=dict
+    )
+    planned_village_exits: YearMap = spec(
+        0.0, 10**7, "villages", "calibration target (poor villages exiting each year), never read", default_factory=dict
+    )
+    planned_county_exits: YearMap = spec(
+        0.0, 10**7, "counties", "calibration target (poor counties exiting each year), never read", default_factory=dict
     )
     label: str = ""
 

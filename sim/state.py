@@ -212,6 +212,7 @@ COLUMNS: tuple[Column, ...] = (
         ("dibao", np.bool_, False, "flag", "receives 低保 this year"),
         ("tekun", np.bool_, False, "flag", "receives 特困 support this year"),
         ("dibao_grace", np.uint8, 0, "years", "grace years of 低保 left (渐退期)"),
+        ("guaranteed", np.bool_, False, "flag", "covered by the deadline guarantee (兜底) for good"),
     ),
     *_columns(
         "status",
@@ -238,6 +239,7 @@ COLUMNS: tuple[Column, ...] = (
         ),
         ("reg_size", PERSONS, 0, "persons", "persons recorded at registration"),
         ("poor_wait", np.uint8, 0, "years", "consecutive years truly poor while unregistered"),
+        ("above_line_years", np.uint8, 0, "years", "consecutive assessments not truly poor (stable exit test)"),
         ("exit_year", np.int16, 0, "year", "year of the household's last exit from the register; 0 = never exited"),
         ("exit_route", np.uint8, ExitRoute.NONE, "code", "route of the household's last exit", {"codes": ExitRoute}),
     ),

@@ -152,7 +152,11 @@ CASES: list[tuple[str, str]] = [
     # experiments
     ("+experiment=nope", "experiment"),
     ("+experiment=validate experiment.replicates=0", "experiment.replicates"),
-    ("+experiment=validate experiment.name=calibrate", "experiment.name"),
+    ("+experiment=validate experiment.name=calibrat", "experiment.name"),
+    ("+experiment=validate experiment.name=calibrate", "experiment.uncertainty: missing"),  # its settings are absent
+    ("+experiment=calibrate_henan experiment.generations=-1", "experiment.generations"),
+    ("+experiment=calibrate_henan experiment.targets.guarantee_share=[0.5,0.2]", "guarantee_share"),
+    ("+experiment=sensitivity experiment.samples=1", "experiment.samples"),
     # interpolations and resolvers
     ("policy.public_posts.capacity=${nope}", "policy.public_posts.capacity"),
     ("policy.public_posts.capacity=${scaled_from:atlantis,5}", "policy.public_posts.capacity"),

@@ -1,4 +1,4 @@
-"""Experiments through the real command line: the validation report."""
+"""Experiments through the real command line: validation, calibration and sensitivity."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from app.compose import ROOT
 
@@ -23,12 +24,72 @@ def test_validation_writes_its_report_and_manifest(tmp_path: Path):
     assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "validation.csv", "validation.md"]
     table = pd.read_csv(out / "validation.csv")
     assert list(table.columns) == ["name", "source", "expected", "simulated", "passed"]
-    assert len(table) == 8 and table["passed"].dtype == bool and table["simulated"].notna().all()
-    assert table["source"].str.startswith("seed ").all()  # every check names where it comes from
+    assert len(table) == 13 and table["passed"].dtype == bool and table["simulated"].notna().all()
+    assert table["source"].str.startswith(("seed ", "REAL_OUTCOMES")).all()  # every check names its source
     passed = int(table["passed"].sum())
-    assert f"{passed} of 8 checks passed" in (out / "validation.md").read_text(encoding="utf-8")
+    assert f"{passed} of 13 checks passed" in (out / "validation.md").read_text(encoding="utf-8")
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["experiment"] == {"name": "validate", "replicates": 1}
     assert "+experiment=validate" in manifest["overrides"]
     # The experiment's runs take the user's overrides: the scale reached every run.
     assert manifest["config"]["population"]["scale"] == 400
+
+
+def _experiment(out: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "run.py"), *args, "population.scale=400", f"hydra.run.dir={out}"],
+        capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+
+
+TINY_CALIBRATION = ("+experiment=calibrate_henan", "experiment.generations=1", "experiment.population_per_parameter=1")
+
+
+def test_calibration_writes_its_files_and_does_not_depend_on_the_number_of_workers(tmp_path: Path):
+    one = _experiment(tmp_path / "one", *TINY_CALIBRATION, "experiment.workers=1")
+    two = _experiment(tmp_path / "two", *TINY_CALIBRATION, "experiment.workers=2")
+    assert one.returncode == 0 and two.returncode == 0, one.stderr + two.stderr
+    expected = ["calibrated.yaml", "fit.csv", "fit.md", "fit.png", "manifest.json", "trace.csv"]
+    assert sorted(p.name for p in (tmp_path / "one").iterdir()) == expected
+    for name in ("calibrated.yaml", "fit.csv", "trace.csv"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+    fit = pd.read_csv(tmp_path / "one" / "fit.csv")
+    assert {"target", "source", "low", "high", "simulated", "replicate_min", "replicate_max", "error", "passed"} <= set(
+        fit.columns
+    )
+    assert fit["target"].str.startswith("exits 2018").any() and fit["target"].str.contains("ever monitored").any()
+    # The calibrated file is a calibration option: a run takes it as it stands.
+    calibrated = (tmp_path / "one" / "calibrated.yaml").read_text(encoding="utf-8")
+    assert calibrated.startswith("# @package _global_") and "p_verify_exit:" in calibrated
+    trace = pd.read_csv(tmp_path / "one" / "trace.csv")
+    assert list(trace["generation"]) == [1] and trace["evaluations"].iloc[0] == 1 + 2 * 8  # start, then 2 x 8
+
+
+def test_sensitivity_writes_indices_for_every_outcome_and_parameter(tmp_path: Path):
+    out = tmp_path / "sensitivity"
+    result = _experiment(out, "+experiment=sensitivity", "experiment.samples=2", "experiment.workers=2")
+    assert result.returncode == 0, result.stderr
+    expected = ["manifest.json", "samples.csv", "sensitivity.csv", "sensitivity.md", "sensitivity.png"]
+    assert sorted(p.name for p in out.iterdir()) == expected
+    table = pd.read_csv(out / "sensitivity.csv")
+    assert set(table["outcome"]) == {
+        "register_left_at_deadline", "campaign_returns_share", "fallbacks_after", "returns_after",
+        "ever_monitored_share", "cost_total",
+    }  # fmt: skip
+    assert table.groupby("outcome")["parameter"].nunique().eq(8).all()
+    assert (table["value"] >= 0).all() and table["value"].notna().all()
+    assert len(pd.read_csv(out / "samples.csv")) == 2 * (8 + 1)  # Morris: trajectories x (parameters + 1)
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("experiment.uncertainty=nothing", "experiment.uncertainty: got 'nothing'; allowed: default"),
+        ("experiment.method=anova", "experiment.method"),
+    ],
+)
+def test_bad_experiment_settings_are_one_line_errors(tmp_path: Path, override: str, message: str):
+    out = tmp_path / "bad"
+    result = _experiment(out, "+experiment=sensitivity", override)
+    assert result.returncode == 2 and message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not out.exists()

@@ -276,16 +276,27 @@ def test_industry_raises_farm_income_or_pays_dividend():
     [(2020, 1000, False), (2021, 3000, True), (2021, 1.19 * LINE_2018, True), (2021, 1.21 * LINE_2018, False)],
 )
 def test_monitoring_threshold(year, income_pc, flagged):
+    params = dataclasses.replace(POLICY.monitoring, p_detect=1.0, threshold_ratio=1.2, lag_years=0)
     h = households(1, reg=Registration.EXITED, income_pc=income_pc, income_pc_prev=income_pc)
     ctx = context(1, year=year, poverty_line=LINE_2018)
-    effect = monitoring.apply(h, POLICY.monitoring, ctx)
+    effect = monitoring.apply(h, params, ctx)
     assert bool(effect.updates.get("monitored", np.array([False]))[0]) is flagged
 
 
 def test_monitoring_flags_income_drop_only_in_hardship():
+    params = dataclasses.replace(POLICY.monitoring, hardship_ratio=2.0, p_detect=1.0, lag_years=0)
     h = households(2, reg=Registration.EXITED, income_pc=[5000, 7000], income_pc_prev=[9000, 12000])
-    effect = monitoring.apply(h, POLICY.monitoring, context(2, year=2021))
+    effect = monitoring.apply(h, params, context(2, year=2021))
     assert effect.updates["monitored"].tolist() == [True, False]  # below 2x the line, and not
+
+
+@pytest.mark.parametrize(("flag_assisted", "flagged"), [(False, False), (True, True)])
+def test_monitoring_leaves_households_secured_by_dibao_to_dibao(flag_assisted, flagged):
+    params = dataclasses.replace(POLICY.monitoring, p_detect=1.0, flag_assisted=flag_assisted)
+    income = 1.1 * LINE_2018  # below the monitoring line, above the poverty line: at risk by income only
+    h = households(1, reg=Registration.EXITED, income_pc=income, income_pc_prev=income, dibao=True)
+    effect = monitoring.apply(h, params, context(1, year=2021, poverty_line=LINE_2018))
+    assert bool(effect.updates["monitored"][0]) is flagged
 
 
 @pytest.mark.parametrize(
@@ -364,7 +375,7 @@ def test_transfer_quota_is_new_placements_whatever_the_number_of_migrants():
     ],
 )
 def test_monitoring_puts_a_flagged_household_in_seed_002s_groups(reg, income_pc, income_pc_prev, med_oop, category):
-    params = dataclasses.replace(POLICY.monitoring, p_detect=1.0, lag_years=0)
+    params = dataclasses.replace(POLICY.monitoring, p_detect=1.0, lag_years=0, hardship_ratio=2.0)
     h = households(1, reg=reg, income_pc=income_pc, income_pc_prev=income_pc_prev, med_oop=med_oop, med_gross=med_oop)
     effect = monitoring.apply(h, params, context(1, year=2021))
     assert effect.updates["monitored"][0] and effect.updates["ever_monitored"][0]

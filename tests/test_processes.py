@@ -143,9 +143,11 @@ def test_success_counting_kernels_agree(p):
 )
 def test_identification_and_inclusion_error(true_poor, income_pc, u, registered):
     h = households(1, reg=Registration.NEVER, true_poor=true_poor, income_pc=income_pc)
-    ctx = context(1, year=2018)  # line 2,995: 3,500 is within 20% above it, 4,000 is not
-    ctx = context(1, year=2018, u_registration=np.array([u], np.float32))
-    effect = registration.step(h, DYN.registration, ctx)
+    rules = dataclasses.replace(
+        DYN.registration, p_detect_new=0.1, p_false_registration=0.005, false_registration_band=0.2, lag_years=0
+    )
+    ctx = context(1, year=2018, u_registration=np.array([u], np.float32))  # line 2,995: 3,500 is near it
+    effect = registration.step(h, rules, ctx)
     assert bool(effect.updates["reg"][0] == Registration.POOR) is registered
     assert effect.counts["newly_poor"].sum() == (1.0 if registered else 0.0)
 

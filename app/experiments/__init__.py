@@ -3,7 +3,9 @@
 ``python3 run.py +experiment=<name> [overrides]`` composes ``conf/experiment/<name>.yaml``, which sets
 the ``experiment`` block and the experiment's output folder.  The other overrides apply to every run
 the experiment makes.  Each experiment is a module here with ``OUTPUTS`` (the files it writes) and
-``execute(experiment, overrides, run_dir)``; ``run.py`` writes the manifest last, as for any run.
+``execute(experiment, overrides, run_dir)``, and ``Settings`` when it takes more than the common
+fields below (a subclass of :class:`ExperimentConfig`); ``run.py`` writes the manifest last, as for
+any run.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from types import ModuleType
 
 from sim.schema import build, check, spec
 
-EXPERIMENTS = ("validate",)
+EXPERIMENTS = ("calibrate", "sensitivity", "validate")
 
 
 @dataclasses.dataclass
@@ -30,7 +32,12 @@ class ExperimentConfig:
 
 def experiment_config(data: dict | None) -> ExperimentConfig | None:
     """Validate the composed ``experiment`` block (None when the command runs no experiment)."""
-    return None if data is None else build(ExperimentConfig, data, "experiment")
+    if data is None:
+        return None
+    name = data.get("name") if isinstance(data, dict) else None
+    check(name in EXPERIMENTS, "experiment.name", ", ".join(EXPERIMENTS), name)
+    settings = getattr(importlib.import_module(f"app.experiments.{name}"), "Settings", ExperimentConfig)
+    return build(settings, data, "experiment")
 
 
 def module(experiment: ExperimentConfig) -> ModuleType:

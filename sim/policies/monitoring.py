@@ -6,18 +6,23 @@ asks to "合理确定防贫监测标准" (no number); seed 000 "对已脱贫人�
 ``start_year`` a household is flagged when its per-capita income is below ``threshold_ratio``
 times the poverty line, when out-of-pocket medical spending exceeds ``large_expense_share`` of
 its income, or when its income falls by more than ``income_drop_share``, these two only
-when income is below ``hardship_ratio`` times the line (seed 002: "导致基本生活出现严重困难"); discovery has
+when income net of out-of-pocket medical spending is below ``hardship_ratio`` times the line
+(seed 002: "导致基本生活出现严重困难"), or when it is truly poor; discovery has
 probability ``p_detect`` a year once a household has been at risk for more than
 ``lag_years``.  A flag clears after ``years_to_clear`` years above the line: the risk is
 eliminated (风险消除), counted as ``monitoring_eliminated``.  Registered-poor households are served
-by the registration system instead.  Monitored households get priority for posts, the poverty
+by the registration system instead.  Seed 002 names 低保对象 and 特困人员 beside 防贫监测对象 as
+separate groups of the low-income population ("确保特困人员、低保对象、防贫监测对象等农村低收入
+人口应保尽保"), so unless ``flag_assisted`` is set, a household whose living is already secured by
+低保, 特困 or the guarantee (兜底) is not flagged by the income test alone; a large expense,
+an income fall or true poverty still flags it.  Monitored households get priority for posts, the poverty
 health tiers and faster detection.
 
 A flagged household is put in one of seed 002's three groups ("将脱贫不稳定户、边缘易致贫户,以及…
 刚性支出较大或收入大幅缩减导致基本生活出现严重困难户,作为易返贫致贫人口"): an exited household is
-unstable (脱贫不稳定户); another one below the monitoring line or truly poor is an edge household
-(边缘易致贫户); the rest were flagged for a large expense or income fall only (突发严重困难户).  A
-household keeps its group while monitored.
+unstable (脱贫不稳定户); another one flagged for a large expense or income fall is in sudden
+hardship (突发严重困难户); the rest, below the monitoring line or truly poor, are edge households
+(边缘易致贫户).  A household keeps its group while monitored.
 """
 
 from __future__ import annotations
@@ -44,7 +49,13 @@ class Params:
     threshold_ratio: float = spec(0.0, 10.0, "x poverty line", "monitoring line as a multiple of the poverty line")
     large_expense_share: float = spec(0.0, 10.0, "share of income", "out-of-pocket medical / income that flags")
     income_drop_share: float = share("yearly fall in per-capita income that flags a household")
-    hardship_ratio: float = spec(0.0, 20.0, "x poverty line", "expense and drop flags count only below this line")
+    hardship_ratio: float = spec(
+        0.0,
+        20.0,
+        "x poverty line",
+        "expense and drop flags count only when income net of medical costs is below this line",
+    )
+    flag_assisted: bool = spec(doc="the income test also flags households secured by 低保, 特困 or 兜底")
     p_detect: float = share("an at-risk household is discovered in a year")
     lag_years: int = spec(0, 10, "years", "years a household must be at risk before it can be discovered")
     years_to_clear: int = spec(0, 10, "years", "years above the monitoring line before the flag is removed")
@@ -62,7 +73,7 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     if not params.enabled or ctx.year < params.start_year:
         return Effect()
     monitored, clear, wait, category, ever, eliminated, households = _monitor(
-        h.identity, h.members, h.registration, h.status, h.monitoring, h.money,
+        h.identity, h.members, h.registration, h.status, h.monitoring, h.assistance, h.money,
         ctx.u_monitor, kernel_scalars(params), ctx.poverty_line,
     )  # fmt: skip
     cost = households * params.cost_per_household
@@ -77,7 +88,7 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
 
 
 @kernel
-def _monitor(identity, members, registration, status, monitoring, money, u, p, poverty_line):
+def _monitor(identity, members, registration, status, monitoring, assistance, money, u, p, poverty_line):
     """New flags, counters and categories; persons whose risk was eliminated (by stratum); households monitored."""
     size = members.size
     n = size.size
@@ -93,7 +104,10 @@ def _monitor(identity, members, registration, status, monitoring, money, u, p, p
         pc, previous = np.float64(status.income_pc[i]), status.income_pc_prev[i]
         expense = money.med_oop[i] > p.large_expense_share * pc * size[i]
         dropped = previous > 0 and pc < kept_share * previous
-        at_risk = pc < line or ((expense or dropped) and pc < hardship_line) or status.true_poor[i]
+        secured = assistance.dibao[i] or assistance.tekun[i] or assistance.guaranteed[i]
+        low = pc < line and (p.flag_assisted or not secured)
+        shock = (expense or dropped) and pc - money.med_oop[i] / size[i] < hardship_line
+        at_risk = low or shock or status.true_poor[i]
         at_risk = at_risk and registration.reg[i] != Registration.POOR
         if monitoring.monitored[i]:
             count = 0 if at_risk else monitoring.monitor_clear[i] + 1
@@ -107,10 +121,10 @@ def _monitor(identity, members, registration, status, monitoring, money, u, p, p
                 new[i], ever[i] = True, True
                 if registration.reg[i] == Registration.EXITED:
                     category[i] = MonitorCategory.UNSTABLE
-                elif pc < line or status.true_poor[i]:
-                    category[i] = MonitorCategory.EDGE
-                else:
+                elif shock:
                     category[i] = MonitorCategory.HARDSHIP
+                else:
+                    category[i] = MonitorCategory.EDGE
             else:
                 wait[i] = min(waiting, 255)
         if new[i]:

@@ -2,8 +2,13 @@
 
 Seed 000: households enter when eligible and leave when they reach the standard ("将符合条件
 的贫困人口及时纳入,将达到脱贫标准的…按时退出"), removal household by household (逐户销号),
-no exits on paper ("数字脱贫").  Exits therefore follow true status: a registered household
-that is not truly poor this year exits if verification passes.  The exit route is
+no exits on paper ("数字脱贫"), and the exit must be stable ("确保…稳定脱贫").  Exits therefore
+follow true status: a registered household that is not truly poor this year (income and the
+guarantees, 两不愁三保障) exits if its exit is *stable* and verification passes.  Stable means
+per-capita income at least ``exit_income_margin`` above the line, or not truly poor in
+``exit_stable_years`` consecutive assessments, or covered for good by the guarantee (兜底: the
+deadline push's cover secures its income).  Verification passes with probability ``p_verify_exit``, or the higher
+effort the deadline push publishes (``verification_effort``).  The exit route is
 *development* when its income without guarantee transfers is already above the line, else
 *guarantee* (兜底).  A registered household whose members have all died is removed
 (自然减少, ``exits_deceased``).  A truly poor household outside the register is identified
@@ -36,6 +41,10 @@ class Params:
     """Identification, exit and return rules of the registration system (``dynamics.registration``)."""
 
     p_verify_exit: float = share("an eligible exit passes verification (逐户销号) this year")
+    exit_income_margin: float = spec(
+        0.0, 10.0, "share above the line", "income this far above the line counts as a stable exit at once"
+    )
+    exit_stable_years: int = spec(1, 10, "years", "or this many consecutive assessments not truly poor")
     p_detect_new: float = share("a truly poor, never-registered household is identified, per year")
     p_detect_return: float = share("a truly poor exited household is re-registered, per year")
     lag_years: int = spec(0, 10, "years", "years a household must be poor before identification can happen")
@@ -54,19 +63,32 @@ class YearRule(NamedTuple):
     year: int
     line: float  # yuan/person/yr
     p_detect_monitored: float  # published by the monitoring lever (0 without it)
+    p_verify_exit: float  # the rules' verification, or the deadline push's higher effort
 
 
 def step(h: Households, rules: Params, ctx: YearContext) -> Effect:
     """Update registration status; count the year's flows by stratum."""
-    year = YearRule(ctx.year, ctx.poverty_line, float(ctx.published.get("p_detect_monitored", 0.0)))
-    reg, reg_size, wait, exit_year, exit_route, monitored, flows = _register(
-        h.identity, h.members, h.status, h.registration, h.monitoring, h.place, h.money,
-        ctx.draws["u_registration"], kernel_scalars(rules), year,
+    published = ctx.published
+    year = YearRule(
+        ctx.year,
+        ctx.poverty_line,
+        float(published.get("p_detect_monitored", 0.0)),
+        max(rules.p_verify_exit, float(published.get("verification_effort", 0.0))),
+    )
+    u = ctx.draws["u_registration"]
+    reg, reg_size, above, exit_year, exit_route, flows = _exits(
+        h.identity, h.members, h.status, h.registration, h.assistance, h.place, h.money, u,
+        kernel_scalars(rules), year,
+    )  # fmt: skip
+    wait, monitored = _entries(
+        h.identity, h.members, h.status, h.registration, h.monitoring, u, kernel_scalars(rules), year,
+        (reg, reg_size), flows,
     )  # fmt: skip
     update = {
         "reg": reg,
         "reg_size": reg_size,
         "poor_wait": wait,
+        "above_line_years": above,
         "exit_year": exit_year,
         "exit_route": exit_route,
         "monitored": monitored,
@@ -75,40 +97,59 @@ def step(h: Households, rules: Params, ctx: YearContext) -> Effect:
 
 
 @kernel
-def _register(identity, members, status, registration, monitoring, place, money, u, rules, year):
-    """New registration arrays and flows (rows as in ``FLOWS``, columns by stratum)."""
+def _exits(identity, members, status, registration, assistance, place, money, u, rules, year):
+    """Exits and dead-out removals of registered households; years above the line for everyone.
+
+    Returns the new registration arrays and the flow table (rows as in ``FLOWS``, columns by
+    stratum) with the exit rows filled.
+    """
     reg, reg_size = registration.reg, registration.reg_size
     n = reg.size
-    new_reg, new_size, new_wait = reg.copy(), reg_size.copy(), np.zeros(n, np.uint8)
+    new_reg, new_size, above = reg.copy(), reg_size.copy(), np.zeros(n, np.uint8)
     exit_year, exit_route = registration.exit_year.copy(), registration.exit_route.copy()
-    new_monitored = monitoring.monitored.copy()
     flows = np.zeros((5, 3), np.float64)
     line = year.line
-    near_line = (1.0 + rules.false_registration_band) * line
+    margin_line = (1.0 + rules.exit_income_margin) * line
+    for i in range(n):
+        s, size = identity.stratum[i], members.size[i]
+        true_poor = status.true_poor[i]
+        if size > 0 and not true_poor:
+            above[i] = min(registration.above_line_years[i] + 1, 255)
+        if reg[i] != Registration.POOR:
+            continue
+        # Stable: well above the line, above it for consecutive assessments, or secured by 兜底 for good.
+        stable = status.income_pc[i] >= margin_line or above[i] >= rules.exit_stable_years or assistance.guaranteed[i]
+        if size == 0:
+            flows[2, s] += reg_size[i]
+            new_reg[i], new_size[i] = Registration.NEVER, 0
+        elif not true_poor and stable and u[i] < year.p_verify_exit:
+            own = own_income(money, i)
+            developed = own / size >= line and not guarantee_failed(
+                place.housing_safe[i], np.float64(money.med_oop[i]), own, size, rules.catastrophic_medical_share, line
+            )
+            flows[0 if developed else 1, s] += reg_size[i]
+            new_reg[i], exit_year[i] = Registration.EXITED, year.year
+            exit_route[i] = ExitRoute.DEVELOPMENT if developed else ExitRoute.GUARANTEE
+    return new_reg, new_size, above, exit_year, exit_route, flows
+
+
+@kernel
+def _entries(identity, members, status, registration, monitoring, u, rules, year, register, flows):
+    """Identification of newly poor and returning households and the inclusion error.
+
+    ``register`` is the (reg, reg_size) pair after exits, updated in place; ``flows`` gets the
+    entry rows.  Returns the new waiting counters and monitoring flags (an entrant leaves monitoring).
+    """
+    new_reg, new_size = register
+    reg = registration.reg
+    n = reg.size
+    new_wait, new_monitored = np.zeros(n, np.uint8), monitoring.monitored.copy()
+    near_line = (1.0 + rules.false_registration_band) * year.line
     for i in range(n):
         s, size, state = identity.stratum[i], members.size[i], reg[i]
-        alive, true_poor = size > 0, status.true_poor[i]
-        if state == Registration.POOR:
-            if not alive:
-                flows[2, s] += reg_size[i]
-                new_reg[i], new_size[i] = Registration.NEVER, 0
-            elif not true_poor and u[i] < rules.p_verify_exit:
-                own = own_income(money, i)
-                failed = guarantee_failed(
-                    place.housing_safe[i],
-                    np.float64(money.med_oop[i]),
-                    own,
-                    size,
-                    rules.catastrophic_medical_share,
-                    line,
-                )
-                developed = own / size >= line and not failed
-                flows[0 if developed else 1, s] += reg_size[i]
-                new_reg[i], exit_year[i] = Registration.EXITED, year.year
-                exit_route[i] = ExitRoute.DEVELOPMENT if developed else ExitRoute.GUARANTEE
+        if state == Registration.POOR or size == 0:
             continue
-        if not alive:
-            continue
+        true_poor = status.true_poor[i]
         wait = registration.poor_wait[i] + 1 if true_poor else 0
         enters = False
         if true_poor and wait > rules.lag_years:
@@ -121,7 +162,7 @@ def _register(identity, members, status, registration, monitoring, place, money,
             flows[3 if state == Registration.NEVER else 4, s] += size
             new_reg[i], new_size[i], new_monitored[i], wait = Registration.POOR, size, False, 0
         new_wait[i] = min(wait, 255)
-    return new_reg, new_size, new_wait, exit_year, exit_route, new_monitored, flows
+    return new_wait, new_monitored
 
 
 PROCESS = register_process(

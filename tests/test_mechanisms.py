@@ -1,0 +1,133 @@
+"""The campaign's mechanisms: stable exit, the deadline push, follow-up support, and their directions.
+
+Unit cases pin each rule on hand-made households; direction cases run the model with a mechanism
+stronger and weaker (common random numbers, small scale) and check that the outcome moves the way
+the mechanism says, in every replicate.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from app.runner import run
+from sim.policies import deadline_push, follow_up
+from sim.processes import registration
+from sim.state import ExitRoute, Job, Registration
+from tests.helpers import context, households, small_config
+
+CONFIG = small_config()
+LINE_2018 = 2995.0
+RULES = dataclasses.replace(
+    CONFIG.dynamics.registration, p_verify_exit=1.0, exit_income_margin=0.3, exit_stable_years=2
+)
+
+
+@pytest.mark.parametrize(
+    ("income_pc", "above_before", "exits"),
+    [
+        (1.1 * LINE_2018, 0, False),  # just above the line, first assessment: not yet stable
+        (1.1 * LINE_2018, 1, True),  # second consecutive assessment above the line
+        (1.31 * LINE_2018, 0, True),  # above the margin: stable at once
+    ],
+)
+def test_exit_needs_a_margin_or_consecutive_years_above_the_line(income_pc, above_before, exits):
+    h = households(
+        1, true_poor=False, income_pc=income_pc, inc_farm=income_pc, above_line_years=above_before, n_adult=1
+    )
+    effect = registration.step(h, RULES, context(1, year=2018, u_registration=np.zeros(1, np.float32)))
+    assert bool(effect.updates["reg"][0] == Registration.EXITED) is exits
+    assert effect.updates["above_line_years"][0] == above_before + 1
+
+
+def test_a_household_covered_by_the_guarantee_is_a_stable_exit_at_once():
+    income = 1.1 * LINE_2018
+    h = households(1, true_poor=False, income_pc=income, inc_farm=500.0, inc_guarantee=income - 500.0, guaranteed=True)
+    effect = registration.step(h, RULES, context(1, year=2020, u_registration=np.zeros(1, np.float32)))
+    assert effect.updates["reg"][0] == Registration.EXITED
+    assert effect.updates["exit_route"][0] == ExitRoute.GUARANTEE
+
+
+def test_the_push_raises_verification_above_the_rules():
+    rules = dataclasses.replace(RULES, p_verify_exit=0.2)
+    h = households(1, true_poor=False, income_pc=9000.0, inc_farm=9000.0)
+    u = np.array([0.5], np.float32)
+    plain = registration.step(h, rules, context(1, u_registration=u))
+    pushed = registration.step(h, rules, context(1, u_registration=u, published={"verification_effort": 0.8}))
+    assert plain.updates["reg"][0] == Registration.POOR and pushed.updates["reg"][0] == Registration.EXITED
+
+
+@pytest.mark.parametrize(("year", "effort"), [(2017, 0.0), (2018, 0.0), (2019, 0.5), (2020, 1.0), (2021, 0.0)])
+def test_verification_effort_rises_linearly_to_the_deadline(year, effort):
+    params = dataclasses.replace(CONFIG.policy.deadline_push, deadline_year=2020, ramp_years=2, effort_at_deadline=1.0)
+    assert deadline_push.verification_effort(params, year) == pytest.approx(effort)
+
+
+def test_the_push_covers_those_who_cannot_clear_the_line_by_development():
+    params = dataclasses.replace(
+        CONFIG.policy.deadline_push, deadline_year=2020, guarantee_lead_years=1, top_up_ratio_to_line=1.1
+    )
+    # registered and poor by own income; registered and above it; exited and already covered
+    h = households(
+        3,
+        reg=[Registration.POOR, Registration.POOR, Registration.EXITED],
+        inc_farm=[1000.0, 9000.0, 1000.0],
+        guaranteed=[False, False, True],
+    )
+    before = deadline_push.apply(h, params, context(3, year=2018, poverty_line=LINE_2018))
+    assert not before.updates  # the cover starts guarantee_lead_years before the deadline
+    effect = deadline_push.apply(h, params, context(3, year=2019, poverty_line=LINE_2018))
+    assert effect.updates["guaranteed"].tolist() == [True, False, True]
+    assert effect.updates["inc_guarantee"].tolist() == pytest.approx(
+        [1.1 * LINE_2018 - 1000.0, 0.0, 1.1 * LINE_2018 - 1000.0]
+    )
+    assert effect.cost == pytest.approx(2 * (1.1 * LINE_2018 - 1000.0), rel=1e-6)
+
+
+@pytest.mark.parametrize(("p_find", "intensity", "supported"), [(1.0, 1.0, True), (0.0, 1.0, False), (1.0, 0.0, False)])
+def test_follow_up_tops_up_exited_households_below_the_line(p_find, intensity, supported):
+    params = dataclasses.replace(CONFIG.policy.follow_up, p_find=p_find, top_up_ratio_to_line=1.0)
+    h = households(2, reg=[Registration.EXITED, Registration.POOR], inc_farm=[1000.0, 1000.0], job=Job.FARMING)
+    ctx = context(2, poverty_line=LINE_2018, published={"intensity": {"follow_up": intensity}})
+    effect = follow_up.apply(h, params, ctx)
+    paid = effect.updates.get("inc_guarantee", np.zeros(2, np.float32))
+    assert paid.tolist() == pytest.approx([LINE_2018 - 1000.0 if supported else 0.0, 0.0])  # never the registered
+
+
+def _total(table, metric, first, last):
+    rows = table[(table["metric"] == metric) & table["year"].between(first, last)]
+    return rows.groupby("replicate")["value"].sum().to_numpy()
+
+
+def _runs(*variants: tuple[str, ...]):
+    return [run(small_config("replicates=3", *variant)).table for variant in variants]
+
+
+def test_the_deadline_push_clears_more_of_the_register_by_the_deadline():
+    pushed, unpushed = _runs((), ("policy/deadline_push=none",))
+    left = [_total(t, "cohort_registered", 2020, 2020) for t in (pushed, unpushed)]
+    assert (left[0] < left[1]).all()
+    guarantee = [_total(t, "exits_guarantee", 2020, 2020) for t in (pushed, unpushed)]
+    assert (guarantee[0] > guarantee[1]).all()  # the push lifts the last ones through the guarantee
+
+
+def test_removing_follow_up_support_raises_fallbacks_and_returns():
+    kept, removed = _runs((), ("policy/follow_up=none",))
+    for metric in ("fallbacks", "returns"):
+        assert (_total(removed, metric, 2019, 2025) > _total(kept, metric, 2019, 2025)).all(), metric
+
+
+def test_a_stricter_stable_exit_test_lowers_campaign_returns():
+    loose, strict = _runs(
+        ("dynamics.registration.exit_income_margin=0", "dynamics.registration.exit_stable_years=1"),
+        ("dynamics.registration.exit_income_margin=0.5", "dynamics.registration.exit_stable_years=3"),
+    )
+    assert (_total(strict, "returns", 2018, 2020) < _total(loose, "returns", 2018, 2020)).all()
+
+
+def test_guarantee_exits_record_their_route():
+    h = households(1, true_poor=False, income_pc=3500.0, inc_farm=500.0, inc_guarantee=3000.0, above_line_years=5)
+    effect = registration.step(h, RULES, context(1, year=2018, u_registration=np.zeros(1, np.float32)))
+    assert effect.updates["exit_route"][0] == ExitRoute.GUARANTEE
