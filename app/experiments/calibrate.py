@@ -23,13 +23,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from omegaconf import OmegaConf
 from scipy.optimize import differential_evolution
 from tqdm import tqdm
 
 from analysis.files import save_figure, write_text
-from app.compose import compose_dict
-from app.experiments import ExperimentConfig
 from app.experiments import targets as fit_targets
 from app.experiments.uncertain import (
     Evaluator,
@@ -40,6 +37,7 @@ from app.experiments.uncertain import (
     lookup,
     parameters_text,
     points_from_units,
+    resolved_config,
     rounded,
     workers_for,
 )
@@ -95,16 +93,6 @@ class Calibration:
     fits: list[fit_targets.Fit]  # at the calibrated values
     trace: list[tuple[int, int, float]]  # (generation, evaluations so far, best objective)
     start_objective: float  # at the values the configuration started from
-
-
-def resolved_config(settings: ExperimentConfig, overrides: list[str]) -> dict:
-    """The experiment's run configuration as a resolved mapping, without the experiment block.
-
-    ``overrides`` are the user's, applied last; ``replicates`` is the experiment's.
-    """
-    resolved = OmegaConf.to_container(compose_dict([*overrides, f"replicates={settings.replicates}"]), resolve=True)
-    resolved.pop("experiment", None)
-    return resolved
 
 
 def calibrate(settings: Settings, overrides: list[str]) -> Calibration:

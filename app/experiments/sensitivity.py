@@ -29,9 +29,17 @@ import pandas as pd
 from tqdm import tqdm
 
 from analysis.files import save_figure, write_text
-from app.experiments.calibrate import resolved_config
 from app.experiments.targets import campaign_years, total, values
-from app.experiments.uncertain import Evaluator, Uncertain, UncertaintyExperiment, config_at, load, workers_for
+from app.experiments.uncertain import (
+    Evaluator,
+    Uncertain,
+    UncertaintyExperiment,
+    config_at,
+    load,
+    points_from_units,
+    resolved_config,
+    workers_for,
+)
 from sim.config import RunConfig
 from sim.schema import spec
 
@@ -123,7 +131,7 @@ def analyse(settings: Settings, overrides: list[str]) -> tuple[pd.DataFrame, pd.
     resolved = resolved_config(settings, overrides)
     parameters = load(settings.uncertainty, resolved)
     units = design(settings, parameters)
-    points = [{p.key: p.value(u) for p, u in zip(parameters, row, strict=True)} for row in units]
+    points = points_from_units(parameters, units)
     bar = tqdm(total=len(points), desc="sensitivity", unit="run", leave=False)
     with Evaluator(resolved, workers_for(settings.workers)) as evaluator, bar:
         tables = evaluator.tables(points, done=bar.update)

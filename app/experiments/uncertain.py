@@ -23,8 +23,9 @@ from typing import Any
 
 import pandas as pd
 import yaml
+from omegaconf import OmegaConf
 
-from app.compose import CONF_DIR, UsageError
+from app.compose import CONF_DIR, UsageError, compose_dict
 from app.experiments import ExperimentConfig
 from app.runner import run
 from sim.config import RunConfig, from_mapping
@@ -125,6 +126,16 @@ def with_values(resolved: dict, point: dict[str, float]) -> dict:
     return data
 
 
+def resolved_config(settings: ExperimentConfig, overrides: list[str]) -> dict:
+    """The experiment's run configuration as a resolved mapping, without the experiment block.
+
+    ``overrides`` are the user's, applied last; ``replicates`` is the experiment's.
+    """
+    resolved = OmegaConf.to_container(compose_dict([*overrides, f"replicates={settings.replicates}"]), resolve=True)
+    resolved.pop("experiment", None)
+    return resolved
+
+
 def config_at(resolved: dict, point: dict[str, float]) -> RunConfig:
     """The validated run configuration at ``point``."""
     return from_mapping(with_values(resolved, point))
@@ -158,18 +169,15 @@ class Evaluator:
             self._pool.shutdown(cancel_futures=True)
 
     def tables(self, points: Sequence[dict[str, float]], done: Callable[[int], None] | None = None) -> list:
-        """Results tables at ``points``, in the order given."""
+        """Results tables at ``points``, in the order given (``done(1)`` after each)."""
         if self._pool is None:
-            found = []
-            for point in points:
-                found.append(_table_at(self.resolved, point))
-                if done:
-                    done(1)
-            return found
-        futures = [self._pool.submit(_table_at, self.resolved, point) for point in points]
+            results = (_table_at(self.resolved, point) for point in points)
+        else:
+            futures = [self._pool.submit(_table_at, self.resolved, point) for point in points]
+            results = (future.result() for future in futures)
         found = []
-        for future in futures:
-            found.append(future.result())
+        for table in results:
+            found.append(table)
             if done:
                 done(1)
         return found

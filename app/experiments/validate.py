@@ -30,6 +30,7 @@ import pandas as pd
 
 from analysis.files import write_text
 from app.compose import load_config
+from app.experiments.targets import total, values
 from app.runner import run
 from sim import metrics
 from sim.model import PovertyModel
@@ -45,17 +46,6 @@ class Check:
     expected: str
     simulated: float
     passed: bool
-
-
-def _period_total(table: pd.DataFrame, metric: str, first: int, last: int) -> np.ndarray:
-    """Per replicate, ``metric`` summed over years ``first..last``."""
-    rows = table[(table["metric"] == metric) & table["year"].between(first, last)]
-    return rows.groupby("replicate")["value"].sum().to_numpy()
-
-
-def _value(table: pd.DataFrame, metric: str, year: int) -> np.ndarray:
-    rows = table[(table["metric"] == metric) & (table["year"] == year)]
-    return rows.sort_values("replicate")["value"].to_numpy()
 
 
 def _campaign_composition(config, replicates: int) -> dict[str, tuple[float, float]]:
@@ -85,9 +75,9 @@ def _campaign_composition(config, replicates: int) -> dict[str, tuple[float, flo
         last = metrics.composition(model.h)
         for name in first:
             start_end.setdefault(name, []).append((first[name], last[name]))
-        for route, (without, total) in exits.items():
-            route_labour[route].append(without / total if total else np.nan)
-    summary = {name: tuple(np.mean(values, axis=0)) for name, values in start_end.items()}
+        for route, (without, every) in exits.items():
+            route_labour[route].append(without / every if every else np.nan)
+    summary = {name: tuple(np.mean(pairs, axis=0)) for name, pairs in start_end.items()}
     summary["no_full_labourer_among_exits"] = (
         float(np.nanmean(route_labour["guarantee"])),
         float(np.nanmean(route_labour["development"])),
@@ -158,8 +148,8 @@ def checks(overrides: list[str], replicates: int) -> list[Check]:
     baseline = run(config()).table
     withdraw = run(config("scenario=withdraw_2021")).table
     for metric in ("returns", "fallbacks"):
-        kept = _period_total(baseline, metric, 2021, 2025)
-        withdrawn = _period_total(withdraw, metric, 2021, 2025)
+        kept = total(baseline, metric, 2021, 2025)
+        withdrawn = total(withdraw, metric, 2021, 2025)
         found.append(
             Check(
                 f"withdrawing support in 2021 raises {metric} in 2021-2025 (every replicate)",
@@ -170,7 +160,7 @@ def checks(overrides: list[str], replicates: int) -> list[Check]:
             )
         )
     unmonitored = run(config("scenario=no_monitoring")).table
-    with_monitoring, without = _value(baseline, "true_poor", 2025), _value(unmonitored, "true_poor", 2025)
+    with_monitoring, without = values(baseline, "true_poor", 2025), values(unmonitored, "true_poor", 2025)
     found.append(
         Check(
             "monitoring lowers the truly poor in 2025 (every replicate)",
@@ -182,8 +172,8 @@ def checks(overrides: list[str], replicates: int) -> list[Check]:
     )
     unpushed = run(config("scenario=no_deadline_push")).table
     deadline = min(config().region.deadline_year, config().region.end_year)
-    left_pushed = _value(baseline, "cohort_registered", deadline)
-    left_unpushed = _value(unpushed, "cohort_registered", deadline)
+    left_pushed = values(baseline, "cohort_registered", deadline)
+    left_unpushed = values(unpushed, "cohort_registered", deadline)
     found.append(
         Check(
             f"without the deadline push more of the initial register is left at end-{deadline} (every replicate)",
@@ -204,9 +194,9 @@ def checks(overrides: list[str], replicates: int) -> list[Check]:
         )
     )
     first_year = config().policy.monitoring.start_year
-    monitored = _value(baseline, "monitored", first_year)
+    monitored = values(baseline, "monitored", first_year)
     for group in ("unstable", "edge", "hardship"):
-        share_ = float(np.mean(_value(baseline, f"monitored_{group}", first_year) / np.maximum(monitored, 1.0)))
+        share_ = float(np.mean(values(baseline, f"monitored_{group}", first_year) / np.maximum(monitored, 1.0)))
         found.append(
             Check(
                 f"{group} households' share of the monitored in {first_year}",
@@ -218,7 +208,7 @@ def checks(overrides: list[str], replicates: int) -> list[Check]:
         )
     luoyang = run(config("region=luoyang")).table
     start = luoyang["year"].min()
-    still = _value(luoyang, "cohort_registered", 2020) / _value(luoyang, "registered_poor", start)
+    still = values(luoyang, "cohort_registered", 2020) / values(luoyang, "registered_poor", start)
     found.append(
         Check(
             "Luoyang's initial register is cleared by end-2020 (share still registered)",
