@@ -47,6 +47,24 @@ class StratumPrior:
 
 
 @dataclasses.dataclass
+class AreaPrior:
+    """How unevenly the registered poor are spread over villages and counties at the start.
+
+    Village and county exits (sim.processes.areas) turn on these spreads: seed 000 plans most poor
+    villages out in the first year although half of the registered persons remain, which only
+    happens if incidence differs widely between villages.
+    """
+
+    poor_village_incidence_ratio: float = spec(
+        1.0, 50.0, "x rural incidence", "poor villages' registered incidence over the region's rural average"
+    )
+    county_incidence_sd: float = spec(0.0, 3.0, "log multiple", "spread of counties' registered incidence")
+    village_incidence_sd: float = spec(
+        0.0, 3.0, "log multiple", "spread of villages' registered incidence within their county"
+    )
+
+
+@dataclasses.dataclass
 class PopulationConfig:
     """Synthetic population: sample scale and the priors of each stratum."""
 
@@ -55,6 +73,7 @@ class PopulationConfig:
     registered: StratumPrior = spec(doc="prior of the registered poor (tilted to the region's composition)")
     near_poor: StratumPrior = spec(doc="prior of the near-poor")
     non_poor: StratumPrior = spec(doc="prior of the rest of the rural population")
+    areas: AreaPrior = spec(doc="spread of the registered poor over villages and counties")
     candidates_per_household: int = spec(1, 100, "draws", "prior draws per synthesised registered household")
     max_candidates: int = spec(1, 10**9, "draws", "cap on the tilting pool (never below the sample size)")
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.config import PopulationConfig, RegionConfig, StratumPrior
+from sim.config import AreaPrior, PopulationConfig, RegionConfig, StratumPrior
 from sim.processes import labour
 from sim.rng import binomial_counts
 from sim.schema import ConfigError
@@ -94,17 +94,27 @@ def check_feasible(region: RegionConfig, pop: PopulationConfig) -> None:
 
 @dataclasses.dataclass
 class Areas:
-    """Village and county layout: ids, poverty flags and the county of each village."""
+    """Village and county layout: ids, poverty flags, the county of each village and incidence spreads.
+
+    ``village_group`` is a village's county and designation (``2 * county + designated poor``): the
+    villages whose registered incidence the area process estimates together.  ``village_relative``
+    is a village's incidence relative to its group's (mean 1 over the group's villages) and
+    ``county_factor`` a county's relative incidence, both log-normal with the spreads of
+    ``population.areas``; deep-poverty villages and counties hold the largest.
+    """
 
     village_county: np.ndarray  # int32, county of each village
     village_poor: np.ndarray  # bool
     village_deep: np.ndarray  # bool
     county_poor: np.ndarray  # bool
     county_deep: np.ndarray  # bool
+    village_group: np.ndarray  # int32
+    village_relative: np.ndarray  # float64
+    county_factor: np.ndarray  # float64
 
 
-def build_areas(region: RegionConfig, rng: np.random.Generator) -> Areas:
-    """Lay out villages in counties; poor villages lean towards poor counties."""
+def build_areas(region: RegionConfig, prior: AreaPrior, rng: np.random.Generator) -> Areas:
+    """Lay out villages in counties (poor villages lean towards poor counties) and draw incidence spreads."""
     nv, nc = region.villages.total, region.counties.total
     village_poor = np.arange(nv) < region.villages.poor
     village_deep = np.arange(nv) < region.villages.deep
@@ -118,7 +128,25 @@ def build_areas(region: RegionConfig, rng: np.random.Generator) -> Areas:
     other = np.where(nc > region.counties.poor, other, any_county)
     county_of_poor_village = np.where(in_poor_county, poor_county, other)
     village_county = np.where(village_poor, county_of_poor_village, any_county).astype(np.int32)
-    return Areas(village_county, village_poor, village_deep, county_poor, county_deep)
+    county_factor = _relative_factors(nc, region.counties.poor, prior.county_incidence_sd, rng)
+    village_factor = _relative_factors(nv, region.villages.poor, prior.village_incidence_sd, rng)
+    village_group = (2 * village_county + village_poor).astype(np.int32)
+    villages_in_group = np.maximum(np.bincount(village_group, None, 2 * nc), 1)
+    group_mean = np.bincount(village_group, village_factor, 2 * nc) / villages_in_group
+    village_relative = village_factor / group_mean[village_group]
+    flags = (village_poor, village_deep, county_poor, county_deep)
+    return Areas(village_county, *flags, village_group, village_relative, county_factor)
+
+
+def _relative_factors(n: int, n_designated: int, log_sd: float, rng: np.random.Generator) -> np.ndarray:
+    """Log-normal relative incidences (mean 1); the designated areas' are sorted largest first.
+
+    Areas are designated poor, and deep-poverty ones among them (the first ids), for their high
+    incidence, so the largest factors go to the lowest designated ids.
+    """
+    factor = rng.lognormal(-0.5 * log_sd**2, log_sd, n)
+    factor[:n_designated] = np.sort(factor[:n_designated])[::-1]
+    return factor
 
 
 def _candidates(prior: StratumPrior, n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
@@ -262,7 +290,7 @@ def _stratum(
 
 def synthesise(region: RegionConfig, pop: PopulationConfig, rng: np.random.Generator) -> tuple[Households, Areas]:
     """Build the households and areas of a region at the configured scale."""
-    areas = build_areas(region, rng)
+    areas = build_areas(region, pop.areas, rng)
     composition = region.composition
     targets = np.array(
         [composition.share_illness_disability, composition.share_no_labour, composition.share_aged_65_plus]
@@ -283,7 +311,7 @@ def synthesise(region: RegionConfig, pop: PopulationConfig, rng: np.random.Gener
         sample["job"] = _initial_jobs(sample, prior)
         parts.append(sample)
     cols = {k: np.concatenate([p[k] for p in parts]) for k in parts[0] if k != "u_job"}
-    village = _place(cols["stratum"], region, areas, rng)
+    village = _place(cols["stratum"], region, pop, areas, rng)
     return _households(cols, village, areas), areas
 
 
@@ -297,17 +325,36 @@ def _initial_jobs(sample: dict[str, np.ndarray], prior: StratumPrior) -> np.ndar
     return job.astype(np.uint8)
 
 
-def _place(stratum: np.ndarray, region: RegionConfig, areas: Areas, rng: np.random.Generator) -> np.ndarray:
-    """Village of each household: registered poor concentrate in poor villages."""
+def _place(
+    stratum: np.ndarray, region: RegionConfig, pop: PopulationConfig, areas: Areas, rng: np.random.Generator
+) -> np.ndarray:
+    """Village of each household: the registered poor lean to poor villages and high-incidence places.
+
+    A registered household lives in a poor village with the region's published share, or else the
+    share that gives poor villages ``poor_village_incidence_ratio`` times the rural incidence
+    (villages taken as equal in size); within poor or other villages it picks a village in
+    proportion to the village's and its county's relative incidence.  Everyone else lives anywhere.
+    """
     n = len(stratum)
     nv, n_poor = region.villages.total, region.villages.poor
     anywhere = rng.integers(0, nv, n)
-    poor_village = rng.integers(0, max(n_poor, 1), n)
-    other_village = n_poor + rng.integers(0, max(nv - n_poor, 1), n)
-    other_village = np.where(nv > n_poor, other_village, anywhere)
-    in_poor = rng.random(n) < region.share_registered_in_poor_villages
-    registered_village = np.where(in_poor & (n_poor > 0), poor_village, other_village)
+    in_poor_share = region.share_registered_in_poor_villages
+    if in_poor_share is None:
+        in_poor_share = min(pop.areas.poor_village_incidence_ratio * n_poor / nv, 1.0)
+    weight = areas.village_relative * areas.county_factor[areas.village_county]
+    poor_village = _weighted_choice(weight[:n_poor], n, rng)
+    other_village = n_poor + _weighted_choice(weight[n_poor:], n, rng)
+    in_poor = rng.random(n) < in_poor_share
+    registered_village = np.where((in_poor & (n_poor > 0)) | (nv == n_poor), poor_village, other_village)
     return np.where(stratum == Stratum.REGISTERED, registered_village, anywhere).astype(np.int32)
+
+
+def _weighted_choice(weight: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    """``n`` indices into ``weight`` drawn in proportion to it (zeros if it is empty)."""
+    if weight.size == 0:
+        return np.zeros(n, np.int64)
+    cumulative = np.cumsum(weight)
+    return np.minimum(np.searchsorted(cumulative, rng.random(n) * cumulative[-1], side="right"), weight.size - 1)
 
 
 def _households(cols: dict[str, np.ndarray], village: np.ndarray, areas: Areas) -> Households:

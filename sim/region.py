@@ -95,7 +95,6 @@ class RegionConfig:
     composition: Composition = spec(doc="composition of the registered poor")
     counties: Areas = spec(doc="counties: all, poor, deep-poverty")
     villages: Areas = spec(doc="villages: all, poor, deep-poverty")
-    share_registered_in_poor_villages: float = share("registered poor living in poor villages")
     poverty_line: Schedule = spec(doc="national line in current prices, yuan/person/yr")
     dibao_standard: Schedule = spec(doc="rural 低保 standard, yuan/person/yr")
     pension_minimum_per_month: Schedule = spec(doc="basic pension minimum, yuan/person/month")
@@ -106,6 +105,9 @@ class RegionConfig:
     exit_incidence_county: float = share("a poor county exits below this poverty incidence")
     registered_poor_households: float | None = spec(1.0, _PERSONS, "households", "if published", default=None)
     share_poor_villages_in_poor_counties: float = share("where poor villages lie", default=0.7)
+    share_registered_in_poor_villages: float | None = share(
+        "registered poor living in poor villages, if published (else from population.areas)", default=None
+    )
     planned_exits: YearMap = spec(
         0.0, _PERSONS, "persons", "calibration target drawn on plots, never read by the model", default_factory=dict
     )

@@ -39,7 +39,8 @@ def households(n: int, **columns) -> Households:
 def context(n: int, year: int = 2018, config: RunConfig | None = None, **kw) -> YearContext:
     """A year context with fixed draws (0.5 unless given) and Henan's published values.
 
-    Keywords name a :class:`YearValues` field, a draw (``u_alloc=...``), ``published`` or ``region``.
+    Keywords name a :class:`YearValues` field, a draw (``u_alloc=...``), ``published``, ``region``
+    or ``areas``.
     """
     config = config or small_config()
     region = config.region
@@ -57,9 +58,10 @@ def context(n: int, year: int = 2018, config: RunConfig | None = None, **kw) -> 
     draws.update({k: kw.pop(k) for k in list(kw) if k in draws})
     published = kw.pop("published", {})
     region_ = kw.pop("region", region)
+    areas = kw.pop("areas", None)
     if kw:
         raise TypeError(f"unknown context keywords: {sorted(kw)}")
-    return YearContext(YearValues(**values), draws, published, region_)
+    return YearContext(YearValues(**values), draws, published, region_, areas)
 
 
 _CACHE: dict[tuple[str, ...], RunConfig] = {}

@@ -9,8 +9,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from app.compose import ROOT
+
+#: Parameters of the default uncertainty file, counted from the file itself.
+N_UNCERTAIN = len(yaml.safe_load((ROOT / "conf" / "uncertainty" / "default.yaml").read_text())["parameters"])
 
 
 def test_validation_writes_its_report_and_manifest(tmp_path: Path):
@@ -62,7 +66,9 @@ def test_calibration_writes_its_files_and_does_not_depend_on_the_number_of_worke
     calibrated = (tmp_path / "one" / "calibrated.yaml").read_text(encoding="utf-8")
     assert calibrated.startswith("# @package _global_") and "p_verify_exit:" in calibrated
     trace = pd.read_csv(tmp_path / "one" / "trace.csv")
-    assert list(trace["generation"]) == [1] and trace["evaluations"].iloc[0] == 1 + 2 * 8  # start, then 2 x 8
+    assert (
+        list(trace["generation"]) == [1] and trace["evaluations"].iloc[0] == 1 + 2 * N_UNCERTAIN
+    )  # start, then 2 a parameter
 
 
 def test_sensitivity_writes_indices_for_every_outcome_and_parameter(tmp_path: Path):
@@ -76,9 +82,9 @@ def test_sensitivity_writes_indices_for_every_outcome_and_parameter(tmp_path: Pa
         "register_left_at_deadline", "campaign_returns_share", "fallbacks_after", "returns_after",
         "ever_monitored_share", "cost_total",
     }  # fmt: skip
-    assert table.groupby("outcome")["parameter"].nunique().eq(8).all()
+    assert table.groupby("outcome")["parameter"].nunique().eq(N_UNCERTAIN).all()
     assert (table["value"] >= 0).all() and table["value"].notna().all()
-    assert len(pd.read_csv(out / "samples.csv")) == 2 * (8 + 1)  # Morris: trajectories x (parameters + 1)
+    assert len(pd.read_csv(out / "samples.csv")) == 2 * (N_UNCERTAIN + 1)  # Morris: trajectories x (parameters + 1)
 
 
 @pytest.mark.parametrize(

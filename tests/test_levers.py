@@ -383,7 +383,7 @@ def test_monitoring_puts_a_flagged_household_in_seed_002s_groups(reg, income_pc,
 
 
 def test_monitoring_counts_eliminated_risk_and_keeps_the_group_while_monitored():
-    params = dataclasses.replace(POLICY.monitoring, years_to_clear=2)
+    params = dataclasses.replace(POLICY.monitoring, years_to_clear=2, p_review=1.0)
     common = {"reg": Registration.EXITED, "monitored": True, "ever_monitored": True, "monitor_category": 1}
     h = households(2, income_pc=[9000.0, 9000.0], income_pc_prev=[9000.0, 9000.0], monitor_clear=[0, 1], **common)
     effect = monitoring.apply(h, params, context(2, year=2022))
@@ -391,3 +391,13 @@ def test_monitoring_counts_eliminated_risk_and_keeps_the_group_while_monitored()
     assert effect.updates["monitor_category"].tolist() == [MonitorCategory.UNSTABLE, MonitorCategory.NONE]
     assert effect.updates["ever_monitored"].all()
     assert effect.counts["monitoring_eliminated"].sum() == 1.0  # one person, risk eliminated (风险消除)
+
+
+def test_risk_is_eliminated_only_when_the_periodic_review_reaches_the_household():
+    params = dataclasses.replace(POLICY.monitoring, years_to_clear=1, p_review=0.6)
+    common = {"reg": Registration.EXITED, "monitored": True, "ever_monitored": True, "monitor_category": 1}
+    h = households(2, income_pc=9000.0, income_pc_prev=9000.0, monitor_clear=1, **common)
+    u_monitor = np.array([0.5, 0.7], np.float32)  # reviewed; not reviewed this year
+    effect = monitoring.apply(h, params, context(2, year=2022, u_monitor=u_monitor))
+    assert effect.updates["monitored"].tolist() == [False, True]
+    assert effect.updates["monitor_clear"][1] == 2  # still counting its years out of risk

@@ -8,13 +8,15 @@ import numpy as np
 import pytest
 from scipy.stats import binom, binomtest, chisquare
 
-from sim.processes import demography, employment, health, income, labour, registration
+from sim.population import Areas, build_areas
+from sim.processes import areas, demography, employment, health, income, labour, registration
 from sim.rng import binomial_counts, hits_per_entry, remove_hits, success_positions
 from sim.state import Band, Disability, Illness, Job, Registration
 from tests.helpers import context, households, small_config
 
 N = 200_000
-DYN = small_config().dynamics
+CONFIG = small_config()
+DYN = CONFIG.dynamics
 
 
 def assert_rate(successes: int, trials: int, p: float) -> None:
@@ -158,3 +160,44 @@ def test_an_exit_records_its_year():
     effect = registration.step(h, DYN.registration, ctx)
     assert effect.updates["reg"].tolist() == [Registration.EXITED, Registration.POOR]
     assert effect.updates["exit_year"].tolist() == [2019, 0]
+
+
+def _two_village_areas(relative: list[float]) -> Areas:
+    """Two poor villages of county 0 (one group) with the given relative incidences."""
+    n_counties = CONFIG.region.counties.total
+    county_poor = np.zeros(n_counties, bool)
+    county_poor[0] = True
+    return Areas(
+        village_county=np.zeros(2, np.int32),
+        village_poor=np.ones(2, bool),
+        village_deep=np.zeros(2, bool),
+        county_poor=county_poor,
+        county_deep=np.zeros(n_counties, bool),
+        village_group=np.ones(2, np.int32),
+        village_relative=np.asarray(relative),
+        county_factor=np.ones(n_counties),
+    )
+
+
+def test_a_village_exits_when_its_estimated_incidence_falls_below_the_threshold():
+    # The group (county 0's poor villages) has 3 registered of 100 residents: 3 %.  The village
+    # whose relative incidence is 0.5 is at 1.5 % and exits; the one at 1.5 is at 4.5 % and stays.
+    h = households(2, village=[0, 1], n_adult=[97, 3], reg=[Registration.NEVER, Registration.POOR], reg_size=[0, 3])
+    effect = areas.step(h, None, context(2, areas=_two_village_areas([0.5, 1.5])))
+    assert effect.areas["village_poor"].tolist() == [False, True]
+    assert effect.areas["county_poor"][0]  # the county is at 3 %, above its 2 % threshold
+
+
+def test_village_estimates_keep_each_groups_registered_persons_and_deep_villages_highest():
+    region = CONFIG.region
+    built = build_areas(region, CONFIG.population.areas, np.random.default_rng(3))
+    groups = np.bincount(built.village_group, minlength=2 * region.counties.total)
+    sums = np.bincount(built.village_group, built.village_relative, minlength=groups.size)
+    assert sums[groups > 0] == pytest.approx(groups[groups > 0])  # relative incidences average 1 in every group
+    deep, poor = region.villages.deep, region.villages.poor
+    assert built.village_relative[:deep].mean() > built.village_relative[deep:poor].mean()
+    deep_counties, poor_counties = (
+        built.county_factor[: region.counties.deep],
+        built.county_factor[: region.counties.poor],
+    )
+    assert deep_counties.min() >= poor_counties[region.counties.deep :].max()

@@ -141,8 +141,7 @@ def fit_texts(fits: list, objective: float, start_objective: float) -> tuple[str
     lines = [
         "# Calibration fit",
         "",
-        f"{passed} of {len(fits)} targets met ({sum(f.passed for f in fits if f.fitted)} of"
-        f" {sum(f.fitted for f in fits)} fitted ones); objective {objective:.4f}"
+        f"{passed} of {len(fits)} targets met; objective {objective:.4f}"
         f" (at the starting values: {start_objective:.4f}).",
         "Each band comes from the region file or a published figure (source column); the simulated value",
         "is the mean over common-random-number replicates, with their range. A miss is reported, not hidden.",
@@ -155,7 +154,7 @@ def fit_texts(fits: list, objective: float, start_objective: float) -> tuple[str
         spread = f"{_number(f.replicate_min)} .. {_number(f.replicate_max)}"
         lines.append(
             f"| {f.target} | {band} | {_number(f.simulated)} | {spread} | {f.error:.2f} | "
-            f"{'met' if f.passed else 'MISSED'}{'' if f.fitted else ' (not fitted)'} | {f.source} |"
+            f"{'met' if f.passed else 'MISSED'} | {f.source} |"
         )
     return csv, "\n".join(lines) + "\n"
 

@@ -9,8 +9,10 @@ its income, or when its income falls by more than ``income_drop_share``, these t
 when income net of out-of-pocket medical spending is below ``hardship_ratio`` times the line
 (seed 002: "导致基本生活出现严重困难"), or when it is truly poor; discovery has
 probability ``p_detect`` a year once a household has been at risk for more than
-``lag_years``.  A flag clears after ``years_to_clear`` years above the line: the risk is
-eliminated (风险消除), counted as ``monitoring_eliminated``.  Registered-poor households are served
+``lag_years``.  A household that has stayed out of risk for ``years_to_clear`` years is
+cleared at the next periodic review, which reaches it with probability ``p_review`` a year
+(seed 002 "定期核查和动态调整"): the risk is eliminated (风险消除), counted as
+``monitoring_eliminated``.  Registered-poor households are served
 by the registration system instead.  Seed 002 names 低保对象 and 特困人员 beside 防贫监测对象 as
 separate groups of the low-income population ("确保特困人员、低保对象、防贫监测对象等农村低收入
 人口应保尽保"), so unless ``flag_assisted`` is set, a household whose living is already secured by
@@ -58,7 +60,8 @@ class Params:
     flag_assisted: bool = spec(doc="the income test also flags households secured by 低保, 特困 or 兜底")
     p_detect: float = share("an at-risk household is discovered in a year")
     lag_years: int = spec(0, 10, "years", "years a household must be at risk before it can be discovered")
-    years_to_clear: int = spec(0, 10, "years", "years above the monitoring line before the flag is removed")
+    years_to_clear: int = spec(0, 10, "years", "years out of risk before the flag can be removed")
+    p_review: float = share("a household out of risk long enough is reviewed and cleared in a year")
     cost_per_household: float = yuan("administration and visits per monitored household", unit="yuan/household/yr")
 
 
@@ -111,9 +114,10 @@ def _monitor(identity, members, registration, status, monitoring, assistance, mo
         at_risk = at_risk and registration.reg[i] != Registration.POOR
         if monitoring.monitored[i]:
             count = 0 if at_risk else monitoring.monitor_clear[i] + 1
-            if at_risk or count < p.years_to_clear:
-                new[i], clear[i], category[i] = True, count, monitoring.monitor_category[i]
-            else:  # 风险消除: stable above the monitoring line for years_to_clear years
+            # The discovery draw is free here: a monitored household is not being discovered.
+            if at_risk or count < p.years_to_clear or u[i] >= p.p_review:
+                new[i], clear[i], category[i] = True, min(count, 255), monitoring.monitor_category[i]
+            else:  # 风险消除: out of risk for years_to_clear years and reviewed
                 eliminated[identity.stratum[i]] += size[i]
         elif at_risk:
             waiting = monitoring.risk_wait[i] + 1

@@ -4,13 +4,17 @@ Seed 000: households enter when eligible and leave when they reach the standard 
 的贫困人口及时纳入,将达到脱贫标准的…按时退出"), removal household by household (逐户销号),
 no exits on paper ("数字脱贫"), and the exit must be stable ("确保…稳定脱贫").  Exits therefore
 follow true status: a registered household that is not truly poor this year (income and the
-guarantees, 两不愁三保障) exits if its exit is *stable* and verification passes.  Stable means
-per-capita income at least ``exit_income_margin`` above the line, or not truly poor in
-``exit_stable_years`` consecutive assessments, or covered for good by the guarantee (兜底: the
-deadline push's cover secures its income).  Verification passes with probability ``p_verify_exit``, or the higher
-effort the deadline push publishes (``verification_effort``).  The exit route is
-*development* when its income without guarantee transfers is already above the line, else
-*guarantee* (兜底).  A registered household whose members have all died is removed
+guarantees, 两不愁三保障) exits if its exit is *stable* and verification passes.  A household
+that clears the line by itself (income without guarantee transfers above the line, the basic
+guarantees met) is *developed*; its exit is stable when its per-capita income is at least
+``exit_income_margin`` above the line, or it has not been truly poor in ``exit_stable_years``
+consecutive assessments.  A household that is out of poverty only through 低保 or other
+transfers is stable only once covered for good by the guarantee (兜底: seed 000 lifts those who
+"无法依靠产业就业帮扶脱贫" by "兜底保障"; the deadline push's cover secures its income), because
+a yearly allowance reviewed every year is no stable exit.  Verification passes with probability
+``p_verify_exit``, or the higher effort the deadline push publishes (``verification_effort``).
+The exit route is *development* for a developed household, else *guarantee* (兜底).  A
+registered household whose members have all died is removed
 (自然减少, ``exits_deceased``).  A truly poor household outside the register is identified
 after ``lag_years`` with a yearly probability (higher when monitored: the monitoring lever
 publishes its detection probability): as *newly poor* if it was never registered, as a
@@ -117,16 +121,20 @@ def _exits(identity, members, status, registration, assistance, place, money, u,
             above[i] = min(registration.above_line_years[i] + 1, 255)
         if reg[i] != Registration.POOR:
             continue
-        # Stable: well above the line, above it for consecutive assessments, or secured by 兜底 for good.
-        stable = status.income_pc[i] >= margin_line or above[i] >= rules.exit_stable_years or assistance.guaranteed[i]
         if size == 0:
             flows[2, s] += reg_size[i]
             new_reg[i], new_size[i] = Registration.NEVER, 0
-        elif not true_poor and stable and u[i] < year.p_verify_exit:
-            own = own_income(money, i)
-            developed = own / size >= line and not guarantee_failed(
-                place.housing_safe[i], np.float64(money.med_oop[i]), own, size, rules.catastrophic_medical_share, line
-            )
+            continue
+        own = own_income(money, i)
+        developed = own / size >= line and not guarantee_failed(
+            place.housing_safe[i], np.float64(money.med_oop[i]), own, size, rules.catastrophic_medical_share, line
+        )
+        # Stable: by development well above the line or for consecutive assessments; else secured by 兜底 for good.
+        if developed:
+            stable = status.income_pc[i] >= margin_line or above[i] >= rules.exit_stable_years
+        else:
+            stable = assistance.guaranteed[i]
+        if not true_poor and stable and u[i] < year.p_verify_exit:
             flows[0 if developed else 1, s] += reg_size[i]
             new_reg[i], exit_year[i] = Registration.EXITED, year.year
             exit_route[i] = ExitRoute.DEVELOPMENT if developed else ExitRoute.GUARANTEE
