@@ -168,3 +168,12 @@ def test_guarantee_exits_record_their_route():
     h = households(1, true_poor=False, income_pc=3500.0, inc_farm=500.0, inc_guarantee=3000.0, guaranteed=True)
     effect = registration.step(h, RULES, context(1, year=2018, u_registration=np.zeros(1, np.float32)))
     assert effect.updates["exit_route"][0] == ExitRoute.GUARANTEE
+
+
+def test_poor_villages_with_a_higher_starting_incidence_exit_later():
+    low, high = _runs(
+        ("population.areas.poor_village_incidence_ratio=1.5",),
+        ("population.areas.poor_village_incidence_ratio=4",),
+    )
+    exited = [_total(t, "poor_villages", 2017, 2017) - _total(t, "poor_villages", 2018, 2018) for t in (low, high)]
+    assert (exited[1] < exited[0]).all()

@@ -35,7 +35,14 @@ def start(*args: str, pause: str | None = None, cwd: Path | None = None) -> subp
         text=True,
         env=env,
         cwd=cwd or ROOT,
+        # A suite started in the background (`cmd &` in a script) inherits SIGINT ignored, and
+        # Python then never turns Ctrl-C into KeyboardInterrupt; give the run a normal Ctrl-C.
+        preexec_fn=_default_sigint,
     )
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def wait_for_pause(process: subprocess.Popen, phase: str) -> None:
@@ -231,7 +238,7 @@ def test_a_broken_scenario_file_breaks_only_the_runs_that_use_it():
     try:
         assert load_config(["population.scale=400"]).scenario_name == "baseline"
         help_text = run_cli("--help")
-        assert help_text.returncode == 0 and "scenario: baseline" in help_text.stdout
+        assert help_text.returncode == 0 and "scenario: allowance_cliff, allowance_plus, baseline" in help_text.stdout
         result = run_cli("scenario=zz_broken")
         assert result.returncode == 2
         line = result.stderr.strip()
