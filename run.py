@@ -31,10 +31,12 @@ from omegaconf import DictConfig  # noqa: E402
 from app.compose import (  # noqa: E402
     UsageError,
     experiment_of,
+    group_options,
     is_experiment_override,
     job_directories,
     load_config,
     register_all,
+    scenario_question,
     sweep_combinations,
     to_run_config,
     year_overrides,
@@ -237,7 +239,18 @@ def main(cfg: DictConfig) -> None:
     print(f"outputs: {out_dir}")
 
 
+def print_catalogue() -> None:
+    """``--info`` alone: each scenario with the question it answers, one line each."""
+    names = group_options("scenario")
+    width = max(map(len, names))
+    for name in names:
+        print(f"{name:<{width}}  {scenario_question(name)}")
+
+
 if __name__ == "__main__":
     register_all()
+    if sys.argv[1:] in (["--info"], ["-i"]):  # with a topic (--info defaults, ...) it is Hydra's
+        print_catalogue()
+        sys.exit(0)
     sys.argv[1:] = preflight(sys.argv[1:])
     main()

@@ -111,6 +111,23 @@ def register_scenarios(directory: Path = SCENARIO_DIR) -> list[str]:
     return names
 
 
+def scenario_question(name: str, directory: Path = SCENARIO_DIR) -> str:
+    """The question a scenario file opens with (its ``# Question:`` comment, up to ``Grounding:``)."""
+    path = directory / f"{name}.yaml"
+    if name in BROKEN_SCENARIOS or not path.is_file():
+        return "(cannot be read: run it to see why)"
+    comments = [line[2:].strip() for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("# ")]
+    start = next((i for i, c in enumerate(comments) if c.startswith("Question: ")), None)
+    if start is None:
+        return "(no question stated)"
+    question = []
+    for comment in comments[start:]:
+        if comment.startswith("Grounding: "):
+            break
+        question.append(comment)
+    return " ".join(question).removeprefix("Question: ")
+
+
 def register_levers() -> None:
     """Declare the lever defaults list and each lever's ``none`` option from the registry."""
     store = ConfigStore.instance()

@@ -55,7 +55,10 @@ def test_same_command_gives_byte_identical_files(finished_run: Path, tmp_path: P
     ("override", "expected"),
     [
         ("region=atlantis", "error: region: unknown option 'atlantis'; allowed: henan, luoyang"),
-        ("scenario=utopia", "error: scenario: unknown option 'utopia'; allowed: baseline"),
+        (
+            "scenario=utopia",
+            "error: scenario: unknown option 'utopia'; allowed: allowance_cliff, allowance_plus, baseline",
+        ),
         ("population.scale=-1", "error: population.scale: got -1.0; allowed: a number in [0.01, 1e+06]"),
         ("population.scal=50", "error: population.scal: unknown key; allowed keys under 'population'"),
         ("seed=abc", "error: seed: got 'abc'; allowed: a whole number"),
@@ -75,7 +78,11 @@ def test_bad_input_exits_2_with_one_line_and_no_output(override: str, expected: 
 def test_help_lists_the_groups():
     result = run_cli("--help")
     assert result.returncode == 0
-    for group in ("region: henan, luoyang", "scenario: baseline", "policy/dibao: default, none"):
+    for group in (
+        "region: henan, luoyang",
+        "scenario: allowance_cliff, allowance_plus, baseline",
+        "policy/dibao: default, none",
+    ):
         assert group in result.stdout, group
 
 

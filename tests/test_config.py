@@ -34,7 +34,7 @@ def test_every_lever_has_its_default_and_a_none_option(lever):
     ("overrides", "message"),
     [
         (["region=atlantis"], "region: unknown option 'atlantis'; allowed: henan, luoyang"),
-        (["scenario=utopia"], "scenario: unknown option 'utopia'; allowed: baseline,"),
+        (["scenario=utopia"], "scenario: unknown option 'utopia'; allowed: allowance_cliff, allowance_plus, baseline,"),
         (["policy/dibao=generous"], "policy/dibao: unknown option 'generous'; allowed: default, none"),
         (["population.scal=3"], "population.scal: unknown key; allowed keys under 'population': "),
         (["+population.extra=1"], "population.extra: unknown key; allowed keys under 'population': "),
