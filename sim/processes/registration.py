@@ -125,6 +125,8 @@ def _exits(identity, members, status, registration, assistance, place, money, u,
             flows[2, s] += reg_size[i]
             new_reg[i], new_size[i] = Registration.NEVER, 0
             continue
+        if true_poor:
+            continue
         own = own_income(money, i)
         developed = own / size >= line and not guarantee_failed(
             place.housing_safe[i], np.float64(money.med_oop[i]), own, size, rules.catastrophic_medical_share, line
@@ -134,7 +136,7 @@ def _exits(identity, members, status, registration, assistance, place, money, u,
             stable = status.income_pc[i] >= margin_line or above[i] >= rules.exit_stable_years
         else:
             stable = assistance.guaranteed[i]
-        if not true_poor and stable and u[i] < year.p_verify_exit:
+        if stable and u[i] < year.p_verify_exit:
             flows[0 if developed else 1, s] += reg_size[i]
             new_reg[i], exit_year[i] = Registration.EXITED, year.year
             exit_route[i] = ExitRoute.DEVELOPMENT if developed else ExitRoute.GUARANTEE
