@@ -26,6 +26,7 @@ from pathlib import Path  # noqa: E402
 
 import hydra  # noqa: E402
 from hydra.core.hydra_config import HydraConfig  # noqa: E402
+from hydra.types import RunMode  # noqa: E402
 from omegaconf import DictConfig  # noqa: E402
 
 from app.compose import (  # noqa: E402
@@ -43,6 +44,7 @@ from app.compose import (  # noqa: E402
 )
 from app.faults import pause_if  # noqa: E402
 from app.rundir import RunDirectory, RunDirError, check_target, create, is_finished  # noqa: E402
+from app.store import ResultStore, StoreError, check_store_dir  # noqa: E402
 from sim import metrics  # noqa: E402
 
 RUN_FLAGS = ("-m", "--multirun")
@@ -63,6 +65,9 @@ INFO_FLAGS = (
 PLANNED: dict[Path, list[Path]] = {}
 #: The sweep directory of a multirun, if this run creates it.
 SWEEP: list[Path] = []
+#: The validated configuration of every job the command runs, and their folders (when known).
+JOBS: list = []
+FOLDERS: list[Path] = []
 
 
 class Interrupted(BaseException):
@@ -115,10 +120,11 @@ def preflight(argv: list[str]) -> list[str]:
             swept = next((o for o in user_overrides(argv) if "," in o.split("=", 1)[-1] or "(" in o), "overrides=")
             key, _, value = swept.partition("=")
             raise UsageError(f"{key}: got several values ({value}); allowed: one value, or -m to run them as a sweep")
-        for overrides in combinations:
-            load_config(overrides)
+        configs = [load_config(overrides) for overrides in combinations]
+        for config in configs:
+            check_store_dir(config.store.dir)
         hydra_settings = [a for a in argv if not a.startswith("-") and a not in user_overrides(argv)]
-        sweep_dir, directories = job_directories(combinations, hydra_settings, multirun)
+        sweep_dir, directories = job_directories(combinations, configs, hydra_settings, multirun)
         key = "hydra.sweep.dir" if multirun else "hydra.run.dir"
         planned = {directory: check_target(directory, key) for directory in directories}
         if sweep_dir is None:
@@ -126,12 +132,15 @@ def preflight(argv: list[str]) -> list[str]:
             create(planned[directories[0]], key)
             PLANNED.update(planned)
         else:
-            sweep_folders = check_target(sweep_dir, key) if not planned else planned[directories[0]][:-1]
+            sweep_folders = check_target(sweep_dir, key)
             create(sweep_folders, key)
-            PLANNED.update({directory: [*sweep_folders, directory] for directory in directories})
+            # A job's list also names its region folder: removed on failure only if it is empty.
+            PLANNED.update(planned)
             if sweep_folders:
                 SWEEP.append(sweep_dir)
-    except (UsageError, RunDirError) as err:
+        JOBS.extend(configs)
+        FOLDERS.extend(directories)
+    except (UsageError, RunDirError, StoreError) as err:
         print(f"error: {err}", file=sys.stderr)
         sys.exit(2)
     return argv
@@ -146,25 +155,18 @@ def print_table(result, scenario: str) -> None:
     print(wide.to_string(float_format=lambda v: f"{v:,.0f}", na_rep="-"))
 
 
-def write_outputs(config, result, run_dir: RunDirectory, overrides: list[str]) -> float:
-    """Write the run's files, the manifest last; return the seconds spent writing."""
+def write_outputs(config, result, run_dir: RunDirectory, overrides: list[str]) -> tuple[float, dict]:
+    """Write the run's files, the manifest last; return the seconds spent writing and the manifest."""
     from app import outputs
 
-    out_dir = run_dir.path
-    t0 = time.perf_counter()
-    run_dir.will_write("results.csv")
-    outputs.write_results(result.table, out_dir)
-    pause_if("write")
-    if config.output.plots:
-        run_dir.will_write("exit_curve.png", "return_curve.png")
-        outputs.write_plots(result.table, out_dir, config.region.planned_exits)
-    if config.output.panel:
-        run_dir.will_write("panel.csv.gz", "panel_codebook.json")
-        outputs.write_panel(result.panels, out_dir)
-    write_s = time.perf_counter() - t0
-    run_dir.will_write("manifest.json")
-    outputs.write_manifest(outputs.manifest(config, result, write_s, overrides), out_dir)
-    return write_s
+    spent = []
+
+    def manifest_for(write_s: float) -> dict:
+        spent.append(write_s)
+        return outputs.manifest(config, result, write_s, overrides)
+
+    data = outputs.write_run(config, result.table, run_dir, manifest_for, result.panels)
+    return spent[0], data
 
 
 def run_experiment(config, experiment, run_dir: RunDirectory, overrides: list[str]) -> None:
@@ -198,25 +200,45 @@ def _remove_empty_sweep() -> None:
                 sweep.rmdir()
 
 
+@contextlib.contextmanager
+def replicate_bar(config, enabled: bool):
+    """A progress bar over a single run's replicates (a sweep has one bar over all its jobs)."""
+    if not (enabled and config.output.progress):
+        yield None
+        return
+    from tqdm import tqdm
+
+    with tqdm(total=config.replicates, desc=config.label, unit="replicate", disable=None) as bar:
+        yield bar
+
+
 @hydra.main(config_path="conf", config_name="config", version_base="1.3")
-def main(cfg: DictConfig) -> None:
-    """Run one configuration and write its outputs into the Hydra run directory."""
-    out_dir = Path(os.path.abspath(HydraConfig.get().runtime.output_dir))
+def main(cfg: DictConfig):
+    """Run one configuration, write its outputs into the Hydra run directory, return its record.
+
+    In a sweep the record travels back to the driver, which stores what its disk lacks
+    (:func:`app.sweep.collect`).
+    """
+    hydra_config = HydraConfig.get()
+    out_dir = Path(os.path.abspath(hydra_config.runtime.output_dir))
     run_dir = RunDirectory(out_dir, PLANNED.get(out_dir, []))
-    overrides = list(HydraConfig.get().overrides.task)
+    overrides = list(hydra_config.overrides.task)
+    sweeping = hydra_config.mode == RunMode.MULTIRUN
     try:
         with signals_raise():
             from app import runner  # imported here: the preflight alone must stay quick
 
-            config = to_run_config(cfg)
+            config = to_run_config(cfg, overrides)
             experiment = experiment_of(cfg)
             pause_if("setup")
             if experiment is not None:
                 run_experiment(config, experiment, run_dir, overrides)
                 return
-            result = runner.run(config, keep_panel=config.output.panel)
-            write_s = write_outputs(config, result, run_dir, overrides)
-    except UsageError as err:
+            store = ResultStore(config.store.dir)
+            with replicate_bar(config, enabled=not sweeping) as bar:
+                result = runner.run(config, keep_panel=config.output.panel, store=store, progress=bar)
+            write_s, manifest = write_outputs(config, result, run_dir, overrides)
+    except (UsageError, StoreError) as err:
         _clean_up(run_dir)
         print(f"error: {err}", file=sys.stderr)
         sys.exit(2)
@@ -231,12 +253,19 @@ def main(cfg: DictConfig) -> None:
         _clean_up(run_dir)  # never leave a half-written run behind, nor touch what was there before
         raise
     if config.output.print_table:
-        print_table(result, config.scenario_name)
-    print(
-        f"\n{result.n_households:,} simulated households; setup {result.setup_s:.2f} s, "
-        f"simulate {result.simulate_s:.2f} s, write {write_s:.2f} s"
-    )
+        print_table(result, config.label)
+    if len(result.reused) < config.replicates:
+        print(
+            f"\n{result.n_households:,} simulated households; setup {result.setup_s:.2f} s, "
+            f"simulate {result.simulate_s:.2f} s, write {write_s:.2f} s"
+        )
+    if result.reused:
+        print(f"{len(result.reused)} of {config.replicates} replicates read from the store {store.root}")
     print(f"outputs: {out_dir}")
+    configured = os.path.join(hydra_config.sweep.dir, hydra_config.sweep.subdir) if sweeping else str(out_dir)
+    from app.sweep import RunRecord
+
+    return RunRecord(config, result.table, manifest, configured)
 
 
 def print_catalogue() -> None:
@@ -253,4 +282,10 @@ if __name__ == "__main__":
         print_catalogue()
         sys.exit(0)
     sys.argv[1:] = preflight(sys.argv[1:])
-    main()
+    if len(JOBS) > 1 or (JOBS and set(RUN_FLAGS) & set(sys.argv)):
+        from app.sweep import SweepProgress
+
+        with SweepProgress(JOBS, FOLDERS, enabled=all(c.output.progress for c in JOBS)):
+            main()
+    else:
+        main()

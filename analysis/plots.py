@@ -2,7 +2,8 @@
 
 Each function takes a tidy results DataFrame (the ``results.csv`` contract) and a matplotlib
 Axes, draws on it and returns it; nothing here computes model quantities or saves files.
-Scenarios get fixed colours in order of first appearance; replicates are averaged.
+Runs (a label, and its region when regions are mixed) get fixed colours in order of first
+appearance; replicates are averaged; runs never share a line.
 """
 
 from __future__ import annotations
@@ -13,10 +14,18 @@ from matplotlib.axes import Axes
 PALETTE = ("#1b6ca8", "#d1495b", "#edae49", "#00798c", "#66a182", "#8d6a9f", "#2e4057", "#f26419")
 
 
+def run_names(table: pd.DataFrame) -> pd.Series:
+    """The name of each row's run in a legend: its label, with the region when regions are mixed."""
+    if table["region"].nunique() > 1:
+        return table["label"] + " (" + table["region"] + ")"
+    return table["label"]
+
+
 def _series(table: pd.DataFrame, metric: str) -> pd.DataFrame:
-    """Mean of ``metric`` over replicates: index year, one column per scenario."""
+    """Mean of ``metric`` over replicates: index year, one column per run (region and label)."""
     chosen = table[table["metric"] == metric]
-    return chosen.pivot_table(index="year", columns="scenario", values="value", aggfunc="mean", sort=False)
+    chosen = chosen.assign(run=run_names(chosen))
+    return chosen.pivot_table(index="year", columns="run", values="value", aggfunc="mean", sort=False)
 
 
 def colours(scenarios: list[str]) -> dict[str, str]:
@@ -33,14 +42,16 @@ def exit_curve(table: pd.DataFrame, ax: Axes, plan: dict[int, float] | None = No
         plan: optional planned exits by year (persons), drawn cumulatively as a dashed line.
     """
     stock = _series(table, "registered_poor")
-    start = stock.index.min()
     cohort = _series(table, "cohort_registered")
-    share = 100 * (1.0 - cohort / stock.loc[start])
-    share.loc[start] = 0.0
-    share = share.sort_index()
-    palette = colours(list(share.columns))
-    for name in share.columns:
-        ax.plot(share.index, share[name], marker="o", color=palette[name], label=name)
+    palette = colours(list(stock.columns))
+    for name in stock.columns:  # each run from its own first year: runs may cover different years
+        own = stock[name].dropna()
+        start = own.index.min()
+        share = 100 * (1.0 - cohort[name].dropna() / own.loc[start])
+        share.loc[start] = 0.0
+        share = share.sort_index()
+        ax.plot(share.index, share.values, marker="o", color=palette[name], label=name)
+    start = stock.index.min()
     if plan:
         years = sorted(int(y) for y in plan)
         cumulative = pd.Series([plan[y] for y in years], index=years).cumsum()
@@ -51,7 +62,7 @@ def exit_curve(table: pd.DataFrame, ax: Axes, plan: dict[int, float] | None = No
     ax.set_title("Exit-from-poverty curve (initial register)")
     ax.set_ylim(0, 105)
     ax.grid(alpha=0.3)
-    ax.legend(title="Scenario")
+    ax.legend(title="Run")
     return ax
 
 
@@ -68,5 +79,5 @@ def return_curve(table: pd.DataFrame, ax: Axes) -> Axes:
     ax.set_title("Return-to-poverty curve")
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
-    ax.legend(title="Scenario")
+    ax.legend(title="Run")
     return ax

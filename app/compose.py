@@ -15,10 +15,13 @@ Year-keyed mappings (``region.poverty_line.by_year``, ``policy.housing.quota_hou
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import os
 import re
+import sys
+import warnings
 from pathlib import Path
 
 import yaml
@@ -28,6 +31,7 @@ from hydra.core.global_hydra import GlobalHydra
 from omegaconf import DictConfig, OmegaConf
 
 from app.experiments import ExperimentConfig, experiment_config
+from app.identity import folder_name, run_label
 from app.rundir import run_stamp
 from sim import steps
 from sim.config import RunConfig, from_mapping
@@ -68,9 +72,16 @@ def rural_share(share: float, *, _root_: DictConfig) -> float:
     return float(share) * float(_root_.region.rural_population_persons)
 
 
+# conf/hydra/launcher/{joblib,ray}.yaml give Hydra's launcher plugins this project's defaults; Hydra
+# checks them against the plugins' own schemas (wanted) and warns that this matching is deprecated.
+warnings.filterwarnings("ignore", message=r"(?s).*validated against ConfigStore schema", category=UserWarning)
+
 OmegaConf.register_new_resolver("scaled_from", scaled_from, replace=True)
-OmegaConf.register_new_resolver("run_stamp", run_stamp, replace=True)
+# Cached: a sweep's jobs (even in other processes) get the driver's value through Hydra's copied cache.
+OmegaConf.register_new_resolver("run_stamp", run_stamp, replace=True, use_cache=True)
 OmegaConf.register_new_resolver("rural_share", rural_share, replace=True)
+# Not cached: every job of a sweep resolves its own folder.
+OmegaConf.register_new_resolver("run_folder", lambda *, _root_: run_folder(_root_=_root_), replace=True)
 
 
 #: Scenario files that could not be read: name -> the one-line reason (only runs using them fail).
@@ -235,13 +246,14 @@ def _hydra_group_options(group: str) -> list[str]:
 
 
 def job_directories(
-    combinations: list[list[str]], hydra_settings: list[str], multirun: bool
+    combinations: list[list[str]], configs: list[RunConfig], hydra_settings: list[str], multirun: bool
 ) -> tuple[Path | None, list[Path]]:
     """The sweep folder (for ``-m``) and the run folder of every job, as Hydra will name them.
 
-    Composing with Hydra's settings also validates them (``hydra.*`` keys, launcher choices).
-    A sweep whose ``hydra.sweep.subdir`` is not the default job number has its job folders
-    named by Hydra at run time; they are then treated as folders the run did not create.
+    A sweep's job folders are ``<region>/<label>`` (``hydra.sweep.subdir``), so two jobs that
+    would share a folder are refused here.  Composing with Hydra's settings also validates them
+    (``hydra.*`` keys, launcher choices).  A sweep whose ``hydra.sweep.subdir`` was changed has its
+    job folders named by Hydra at run time; they are then treated as folders the run did not create.
     """
     cfg = compose_dict([*combinations[0], *hydra_settings], with_hydra=True)
     try:
@@ -251,9 +263,19 @@ def job_directories(
         subdir = OmegaConf.to_container(cfg.hydra.sweep, resolve=False)["subdir"]
     except Exception as err:  # an interpolation in a hydra setting that does not resolve
         raise UsageError(f"hydra.run.dir: {_first_line(str(err))}; allowed: a path") from None
-    if str(subdir) != "${hydra.job.num}":
+    if str(subdir) != "${run_folder:}":
         return sweep, []
-    return sweep, [sweep / str(i) for i in range(len(combinations))]
+    directories: dict[Path, str] = {}
+    for config in configs:
+        directory = sweep / config.region.name / folder_name(config.label)
+        if directory in directories:
+            raise UsageError(
+                f"label: {config.label!r} names two jobs of this sweep in {config.region.name} "
+                f"({directories[directory]} and another); allowed: one label per configuration "
+                "(leave label unset to derive it from the overrides)"
+            )
+        directories[directory] = config.label
+    return sweep, list(directories)
 
 
 def sweep_combinations(overrides: list[str]) -> list[list[str]]:
@@ -301,17 +323,37 @@ def load_config(overrides: list[str]) -> RunConfig:
     """Compose and validate a :class:`RunConfig` from command-line overrides.
 
     Besides each value, it checks that the population can be synthesised and fits in memory.
+    The run's label derives from the overrides unless ``label=`` names it.
     """
-    config = to_run_config(compose_dict(overrides))
+    config = to_run_config(compose_dict(overrides), overrides)
     try:
         check_feasible(config.region, config.population)
     except ConfigError as err:
         raise UsageError(str(err)) from None
+    for line in withdrawn_settings(config, overrides):
+        print(f"warning: {line}", file=sys.stderr)
     return config
 
 
-def to_run_config(cfg: DictConfig) -> RunConfig:
-    """Resolve and validate a composed config."""
+def withdrawn_settings(config: RunConfig, overrides: list[str]) -> list[str]:
+    """One line per override that sets a parameter of a lever this run withdraws (it has no effect)."""
+    lines = []
+    for override in overrides:
+        key = override.lstrip("+~").partition("=")[0].strip()
+        parts = key.split(".")
+        if len(parts) < 3 or parts[0] != "policy" or parts[2] == "enabled":
+            continue
+        block = getattr(config.policy, parts[1], None)
+        if block is not None and getattr(block, "enabled", True) is False:
+            lines.append(
+                f"{key} is set, but the lever {parts[1]} is withdrawn in this run "
+                f"(policy/{parts[1]}=none or its scenario); the setting has no effect"
+            )
+    return lines
+
+
+def to_run_config(cfg: DictConfig, overrides: list[str]) -> RunConfig:
+    """Resolve and validate a composed config; its label derives from ``overrides`` unless set."""
     try:
         data = OmegaConf.to_container(cfg, resolve=True)
     except Exception as err:  # OmegaConf's interpolation and resolver errors carry the key
@@ -320,9 +362,17 @@ def to_run_config(cfg: DictConfig) -> RunConfig:
         raise UsageError(f"{key}: {reason}; allowed: a value, or an interpolation that resolves") from None
     try:
         experiment_config(data.pop("experiment", None))
-        return from_mapping(data)
+        config = from_mapping(data)
     except ConfigError as err:
         raise UsageError(str(err)) from None
+    return dataclasses.replace(config, label=run_label(config.scenario_name, year_overrides(overrides), config.label))
+
+
+def run_folder(*, _root_: DictConfig) -> str:
+    """``hydra.sweep.subdir`` of a job: ``<region>/<label folder>`` (resolved where the job runs)."""
+    overrides = list(OmegaConf.select(_root_, "hydra.overrides.task", default=None) or [])
+    label = run_label(str(_root_.scenario_name), overrides, _root_.get("label"))
+    return f"{_root_.region.name}/{folder_name(label)}"
 
 
 def experiment_of(cfg: DictConfig) -> ExperimentConfig | None:

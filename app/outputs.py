@@ -13,6 +13,7 @@ import json
 import platform
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -20,6 +21,7 @@ import pandas as pd
 
 from analysis import plots
 from analysis.files import atomic_path, save_figure, write_text
+from app.faults import pause_if
 from app.runner import RunResult
 from sim.config import RunConfig
 from sim.rng import STREAM_RULE
@@ -39,6 +41,7 @@ PACKAGES = (
     "hydra-core",
     "omegaconf",
     "networkx",
+    "pyarrow",
 )
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -108,7 +111,14 @@ def manifest(config: RunConfig, result: RunResult, write_s: float, overrides: li
         "simulate_s": round(result.simulate_s, 3),
         "write_s": round(write_s, 3),
     }
-    return {"scenario": config.scenario_name, **timings, **provenance(config, config.replicates, overrides)}
+    identity = {
+        "region": config.region.name,
+        "scenario": config.scenario_name,
+        "label": config.label,
+        "config_hash": result.config_hash,
+        "replicates_from_store": result.reused,
+    }
+    return {**identity, **timings, **provenance(config, config.replicates, overrides)}
 
 
 def experiment_manifest(config: RunConfig, experiment, seconds: float, overrides: list[str]) -> dict:
@@ -118,6 +128,28 @@ def experiment_manifest(config: RunConfig, experiment, seconds: float, overrides
         "seconds": round(seconds, 3),
         **provenance(config, experiment.replicates, overrides),
     }
+
+
+def write_run(config: RunConfig, table: pd.DataFrame, run_dir, manifest_for, panels=()) -> dict:
+    """Write a run's files into ``run_dir`` (a :class:`app.rundir.RunDirectory`), the manifest last.
+
+    ``manifest_for(write_s)`` makes the manifest from the seconds spent writing; returns it.
+    """
+    out_dir = run_dir.path
+    t0 = time.perf_counter()
+    run_dir.will_write("results.csv")
+    write_results(table, out_dir)
+    pause_if("write")
+    if config.output.plots:
+        run_dir.will_write("exit_curve.png", "return_curve.png")
+        write_plots(table, out_dir, config.region.planned_exits)
+    if config.output.panel and panels:
+        run_dir.will_write("panel.csv.gz", "panel_codebook.json")
+        write_panel(list(panels), out_dir)
+    data = manifest_for(time.perf_counter() - t0)
+    run_dir.will_write("manifest.json")
+    write_manifest(data, out_dir)
+    return data
 
 
 def write_manifest(data: dict, out_dir: Path) -> Path:

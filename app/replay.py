@@ -76,7 +76,9 @@ def replay(run_dir: Path) -> tuple[bool, list[str]]:
         report.append(f"note: git commit was {manifest.get('git_sha')}, now {git_sha()}")
     config = load_config(overrides)
     rebuilt = json.loads(json.dumps(to_plain(config), ensure_ascii=False))
-    difference = _first_difference(manifest["config"], rebuilt)
+    # Where the result store lives (an environment setting) never changes the numbers.
+    recorded = {k: v for k, v in manifest["config"].items() if k != "store"}
+    difference = _first_difference(recorded, {k: v for k, v in rebuilt.items() if k != "store"})
     recorded_seeds = (manifest["seeds"].get("seed"), manifest["seeds"].get("replicates"))
     if difference is None and recorded_seeds != (config.seed, config.replicates):
         difference = f"seeds (seed, replicates): recorded {recorded_seeds}, rebuilt {(config.seed, config.replicates)}"

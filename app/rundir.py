@@ -51,12 +51,11 @@ def _temporary(name: str) -> str:
     return f".{name}.tmp"
 
 
-def check_target(path: Path, key: str) -> list[Path]:
-    """Check that a run may write into ``path``; return the folders it would create, outermost first.
+def check_writable(path: Path, key: str) -> list[Path]:
+    """Check that folder ``path`` exists or can be created; return the folders missing, outermost first.
 
     Raises:
-        RunDirError: ``path`` is a file, lies under a file, is not writable, or holds outputs
-            of another run (finished or not).
+        RunDirError: ``path`` is a file, lies under a file, or its nearest existing folder is not writable.
     """
     path = Path(os.path.abspath(path))
     missing: list[Path] = []
@@ -71,6 +70,18 @@ def check_target(path: Path, key: str) -> list[Path]:
         raise RunDirError(f"{key}: got {path}; it {where}; allowed: a directory path")
     if not os.access(existing, os.W_OK | os.X_OK):
         raise RunDirError(f"{key}: got {path}; {existing} is not writable; allowed: a writable directory")
+    return list(reversed(missing))
+
+
+def check_target(path: Path, key: str) -> list[Path]:
+    """Check that a run may write into ``path``; return the folders it would create, outermost first.
+
+    Raises:
+        RunDirError: ``path`` is a file, lies under a file, is not writable, or holds outputs
+            of another run (finished or not).
+    """
+    path = Path(os.path.abspath(path))
+    missing = check_writable(path, key)
     if not missing:
         found = [n for n in OUTPUT_NAMES if (path / n).exists() or (path / _temporary(n)).exists()]
         if found:
@@ -79,7 +90,7 @@ def check_target(path: Path, key: str) -> list[Path]:
                 f"{key}: got {path}; it holds {state} ({', '.join(found)}); "
                 "allowed: a new or empty directory (runs never overwrite other runs' outputs)"
             )
-    return list(reversed(missing))
+    return missing
 
 
 def create(folders: list[Path], key: str) -> None:
@@ -144,6 +155,7 @@ __all__ = [
     "RunDirError",
     "RunDirectory",
     "check_target",
+    "check_writable",
     "create",
     "is_finished",
     "run_stamp",

@@ -85,6 +85,18 @@ class OutputConfig:
     plots: bool = True
     panel: bool = False  # household-year panel (large at scale)
     print_table: bool = True
+    progress: bool = True  # progress bar on a terminal (never when output is not a terminal)
+
+
+@dataclasses.dataclass
+class StoreConfig:
+    """Where finished replicates are kept (app.store) and whether a run reuses them."""
+
+    dir: str = "store"  # folder of the Parquet result store; relative paths are from the working directory
+    reuse: bool = True  # take replicates already in the store instead of simulating them again
+
+    def __post_init__(self) -> None:
+        check(bool(self.dir.strip()), "store.dir", "a folder path", self.dir)
 
 
 @dataclasses.dataclass
@@ -99,12 +111,20 @@ class RunConfig:
     dynamics: DynamicsConfig
     policy: PolicyConfig
     output: OutputConfig
+    store: StoreConfig
     check_invariants: bool = True
+    label: str | None = None  # the run's label; None derives it from the scenario and overrides (app.identity)
 
     def __post_init__(self) -> None:
         check(self.seed >= 0, "seed", "a whole number >= 0", self.seed)
         check(1 <= self.replicates <= 10_000, "replicates", "a whole number in [1, 10000]", self.replicates)
         check(bool(self.scenario_name.strip()), "scenario_name", "non-empty text", self.scenario_name)
+        check(
+            self.label is None or (bool(self.label.strip()) and "/" not in self.label and self.label.isprintable()),
+            "label",
+            "printable text without '/', or null to derive it from the scenario and overrides",
+            self.label,
+        )
 
 
 def from_mapping(data: dict) -> RunConfig:

@@ -68,8 +68,14 @@ class PovertyModel(mesa.Model):
         mask = self.h.stratum == stratum
         return float(self.h.weight[mask][0]) if mask.any() else 0.0
 
-    def _params_of(self, step: steps.Step) -> Any:
-        return functools.reduce(getattr, step.params_path, self.config) if step.params_path else None
+    def _params_of(self, step: steps.Step, config: RunConfig | None = None) -> Any:
+        return functools.reduce(getattr, step.params_path, config or self.config) if step.params_path else None
+
+    def _config_in(self, year: int) -> RunConfig:
+        """The configuration with every lever parameter given by year at its value in ``year``."""
+        if not self.config.policy.is_scheduled():
+            return self.config
+        return dataclasses.replace(self.config, policy=self.config.policy.at(year))
 
     def _initialise_incomes(self) -> None:
         """Market income and medical costs of the year before the start (need ranking, drops).
@@ -99,7 +105,7 @@ class PovertyModel(mesa.Model):
             mean_income=region.rural_income_per_capita,
         )
         draws = steps.draw_year(self.streams, self.h.n, neutral=not draw)
-        published = steps.published_values(self.config.policy, year)
+        published = steps.published_values(self._config_in(year).policy, year)
         return YearContext(values, draws, published, region, self.areas)
 
     def step(self) -> None:
@@ -109,7 +115,11 @@ class PovertyModel(mesa.Model):
         ctx = self._context(year)
         costs: dict[str, float] = {}
         counts: dict[str, np.ndarray] = {}
-        for step, params in self.plan:
+        plan = self.plan
+        if self.config.policy.is_scheduled():  # lever parameters given by year take this year's values
+            config = self._config_in(year)
+            plan = tuple((step, self._params_of(step, config)) for step, _ in self.plan)
+        for step, params in plan:
             effect = step.run(self.h, params, ctx)
             self.h = self.h.fold(effect.updates, step.name)
             if step.is_lever:
@@ -119,6 +129,7 @@ class PovertyModel(mesa.Model):
                 self.areas = dataclasses.replace(self.areas, **effect.areas)
         self._record(year, counts, costs)
         self.year = year
+        self.running = year < self.config.region.end_year  # Mesa's tools (batch_run) stop on this
         if self.config.check_invariants:
             check_invariants(self.h)
         self.datacollector.collect(self)

@@ -164,6 +164,67 @@ def _convert(tp: Any, value: Any, key: str) -> Any:
     return value
 
 
+@dataclasses.dataclass(frozen=True)
+class YearSchedule:
+    """A lever parameter given by year (the region ``Schedule`` form): ``{by_year: {year: v}, growth_after: g}``.
+
+    The value in a year is that of the latest listed year at or before it (the first listed
+    value before that), grown by ``growth_after`` per year after the last listed year.
+    """
+
+    by_year: dict[int, float]
+    growth_after: float = 0.0
+
+    def at(self, when: int) -> float:
+        """Value in year ``when``."""
+        years = sorted(self.by_year)
+        known = max((y for y in years if y <= when), default=years[0])
+        value = self.by_year[known]
+        if known == years[-1] and when > known and self.growth_after:
+            value = value * (1.0 + self.growth_after) ** (when - known)
+        return value
+
+    def __to_plain__(self) -> dict[str, Any]:
+        return {"by_year": dict(self.by_year), "growth_after": self.growth_after}
+
+
+def _schedule(tp: type, rule: Spec | None, value: Mapping, key: str) -> YearSchedule:
+    """Build and check a :class:`YearSchedule` for a numeric field of type ``tp``."""
+    unknown = sorted(set(map(str, value)) - {"by_year", "growth_after"})
+    if unknown or "by_year" not in value or not isinstance(value["by_year"], Mapping) or not value["by_year"]:
+        form = "{by_year: {year: value, ...}, growth_after: share/yr}"
+        raise ConfigError(f"{key}: got {dict(value)!r}; allowed: a number, or {form}")
+    by_year = {}
+    for k, v in value["by_year"].items():
+        year_key = _year_key(k, f"{key}.by_year")
+        by_year[year_key] = _convert(tp, v, f"{key}.by_year.{k}")
+        if rule is not None:
+            _check_spec(rule, by_year[year_key], f"{key}.by_year.{k}")
+    growth = _convert(float, value.get("growth_after", 0.0), f"{key}.growth_after")
+    check(-0.5 <= growth <= 1.0, f"{key}.growth_after", "a number in [-0.5, 1]", growth)
+    return YearSchedule(dict(sorted(by_year.items())), growth)
+
+
+def schedulable(field: dataclasses.Field, tp: Any) -> bool:
+    """Whether a field may be given by year: a number that is not itself a year."""
+    rule = spec_of(field)
+    return tp in (int, float) and not (rule is not None and rule.unit == "year")
+
+
+def scheduled_fields(obj: Any) -> dict[str, YearSchedule]:
+    """The fields of a built dataclass that hold a :class:`YearSchedule`."""
+    values = {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+    return {name: value for name, value in values.items() if isinstance(value, YearSchedule)}
+
+
+def at_year(obj: Any, when: int) -> Any:
+    """``obj`` with every scheduled field replaced by its value in year ``when`` (``obj`` itself if none)."""
+    scheduled = scheduled_fields(obj)
+    if not scheduled:
+        return obj
+    return dataclasses.replace(obj, **{name: schedule.at(when) for name, schedule in scheduled.items()})
+
+
 def _check_spec(rule: Spec, value: Any, key: str) -> None:
     """Check a converted value (a number, or the numbers of a list or year mapping) against its spec."""
     if value is None or isinstance(value, bool):
@@ -178,13 +239,15 @@ def _check_spec(rule: Spec, value: Any, key: str) -> None:
         check(rule.admits(value), key, rule.allowed(whole=isinstance(value, int)), value)
 
 
-def build(cls: type, data: Mapping[str, Any], path: str = "") -> Any:
+def build(cls: type, data: Mapping[str, Any], path: str = "", schedules: bool = False) -> Any:
     """Instantiate dataclass ``cls`` from ``data``, checking keys, types and specs recursively.
 
     Args:
         cls: the dataclass to build.
         data: a plain mapping (e.g. ``OmegaConf.to_container(cfg, resolve=True)``).
         path: dotted prefix used in error messages.
+        schedules: numeric fields may be given by year (:class:`YearSchedule`; lever parameters).
+            Cross-field checks then run on the values of every listed year.
 
     Returns:
         An instance of ``cls``; its ``__post_init__`` has run its cross-field checks.
@@ -205,17 +268,29 @@ def build(cls: type, data: Mapping[str, Any], path: str = "") -> Any:
     for name, field in fields.items():
         key = prefix + name
         if name in data:
+            if schedules and isinstance(data[name], Mapping) and schedulable(field, hints[name]):
+                kwargs[name] = _schedule(hints[name], spec_of(field), data[name], key)
+                continue
             kwargs[name] = _convert(hints[name], data[name], key)
             rule = spec_of(field)
             if rule is not None:
                 _check_spec(rule, kwargs[name], key)
         elif field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
             raise ConfigError(f"{key}: missing required key; allowed: {_type_name(hints[name])}")
+    scheduled = {k: v for k, v in kwargs.items() if isinstance(v, YearSchedule)}
+    years = sorted({y for schedule in scheduled.values() for y in schedule.by_year})
     try:
-        return cls(**kwargs)
+        for when in years:  # every year's values pass the cross-field checks
+            cls(**{**kwargs, **{k: v.at(when) for k, v in scheduled.items()}})
+        if not scheduled:
+            return cls(**kwargs)
     except ConfigError as err:
         # __post_init__ names the bare field; give it the full dotted key.
         raise ConfigError(f"{prefix}{err}") from None
+    built = cls(**{**kwargs, **{k: v.at(years[0]) for k, v in scheduled.items()}})
+    for name, schedule in scheduled.items():
+        object.__setattr__(built, name, schedule)
+    return built
 
 
 def year_keyed_paths(cls: type, path: str = "") -> list[str]:

@@ -27,7 +27,7 @@ import numpy as np
 
 from sim.context import PUBLISHED, Effect
 from sim.rng import POPULATION
-from sim.schema import ConfigError, build, to_plain, year_keyed_paths
+from sim.schema import ConfigError, at_year, build, scheduled_fields, to_plain, year_keyed_paths
 from sim.state import Households
 
 StepFunction = Callable[[Households, Any, Any], Effect]
@@ -367,9 +367,27 @@ class Blocks:
         missing = [name for name in registry if name not in value]
         if missing:
             raise ConfigError(f"{key}.{missing[0]}: missing required key; allowed: a block of settings")
-        blocks = cls({name: build(params, value[name], f"{key}.{name}") for name, params in registry.items()})
-        blocks._complete(key)
+        schedules = cls._schedules()
+        blocks = cls({name: build(cls_, value[name], f"{key}.{name}", schedules) for name, cls_ in registry.items()})
+        scheduled_years = sorted(
+            {y for block in blocks._blocks.values() for s in scheduled_fields(block).values() for y in s.by_year}
+        )
+        for when in scheduled_years or [None]:  # checks across blocks hold in every listed year
+            (blocks if when is None else blocks.at(when))._complete(key)
         return blocks
+
+    @classmethod
+    def _schedules(cls) -> bool:
+        """Whether numeric parameters of these blocks may be given by year."""
+        return False
+
+    def at(self, when: int) -> Blocks:
+        """These blocks with every parameter given by year replaced by its value in year ``when``."""
+        return type(self)({name: at_year(block, when) for name, block in self._blocks.items()})
+
+    def is_scheduled(self) -> bool:
+        """Whether any parameter is given by year."""
+        return any(scheduled_fields(block) for block in self._blocks.values())
 
     def _complete(self, key: str) -> None:
         """Checks across blocks, after all are built."""
@@ -382,7 +400,14 @@ class Blocks:
 
 
 class PolicyConfig(Blocks):
-    """The policy mix: one parameter block per registered lever (``policy.<lever>``)."""
+    """The policy mix: one parameter block per registered lever (``policy.<lever>``).
+
+    Any numeric lever parameter may be a constant or a schedule by year (:class:`sim.schema.YearSchedule`).
+    """
+
+    @classmethod
+    def _schedules(cls) -> bool:
+        return True
 
     @classmethod
     def _registry(cls) -> dict[str, type]:

@@ -34,7 +34,8 @@ def test_run_writes_the_output_contract(finished_run: Path):
     for name in ("results.csv", "manifest.json", "exit_curve.png", "return_curve.png"):
         assert (finished_run / name).stat().st_size > 0, name
     table = pd.read_csv(finished_run / "results.csv")
-    assert list(table.columns) == ["scenario", "replicate", "year", "metric", "value"]
+    assert list(table.columns) == ["region", "scenario", "label", "replicate", "year", "metric", "value"]
+    assert set(table["label"]) == {"baseline+population.scale=400"} and set(table["region"]) == {"henan"}
     assert set(table["year"]) == set(range(2017, 2026))
     manifest = json.loads((finished_run / "manifest.json").read_text())
     for key in ("config", "seeds", "packages", "git_sha", "n_households", "setup_s", "simulate_s", "write_s"):
@@ -45,7 +46,7 @@ def test_run_writes_the_output_contract(finished_run: Path):
 
 def test_same_command_gives_byte_identical_files(finished_run: Path, tmp_path: Path):
     again = tmp_path / "again"
-    result = run_cli(*FAST, f"hydra.run.dir={again}")
+    result = run_cli(*FAST, f"hydra.run.dir={again}", "store.reuse=false")  # simulated again, not read back
     assert result.returncode == 0, result.stderr
     for name in ("results.csv", "exit_curve.png", "return_curve.png"):
         assert (again / name).read_bytes() == (finished_run / name).read_bytes(), name
@@ -110,7 +111,7 @@ def test_a_run_is_recreated_from_its_manifest(finished_run: Path, tmp_path: Path
     tampered = tmp_path / "tampered"
     tampered.mkdir()
     (tampered / "manifest.json").write_bytes((finished_run / "manifest.json").read_bytes())
-    text = (finished_run / "results.csv").read_text().replace("baseline,0,2018,exits,", "baseline,0,2018,exits,1")
+    text = (finished_run / "results.csv").read_text().replace(",0,2018,exits,", ",0,2018,exits,1")
     (tampered / "results.csv").write_text(text)
     assert replay.main([str(tampered)]) == 1
     assert replay.main([str(tmp_path / "missing")]) == 2

@@ -118,7 +118,7 @@ def test_disabled_lever_costs_nothing_in_the_model():
 
 def test_outputs_cover_the_contract():
     table = run(small_config()).table
-    assert list(table.columns) == ["scenario", "replicate", "year", "metric", "value"]
+    assert list(table.columns) == ["region", "scenario", "label", "replicate", "year", "metric", "value"]
     metrics = set(table["metric"])
     for name in (
         "registered_poor",
