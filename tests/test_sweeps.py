@@ -306,3 +306,15 @@ def test_setting_a_withdrawn_lever_warns_once(capsys):
     ]
     load_config(["population.scale=400", "policy.dibao.grace_years=2"])
     assert capsys.readouterr().err == ""
+
+
+def test_a_replicate_leaves_no_model_behind():
+    import gc
+
+    from app.runner import run
+    from sim.model import PovertyModel
+
+    gc.collect()
+    before = sum(isinstance(o, PovertyModel) for o in gc.get_objects())
+    run(small_config("replicates=3"))
+    assert sum(isinstance(o, PovertyModel) for o in gc.get_objects()) == before  # memory stays flat over replicates
