@@ -59,11 +59,11 @@ def simulate(
     Raises:
         UsageError: a bad region, scenario or override (the command line's one-line message).
     """
-    config = configure(region, scenario, replicates, overrides, seed)
-    return run(config, store=ResultStore(config.store.dir) if use_store else None).table
+    return _run_job(configure(region, scenario, replicates, overrides, seed), use_store)
 
 
 def _run_job(config: RunConfig, use_store: bool) -> pd.DataFrame:
+    """Run one validated configuration (through its store, if asked); return its table."""
     return run(config, store=ResultStore(config.store.dir) if use_store else None).table
 
 

@@ -55,6 +55,7 @@ class PovertyModel(mesa.Model):
         self.stratum_weight = np.array([self._weight_of(s) for s in range(3)])
         self.year = region.start_year - 1
         self.plan = tuple((step, self._params_of(step)) for step in steps.year_steps())
+        self.scheduled = config.policy.is_scheduled()  # some lever parameter is given by year
         self._initialise_incomes()
         self.registered = metrics.registered_counts(self.h)
         self.initial = metrics.initial_row(self._record_of({}, {}))
@@ -73,7 +74,7 @@ class PovertyModel(mesa.Model):
 
     def _config_in(self, year: int) -> RunConfig:
         """The configuration with every lever parameter given by year at its value in ``year``."""
-        if not self.config.policy.is_scheduled():
+        if not self.scheduled:
             return self.config
         return dataclasses.replace(self.config, policy=self.config.policy.at(year))
 
@@ -92,7 +93,7 @@ class PovertyModel(mesa.Model):
         above = ((per_capita >= ctx.poverty_line) & (self.h.size > 0)).astype(np.uint8)
         self.h = self.h.replace(income_pc=per_capita, income_pc_prev=per_capita.copy(), above_line_years=above)
 
-    def _context(self, year: int, draw: bool = True) -> YearContext:
+    def _context(self, year: int, draw: bool = True, config: RunConfig | None = None) -> YearContext:
         region = self.config.region
         start = region.start_year - 1
         values = YearValues(
@@ -105,19 +106,19 @@ class PovertyModel(mesa.Model):
             mean_income=region.rural_income_per_capita,
         )
         draws = steps.draw_year(self.streams, self.h.n, neutral=not draw)
-        published = steps.published_values(self._config_in(year).policy, year)
+        published = steps.published_values((config or self._config_in(year)).policy, year)
         return YearContext(values, draws, published, region, self.areas)
 
     def step(self) -> None:
         """Simulate one year: run every declared step in order and record the metrics."""
         year = self.year + 1
         self.h = self.h.replace(income_pc_prev=self.h.income_pc)
-        ctx = self._context(year)
+        config = self._config_in(year)  # lever parameters given by year at this year's values
+        ctx = self._context(year, config=config)
         costs: dict[str, float] = {}
         counts: dict[str, np.ndarray] = {}
         plan = self.plan
-        if self.config.policy.is_scheduled():  # lever parameters given by year take this year's values
-            config = self._config_in(year)
+        if self.scheduled:
             plan = tuple((step, self._params_of(step, config)) for step, _ in self.plan)
         for step, params in plan:
             effect = step.run(self.h, params, ctx)
