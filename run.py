@@ -163,9 +163,9 @@ def write_outputs(config, result, run_dir: RunDirectory, overrides: list[str]) -
 
     def manifest_for(write_s: float) -> dict:
         spent.append(write_s)
-        return outputs.manifest(config, result, write_s, overrides)
+        return outputs.manifest(config, result, write_s, overrides, scenario_question(config.scenario_name))
 
-    data = outputs.write_run(config, result.table, run_dir, manifest_for, result.panels)
+    data = outputs.write_run(config, result.table, run_dir, manifest_for, result.panels, result.ledgers)
     return spent[0], data
 
 
@@ -265,7 +265,7 @@ def main(cfg: DictConfig):
     configured = os.path.join(hydra_config.sweep.dir, hydra_config.sweep.subdir) if sweeping else str(out_dir)
     from app.sweep import RunRecord
 
-    return RunRecord(config, result.table, manifest, configured)
+    return RunRecord(config, result.table, manifest, configured, result.ledgers)
 
 
 def print_catalogue() -> None:

@@ -1,4 +1,4 @@
-"""Write a run's outputs atomically: results.csv, manifest.json, plots, optional panel.
+"""Write a run's outputs atomically: results.csv, manifest.json, plots, event ledger, optional panel.
 
 Every file is written to a temporary name in the run directory and renamed into place, so an
 interrupted run never leaves a truncated result; the run directory itself is removed by
@@ -18,11 +18,14 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
+import pyarrow.parquet as pq
 
 from analysis import plots
 from analysis.files import atomic_path, save_figure, write_text
 from app.faults import pause_if
 from app.runner import RunResult
+from app.store import parquet_table
+from sim import events
 from sim.config import RunConfig
 from sim.rng import STREAM_RULE
 from sim.schema import to_plain
@@ -103,8 +106,8 @@ def provenance(config: RunConfig, replicates: int, overrides: list[str]) -> dict
     }
 
 
-def manifest(config: RunConfig, result: RunResult, write_s: float, overrides: list[str]) -> dict:
-    """Everything needed to re-create and audit the run."""
+def manifest(config: RunConfig, result: RunResult, write_s: float, overrides: list[str], question: str = "") -> dict:
+    """Everything needed to re-create and audit the run; ``question`` is the one its scenario answers."""
     timings = {
         "n_households": result.n_households,
         "setup_s": round(result.setup_s, 3),
@@ -115,6 +118,7 @@ def manifest(config: RunConfig, result: RunResult, write_s: float, overrides: li
         "region": config.region.name,
         "scenario": config.scenario_name,
         "label": config.label,
+        "question": question,
         "config_hash": result.config_hash,
         "replicates_from_store": result.reused,
     }
@@ -130,7 +134,7 @@ def experiment_manifest(config: RunConfig, experiment, seconds: float, overrides
     }
 
 
-def write_run(config: RunConfig, table: pd.DataFrame, run_dir, manifest_for, panels=()) -> dict:
+def write_run(config: RunConfig, table: pd.DataFrame, run_dir, manifest_for, panels=(), ledgers=()) -> dict:
     """Write a run's files into ``run_dir`` (a :class:`app.rundir.RunDirectory`), the manifest last.
 
     ``manifest_for(write_s)`` makes the manifest from the seconds spent writing; returns it.
@@ -143,9 +147,12 @@ def write_run(config: RunConfig, table: pd.DataFrame, run_dir, manifest_for, pan
     if config.output.plots:
         run_dir.will_write("exit_curve.png", "return_curve.png")
         write_plots(table, out_dir, config.region.planned_exits)
+    if ledgers:
+        run_dir.will_write("events.parquet", "events_codebook.json")
+        write_parquet(list(ledgers), out_dir / "events.parquet", events.codebook())
     if config.output.panel and panels:
-        run_dir.will_write("panel.csv.gz", "panel_codebook.json")
-        write_panel(list(panels), out_dir)
+        run_dir.will_write("panel.parquet", "panel_codebook.json")
+        write_parquet(list(panels), out_dir / "panel.parquet", panel_codebook())
     data = manifest_for(time.perf_counter() - t0)
     run_dir.will_write("manifest.json")
     write_manifest(data, out_dir)
@@ -158,28 +165,62 @@ def write_manifest(data: dict, out_dir: Path) -> Path:
 
 
 def write_plots(table: pd.DataFrame, out_dir: Path, plan: dict[int, float] | None = None) -> list[Path]:
-    """Write ``exit_curve.png`` (with the region's planned exits, if any) and ``return_curve.png``."""
+    """Write ``exit_curve.png`` (with the region's planned exits, if any) and ``return_curve.png``.
+
+    The run's own curves with their bands over replicates, drawn as the comparison draws them.
+    """
+    from analysis.analyse import curves
+    from analysis.tables import Comparison, yearly_summary
+
+    first, last = int(table["year"].min()) + 1, int(table["year"].max())
+    comparisons = {region: Comparison(region, None, first, last, first) for region in table["region"].unique()}
+    summary = yearly_summary(curves(table), comparisons)
+    start = table[(table["metric"] == "registered_poor") & (table["year"] == first - 1)]["value"].mean()
+    planned = None
+    if plan:
+        years = sorted(int(y) for y in plan)
+        cumulative = pd.Series([plan[y] for y in years], index=years).cumsum()
+        planned = pd.concat([pd.Series([0.0], index=[first - 1]), 100 * cumulative / start])
+    paths = [out_dir / "exit_curve.png", out_dir / "return_curve.png"]
     fig, ax = plt.subplots(figsize=(7, 4.5))
-    plots.exit_curve(table, ax, plan)
-    save_figure(fig, out_dir / "exit_curve.png")
+    plots.fan_chart(summary, ax, "curve_exit", plan=planned)
+    ax.set_title("Exit from poverty (脱贫), initial register")
+    save_figure(fig, paths[0])
     fig, ax = plt.subplots(figsize=(7, 4.5))
-    plots.return_curve(table, ax)
-    save_figure(fig, out_dir / "return_curve.png")
-    return [out_dir / "exit_curve.png", out_dir / "return_curve.png"]
+    both = pd.concat(
+        [
+            summary[summary["metric"] == "curve_return"].assign(label=summary["label"] + ": returns (re-registered)"),
+            summary[summary["metric"] == "curve_fallback"].assign(
+                metric="curve_return", label=summary["label"] + ": true fallbacks"
+            ),
+        ]
+    )
+    plots.fan_chart(both, ax, "curve_return")
+    ax.set_ylabel("Cumulative, % of exits")
+    ax.set_title("Returns (返贫) and true fallbacks")
+    save_figure(fig, paths[1])
+    return paths
 
 
-def write_panel(panels: list[pd.DataFrame], out_dir: Path) -> Path:
-    """Write the household-year panel as gzip CSV, and its codebook (units, meanings, enum labels)."""
-    path = out_dir / "panel.csv.gz"
-    with atomic_path(path) as tmp:
-        pd.concat(panels, ignore_index=True).to_csv(
-            tmp, index=False, float_format=FLOAT_FORMAT, compression={"method": "gzip", "mtime": 0}
-        )
-    book = {
+def panel_codebook() -> dict:
+    """Type, unit, meaning and codes of each column of the household-year panel."""
+    return {
         "replicate": {"dtype": "int32", "unit": "index", "meaning": "replicate of the run"},
         "year": {"dtype": "int16", "unit": "year", "meaning": "simulated year (state at year end)"},
         "household": {"dtype": "int32", "unit": "index", "meaning": "row of the simulated household"},
         **codebook(PANEL_COLUMNS),
     }
-    write_text(out_dir / "panel_codebook.json", json.dumps(book, indent=2, ensure_ascii=False) + "\n")
+
+
+def write_parquet(parts: list[pd.DataFrame], path: Path, book: dict) -> Path:
+    """Write the parts as one Parquet file (the codebook in its metadata) and ``<stem>_codebook.json``.
+
+    Parquet, not CSV: typed columns (codes stay uint8, years int16), compressed, and written in
+    about a second (default scale, one replicate: 5.5 million household-years, 47 MB) where the
+    gzipped CSV of the panel took 46 s.
+    """
+    frame = pd.concat(parts, ignore_index=True)
+    with atomic_path(path) as tmp:
+        pq.write_table(parquet_table(frame, book), tmp, compression="zstd")  # ~20 % smaller than snappy
+    write_text(path.with_name(f"{path.stem}_codebook.json"), json.dumps(book, indent=2, ensure_ascii=False) + "\n")
     return path

@@ -19,7 +19,7 @@ import pandas as pd
 from app.faults import pause_if
 from app.identity import config_hash
 from app.store import STORED_COLUMNS, ResultStore
-from sim import metrics
+from sim import events, metrics
 from sim.config import RunConfig
 from sim.model import PovertyModel
 from sim.state import PANEL_COLUMNS
@@ -30,7 +30,7 @@ COLUMNS = ["region", "scenario", "label", "replicate", "year", "metric", "value"
 
 @dataclasses.dataclass
 class RunResult:
-    """Tidy results, where each replicate came from, panels and timings in seconds."""
+    """Tidy results, where each replicate came from, panels, event ledgers and timings in seconds."""
 
     table: pd.DataFrame
     n_households: int
@@ -39,10 +39,23 @@ class RunResult:
     panels: list[pd.DataFrame]
     config_hash: str = ""
     reused: list[int] = dataclasses.field(default_factory=list)  # replicates read from the store
+    ledgers: list[pd.DataFrame] = dataclasses.field(default_factory=list)  # with a replicate column, if kept
 
 
-def simulate_replicate(config: RunConfig, replicate: int, keep_panel: bool = False):
-    """One replicate: its table (without the label column), panel, household count and timings."""
+@dataclasses.dataclass
+class Replicate:
+    """One simulated replicate: its table (no label column), panel and ledger if kept, timings."""
+
+    table: pd.DataFrame
+    panel: pd.DataFrame | None
+    ledger: pd.DataFrame | None
+    n_households: int
+    setup_s: float
+    simulate_s: float
+
+
+def simulate_replicate(config: RunConfig, replicate: int, keep_panel: bool = False) -> Replicate:
+    """Simulate one replicate of ``config``."""
     t0 = time.perf_counter()
     model = PovertyModel(config, replicate)
     t1 = time.perf_counter()
@@ -58,48 +71,63 @@ def simulate_replicate(config: RunConfig, replicate: int, keep_panel: bool = Fal
     rows.extend((region, scenario, replicate, r["year"], k, r[k]) for r in model.history for k in yearly)
     table = pd.DataFrame(rows, columns=STORED_COLUMNS)
     panel = pd.concat(panel_parts, ignore_index=True) if keep_panel else None
+    ledger = with_replicate(model.ledger(), replicate) if model.keeps_events else None
     n_households = model.h.n
     # A Mesa model sits in reference cycles, and a replicate makes too few Python objects to wake
     # the cyclic collector: without this, each replicate's arrays (~80 MB at the default scale)
     # stay alive and a job's memory grows with its replicates.
     del model
     gc.collect()
-    return table, panel, n_households, t1 - t0, time.perf_counter() - t1
+    return Replicate(table, panel, ledger, n_households, t1 - t0, time.perf_counter() - t1)
+
+
+def with_replicate(ledger: pd.DataFrame, replicate: int) -> pd.DataFrame:
+    """The ledger with its replicate as the first column."""
+    return ledger.assign(replicate=np.int32(replicate))[["replicate", *ledger.columns]]
 
 
 def run(config: RunConfig, keep_panel: bool = False, store: ResultStore | None = None, progress=None) -> RunResult:
     """Simulate all replicates of ``config``; return the results in the output contract.
 
-    With a ``store``, each replicate is stored the moment it finishes, and (if ``store.reuse``
-    and no panel is asked for) a replicate already stored is read instead of simulated.
-    ``progress`` (a tqdm bar or None) advances by one per replicate.
+    With a ``store``, each replicate is stored the moment it finishes, with its event ledger if
+    the run keeps one, and (if ``store.reuse`` and no panel is asked for) a replicate already
+    stored is read instead of simulated; one stored without a ledger the run needs is simulated
+    again for its ledger (the same numbers).  ``progress`` (a tqdm bar or None) advances by one
+    per replicate.
     """
     key = config_hash(config)
     tables: list[pd.DataFrame] = []
     setup_s = simulate_s = 0.0
     n_households = 0
-    panels, reused = [], []
+    panels, reused, ledgers = [], [], []
     reuse = store is not None and config.store.reuse and not keep_panel
+    wants_ledger = events.kept(config)
     for replicate in range(config.replicates):
         stored = store.get(key, replicate) if reuse else None
-        if stored is not None:
+        ledger = store.get_events(key, replicate) if stored is not None and wants_ledger else None
+        if stored is not None and (ledger is not None or not wants_ledger):
             tables.append(stored)
             reused.append(replicate)
+            if ledger is not None:
+                ledgers.append(ledger)
         else:
-            table, panel, n_households, setup, simulate = simulate_replicate(config, replicate, keep_panel)
-            setup_s, simulate_s = setup_s + setup, simulate_s + simulate
+            done = simulate_replicate(config, replicate, keep_panel)
+            n_households = done.n_households
+            setup_s, simulate_s = setup_s + done.setup_s, simulate_s + done.simulate_s
             if store is not None:
-                store.put(key, replicate, table, config)
+                store.put(key, replicate, done.table, config, done.ledger)
                 pause_if("stored")
-            tables.append(table)
+            tables.append(done.table)
+            if done.ledger is not None:
+                ledgers.append(done.ledger)
             if keep_panel:
-                panels.append(panel)
+                panels.append(done.panel)
         if progress is not None:
             progress.update(1)
     table = pd.concat(tables, ignore_index=True)
     table.insert(2, "label", config.label or config.scenario_name)
     table = table.sort_values(["replicate", "year", "metric"], kind="stable").reset_index(drop=True)
-    return RunResult(table, n_households, setup_s, simulate_s, panels, key, reused)
+    return RunResult(table, n_households, setup_s, simulate_s, panels, key, reused, ledgers)
 
 
 def household_panel(model: PovertyModel, replicate: int) -> pd.DataFrame:

@@ -37,6 +37,7 @@ class RunRecord:
     table: pd.DataFrame
     manifest: dict
     out_dir: str  # the job folder as configured (relative paths are from the driver's working directory)
+    ledgers: list[pd.DataFrame] = dataclasses.field(default_factory=list)  # event ledgers, one per replicate kept
 
 
 def collect(returns) -> list[Path]:
@@ -57,9 +58,10 @@ def collect(returns) -> list[Path]:
             continue
         config, key = record.config, record.manifest["config_hash"]
         store = ResultStore(config.store.dir)
+        ledgers = {int(ledger["replicate"].iat[0]): ledger for ledger in record.ledgers if len(ledger)}
         for replicate, part in record.table.groupby("replicate", sort=True):
             if not store.has(key, int(replicate)):
-                store.put(key, int(replicate), part.drop(columns="label"), config)
+                store.put(key, int(replicate), part.drop(columns="label"), config, ledgers.get(int(replicate)))
         out = Path(os.path.abspath(record.out_dir))
         if is_finished(out):
             continue
@@ -68,7 +70,9 @@ def collect(returns) -> list[Path]:
             continue
         created = [p for p in reversed([out, *out.parents]) if not p.exists()]
         out.mkdir(parents=True, exist_ok=True)
-        outputs.write_run(config, record.table, RunDirectory(out, created), lambda _s, m=record.manifest: m)
+        outputs.write_run(
+            config, record.table, RunDirectory(out, created), lambda _s, m=record.manifest: m, (), record.ledgers
+        )
         written.append(out)
     return written
 

@@ -9,6 +9,7 @@ processes and levers (:mod:`sim.steps`): each declares its parameter class in it
 from __future__ import annotations
 
 import dataclasses
+import enum
 
 import sim.policies
 import sim.processes  # noqa: F401  (registers every process)
@@ -78,6 +79,14 @@ class PopulationConfig:
     max_candidates: int = spec(1, 10**9, "draws", "cap on the tilting pool (never below the sample size)")
 
 
+class Ledger(enum.Enum):
+    """Whether a run keeps the household event ledger (:mod:`sim.events`)."""
+
+    AUTO = "auto"  # kept up to ``output.events_max_households`` simulated households
+    ALWAYS = "always"
+    NEVER = "never"
+
+
 @dataclasses.dataclass
 class OutputConfig:
     """What a run writes."""
@@ -86,6 +95,16 @@ class OutputConfig:
     panel: bool = False  # household-year panel (large at scale)
     print_table: bool = True
     progress: bool = True  # progress bar on a terminal (never when output is not a terminal)
+    events: Ledger = Ledger.AUTO  # household event ledger (events.parquet)
+    events_max_households: int = spec(
+        0, 10**9, "households", "largest simulated population whose ledger `auto` keeps", default=2_000_000
+    )
+
+    def keeps_events(self, n_households: int) -> bool:
+        """Whether a run of ``n_households`` simulated households keeps the event ledger."""
+        if self.events is Ledger.AUTO:
+            return n_households <= self.events_max_households
+        return self.events is Ledger.ALWAYS
 
 
 @dataclasses.dataclass

@@ -345,6 +345,25 @@ for _metric in (
         summary=True,
     ),
     Metric(
+        "new_fallbacks",
+        _P,
+        Kind.FLOW,
+        _flow("new_fallbacks"),
+        "persons in exited households truly poor this year for the first time since their exit (true fallback "
+        "flow; the year's entries into fallbacks)",
+        summary=True,
+    ),
+    Metric(
+        "sustained_exits",
+        _P,
+        Kind.STOCK,
+        lambda r: _persons_where(
+            (r.h.reg == Registration.EXITED) & (r.h.fallback_year == 0) & (r.h.size > 0), r.h.weight, r.h.size
+        ),
+        "persons in exited households not truly poor at any time since their exit (sustained exits)",
+        summary=True,
+    ),
+    Metric(
         "true_poor",
         _P,
         Kind.STOCK,

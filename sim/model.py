@@ -5,7 +5,9 @@ the registered processes (``sim/processes``) and levers (``sim/policies``); each
 function ``(households, params, ctx) -> Effect`` whose effect the model folds into the state,
 checking every column it writes.  Households are numpy columns, not agents.  Each named random
 stream draws for the whole population every year, so a household sees the same shocks under
-every policy mix (common random numbers).  The yearly row comes from the metrics registry.
+every policy mix (common random numbers).  The yearly row comes from the metrics registry; the
+household event ledger (:mod:`sim.events`), when the output settings keep it, from the states at
+the end of consecutive years.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from typing import Any
 
 import mesa
 import numpy as np
+import pandas as pd
 
-from sim import metrics, steps
+from sim import events, metrics, steps
 from sim.allocator import reuse_freed_memory
 from sim.config import RunConfig
 from sim.context import YearContext, YearValues
@@ -64,6 +67,8 @@ class PovertyModel(mesa.Model):
             model_reporters={name: (lambda m, k=name: m.current.get(k)) for name in metrics.yearly_names()}
         )
         self.current: dict[str, float] = {}
+        self.keeps_events = events.kept(config)
+        self.ledger_parts = [events.initial(self.h, self.year)] if self.keeps_events else []
 
     def _weight_of(self, stratum: int) -> float:
         mask = self.h.stratum == stratum
@@ -112,6 +117,7 @@ class PovertyModel(mesa.Model):
     def step(self) -> None:
         """Simulate one year: run every declared step in order and record the metrics."""
         year = self.year + 1
+        before = self.h  # steps never write into arrays in place, so this is last year's state
         self.h = self.h.replace(income_pc_prev=self.h.income_pc)
         config = self._config_in(year)  # lever parameters given by year at this year's values
         ctx = self._context(year, config=config)
@@ -129,6 +135,8 @@ class PovertyModel(mesa.Model):
             if effect.areas:
                 self.areas = dataclasses.replace(self.areas, **effect.areas)
         self._record(year, counts, costs)
+        if self.keeps_events:
+            self.ledger_parts.append(events.of_year(before, self.h, year))
         self.year = year
         self.running = year < self.config.region.end_year  # Mesa's tools (batch_run) stop on this
         if self.config.check_invariants:
@@ -151,6 +159,10 @@ class PovertyModel(mesa.Model):
     def initial_row(self) -> dict[str, float]:
         """Metrics of the initial stock (the year before the start)."""
         return dict(self.initial)
+
+    def ledger(self) -> pd.DataFrame:
+        """The household event ledger so far (empty unless the output settings keep it)."""
+        return pd.concat(self.ledger_parts, ignore_index=True) if self.ledger_parts else events.empty()
 
     def run(self) -> list[dict[str, float]]:
         """Step through every configured year; return the yearly rows."""

@@ -21,7 +21,7 @@ from sim.config import AreaPrior, PopulationConfig, RegionConfig, StratumPrior
 from sim.processes import labour
 from sim.rng import binomial_counts
 from sim.schema import ConfigError
-from sim.state import PERSONS, Band, Disability, Households, Illness, Job, Registration, Stratum
+from sim.state import PERSONS, Band, Cause, Disability, Households, Illness, Job, Registration, Stratum
 
 MIN_POOL = 2000  # candidates tilted at least, whatever the sample size
 MIN_REGISTERED_SAMPLE = 50  # simulated registered households at least: fewer cannot carry a composition
@@ -378,4 +378,13 @@ def _households(cols: dict[str, np.ndarray], village: np.ndarray, areas: Areas) 
     no_labour = (h.n_labour_full.astype(np.int32) + h.n_labour_partial) == 0
     partial_only = (h.n_labour_full == 0) & ~no_labour
     job = np.where(no_labour, Job.NONE, np.where(partial_only, Job.FARMING, h.job)).astype(np.uint8)
-    return h.replace(job=job)
+    return h.replace(job=job, cause=cause_of(h.illness, h.disability, no_labour))
+
+
+def cause_of(illness: np.ndarray, disability: np.ndarray, no_labour: np.ndarray) -> np.ndarray:
+    """Each household's :class:`~sim.state.Cause`: illness, else disability, else no labour, else other."""
+    cause = np.full(illness.size, Cause.OTHER, dtype=np.uint8)
+    cause[no_labour] = Cause.NO_LABOUR
+    cause[disability != Disability.NONE] = Cause.DISABILITY
+    cause[illness != Illness.NONE] = Cause.ILLNESS
+    return cause

@@ -97,6 +97,21 @@ class ExitRoute(enum.IntEnum):
     GUARANTEE = 2  # lifted by guarantee transfers (兜底脱贫)
 
 
+class Cause(enum.IntEnum):
+    """Main cause of the household's poverty risk at the start, as a register record would give it.
+
+    Seed 000 singles out the poor "因病致贫", the disabled and those "无劳动能力"; the groups are
+    taken in that order of precedence from the state at synthesis: illness of the index member,
+    else disability, else no member with labour capacity, else other causes.  Fixed for good, so
+    survival curves by cause compare the same households under every scenario.
+    """
+
+    ILLNESS = 0
+    DISABILITY = 1
+    NO_LABOUR = 2
+    OTHER = 3
+
+
 class MonitorCategory(enum.IntEnum):
     """Why a household is monitored: seed 002's three groups of households at risk.
 
@@ -157,6 +172,14 @@ COLUMNS: tuple[Column, ...] = (
             {"codes": Stratum, "panel": True},
         ),
         ("weight", np.float64, 1.0, "households", "real households this row represents", {"panel": True}),
+        (
+            "cause",
+            np.uint8,
+            Cause.OTHER,
+            "code",
+            "main cause of poverty risk at the start (fixed)",
+            {"codes": Cause, "panel": True},
+        ),
     ),
     *_columns(
         "place",
@@ -242,6 +265,14 @@ COLUMNS: tuple[Column, ...] = (
         ("above_line_years", np.uint8, 0, "years", "consecutive assessments not truly poor (stable exit test)"),
         ("exit_year", np.int16, 0, "year", "year of the household's last exit from the register; 0 = never exited"),
         ("exit_route", np.uint8, ExitRoute.NONE, "code", "route of the household's last exit", {"codes": ExitRoute}),
+        (
+            "fallback_year",
+            np.int16,
+            0,
+            "year",
+            "first year truly poor again since the last exit (true fallback); 0 = not since then",
+            {"panel": True},
+        ),
     ),
     *_columns(
         "monitoring",

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis import compare
+from analysis.__main__ import main as compare_main
 from app import replay
 from app.compose import ROOT, SCENARIO_DIR, load_config
 
@@ -128,7 +128,13 @@ def test_the_working_directory_as_run_folder_keeps_everything_else(tmp_path):
     (tmp_path / "keep.txt").write_text("keep\n")
     result = run_cli("hydra.run.dir=.", "output.plots=false", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.txt", "manifest.json", "results.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "events.parquet",
+        "events_codebook.json",
+        "keep.txt",
+        "manifest.json",
+        "results.csv",
+    ]
 
 
 def test_runs_started_together_in_the_default_location_get_their_own_folders(tmp_path):
@@ -158,11 +164,11 @@ def test_after_kill_9_leftovers_are_unfinished_and_readers_skip_them(tmp_path, p
     assert killed.is_dir() and not (killed / "manifest.json").exists()
     if phase == "write":
         assert (killed / "results.csv").exists()  # complete-looking, but not finished
-    assert compare.main([str(sweep)]) == 0
+    assert compare_main([str(sweep)]) == 0
     err = capsys.readouterr().err
     if phase == "write":
         assert f"warning: skipping unfinished run {killed} (no manifest.json" in err
-    summary = (sweep / "compare_summary.csv").read_text()
+    summary = (sweep / "summary.csv").read_text()
     assert summary.count(",2018,registered_poor,") == 1  # only the finished run
     assert replay.main([str(killed)]) == 2
     assert "not a finished run" in capsys.readouterr().err
@@ -173,7 +179,7 @@ def test_after_kill_9_leftovers_are_unfinished_and_readers_skip_them(tmp_path, p
 def test_compare_with_only_unfinished_runs_says_so(tmp_path, capsys):
     (tmp_path / "run").mkdir()
     (tmp_path / "run" / "results.csv").write_text("scenario,replicate,year,metric,value\n")
-    assert compare.main([str(tmp_path)]) == 2
+    assert compare_main([str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err[0].startswith("warning: skipping unfinished run") and err[-1].startswith("error: no finished run")
 

@@ -124,6 +124,25 @@ def test_the_store_returns_replicates_exactly_and_never_overwrites(tmp_path: Pat
     )
 
 
+def test_the_store_keeps_each_replicates_ledger_and_simulates_again_only_for_a_missing_one(tmp_path: Path):
+    from app.runner import run
+
+    store = ResultStore(tmp_path / "store")
+    without = run(small_config("replicates=2", "output.events=never"), store=store)
+    assert without.ledgers == [] and store.get_events(without.config_hash, 0) is None
+    kept = run(small_config("replicates=2"), store=store)  # the same hash: the ledger is wanted now
+    assert kept.config_hash == without.config_hash and kept.reused == []
+    pd.testing.assert_frame_equal(kept.table, without.table)
+    assert [int(ledger["replicate"].iat[0]) for ledger in kept.ledgers] == [0, 1]
+    again = run(small_config("replicates=2"), store=store)
+    assert again.reused == [0, 1]
+    for first, second in zip(kept.ledgers, again.ledgers, strict=True):
+        pd.testing.assert_frame_equal(first.reset_index(drop=True), second.reset_index(drop=True))
+    assert store.events_path(kept.config_hash, 0).is_file()
+    results = pd.read_parquet(tmp_path / "store")  # the ledgers do not get in the way of the results dataset
+    assert set(results.columns) >= {"metric", "value"} and "event" not in results.columns
+
+
 def test_the_preflight_refuses_a_store_under_a_file(tmp_path: Path):
     (tmp_path / "file").write_text("x")
     store, run_dir = tmp_path / "file" / "store", tmp_path / "run"
@@ -239,10 +258,10 @@ def test_sweep_runs_every_combination_through_the_store(tmp_path: Path, monkeypa
     monkeypatch.setenv("POVERTY_STORE", str(tmp_path / "store"))
     table = sweep(["baseline", "no_monitoring"], [["population.scale=400"]], replicates=2, n_jobs=2)
     assert set(table["label"]) == {"baseline+population.scale=400", "no_monitoring+population.scale=400"}
-    assert len(stored_files(tmp_path / "store")) == 2 * (2 + 1)  # two replicates and a description each
+    assert len(stored_files(tmp_path / "store")) == 2 * (2 * 2 + 1)  # two replicates, their ledgers, a description
     again = sweep(["baseline", "no_monitoring"], [["population.scale=400"]], replicates=2)
     pd.testing.assert_frame_equal(table, again)
-    assert len(stored_files(tmp_path / "store")) == 6
+    assert len(stored_files(tmp_path / "store")) == 10
 
 
 def test_mesa_batch_run_drives_the_keyword_model():

@@ -36,8 +36,8 @@ from sim.schema import kernel_scalars, share, spec
 from sim.state import ExitRoute, Households, Registration, guarantee_failed, own_income
 from sim.steps import Draw, DrawKind, Phase, Process, register_process
 
-#: The register's flows, in the rows of the kernel's count table; each is a ``counts`` entry.
-FLOWS = ("exits_development", "exits_guarantee", "exits_deceased", "newly_poor", "returns")
+#: The register's flows, then true fallbacks, in the rows of the kernel's count table; each is a ``counts`` entry.
+FLOWS = ("exits_development", "exits_guarantee", "exits_deceased", "newly_poor", "returns", "new_fallbacks")
 
 
 @dataclasses.dataclass
@@ -80,7 +80,7 @@ def step(h: Households, rules: Params, ctx: YearContext) -> Effect:
         max(rules.p_verify_exit, float(published.get("verification_effort", 0.0))),
     )
     u = ctx.draws["u_registration"]
-    reg, reg_size, above, exit_year, exit_route, flows = _exits(
+    reg, reg_size, above, exit_year, exit_route, fallback_year, flows = _exits(
         h.identity, h.members, h.status, h.registration, h.assistance, h.place, h.money, u,
         kernel_scalars(rules), year,
     )  # fmt: skip
@@ -95,6 +95,7 @@ def step(h: Households, rules: Params, ctx: YearContext) -> Effect:
         "above_line_years": above,
         "exit_year": exit_year,
         "exit_route": exit_route,
+        "fallback_year": fallback_year,
         "monitored": monitored,
     }
     return Effect(update, counts=dict(zip(FLOWS, flows, strict=True)))
@@ -102,8 +103,10 @@ def step(h: Households, rules: Params, ctx: YearContext) -> Effect:
 
 @kernel
 def _exits(identity, members, status, registration, assistance, place, money, u, rules, year):
-    """Exits and dead-out removals of registered households; years above the line for everyone.
+    """Exits and dead-out removals of registered households; years above the line and fallbacks for everyone.
 
+    A household that has exited and is truly poor for the first time since that exit falls back
+    this year (``fallback_year``, whether or not it is found and re-registered); an exit clears it.
     Returns the new registration arrays and the flow table (rows as in ``FLOWS``, columns by
     stratum) with the exit rows filled.
     """
@@ -111,7 +114,8 @@ def _exits(identity, members, status, registration, assistance, place, money, u,
     n = reg.size
     new_reg, new_size, above = reg.copy(), reg_size.copy(), np.zeros(n, np.uint8)
     exit_year, exit_route = registration.exit_year.copy(), registration.exit_route.copy()
-    flows = np.zeros((5, 3), np.float64)
+    fallback_year = registration.fallback_year.copy()
+    flows = np.zeros((len(FLOWS), 3), np.float64)
     line = year.line
     margin_line = (1.0 + rules.exit_income_margin) * line
     for i in range(n):
@@ -119,6 +123,9 @@ def _exits(identity, members, status, registration, assistance, place, money, u,
         true_poor = status.true_poor[i]
         if size > 0 and not true_poor:
             above[i] = min(registration.above_line_years[i] + 1, 255)
+        if size > 0 and true_poor and exit_year[i] > 0 and fallback_year[i] == 0:
+            fallback_year[i] = year.year
+            flows[5, s] += size
         if reg[i] != Registration.POOR:
             continue
         if size == 0:
@@ -138,9 +145,9 @@ def _exits(identity, members, status, registration, assistance, place, money, u,
             stable = assistance.guaranteed[i]
         if stable and u[i] < year.p_verify_exit:
             flows[0 if developed else 1, s] += reg_size[i]
-            new_reg[i], exit_year[i] = Registration.EXITED, year.year
+            new_reg[i], exit_year[i], fallback_year[i] = Registration.EXITED, year.year, 0
             exit_route[i] = ExitRoute.DEVELOPMENT if developed else ExitRoute.GUARANTEE
-    return new_reg, new_size, above, exit_year, exit_route, flows
+    return new_reg, new_size, above, exit_year, exit_route, fallback_year, flows
 
 
 @kernel

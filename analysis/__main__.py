@@ -1,0 +1,154 @@
+"""Compare scenarios: ``.venv/bin/python -m analysis DIR [DIR ...] [--reference baseline] [--out DIR]``.
+
+Each DIR is a sweep directory or a run directory; every finished run under them is read.  The
+comparison is written into ``--out`` (default: the first DIR):
+
+- ``summary.csv``: per region, label, year and metric (and the exit, return and fallback
+  curves): replicates, mean and Student-t interval; pairs, paired difference to the reference
+  and its bootstrap interval;
+- ``period_totals.csv``: the totals a planner quotes (returns, falls back, true poor in the last
+  year, costs by lever, ...) with the same columns;
+- ``cost_effectiveness.csv``: cost per sustained exit, per prevented return and per prevented
+  fallback, with intervals;
+- ``frontier.csv``: cost against each outcome, and which labels no other beats on both;
+- ``survival.csv``: Kaplan-Meier curves by cause group, mean and band over replicates;
+- ``figures/*.png`` and ``report.html``, one self-contained page;
+- ``analysis.json`` last: inputs, reference, warnings, versions and the files written.
+
+Files of an earlier comparison in the same folder (listed in its ``analysis.json``) are
+replaced; any other file in the way stops the command with one line and exit status 2, as does
+a bad directory.  Warnings (unfinished runs, colliding labels, mixed regions or year ranges,
+too few replicates, no reference) are one line each on stderr and in the report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import json
+import sys
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from analysis.analyse import Analysis, analyse
+from analysis.figures import FIGURES
+from analysis.files import atomic_path, write_text
+from analysis.report import render
+
+RECORD = "analysis.json"
+TABLES = ("summary.csv", "period_totals.csv", "cost_effectiveness.csv", "frontier.csv", "survival.csv")
+PACKAGES = ("numpy", "scipy", "pandas", "matplotlib", "pyarrow", "mplfonts")
+
+
+class OutputError(Exception):
+    """The output folder holds files this command did not write (one-line message)."""
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """Deterministic CSV text."""
+    return frame.to_csv(index=False, float_format="%.6f", lineterminator="\n")
+
+
+def planned_files(analysis: Analysis) -> list[str]:
+    """Every file the comparison writes, relative to the output folder (the record last)."""
+    figures = [
+        f"figures/{spec.name}_{region}.png"
+        for region in analysis.regions
+        for spec in FIGURES
+        if spec.available(analysis, region)
+    ]
+    return [*TABLES, *figures, "report.html", RECORD]
+
+
+def claim(out: Path, files: list[str]) -> None:
+    """Make sure writing ``files`` into ``out`` replaces only what an earlier comparison wrote.
+
+    The earlier record is removed first, so a folder interrupted from here on holds no record
+    and is never read as a finished comparison.
+    """
+    record = out / RECORD
+    ours = set()
+    if record.is_file():
+        try:
+            ours = set(json.loads(record.read_text(encoding="utf-8"))["files"])
+        except (ValueError, KeyError, TypeError):
+            raise OutputError(f"--out: {record} is not a comparison record; allowed: a folder without it") from None
+    in_the_way = [name for name in files if (out / name).exists() and name not in ours]
+    if in_the_way:
+        raise OutputError(
+            f"--out: {out / in_the_way[0]} exists and was not written by a comparison; "
+            "allowed: a folder without it (comparisons never overwrite other files)"
+        )
+    record.unlink(missing_ok=True)
+
+
+def write(analysis: Analysis, out: Path, inputs: list[str], reference: str) -> list[Path]:
+    """Write every table, figure, the report and, last, the record; return the paths."""
+    files = planned_files(analysis)
+    claim(out, files)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    frames = (analysis.summary, analysis.totals, analysis.cost_effectiveness, analysis.frontier, analysis.survival)
+    for name, frame in zip(TABLES, frames, strict=True):
+        written.append(write_text(out / name, csv_text(frame)))
+    (out / "figures").mkdir(exist_ok=True)
+    pictures: dict[str, list[tuple[str, bytes]]] = {}
+    for region in analysis.regions:
+        for spec in FIGURES:
+            if not spec.available(analysis, region):
+                continue
+            fig = spec.draw(analysis, region)
+            path = out / "figures" / f"{spec.name}_{region}.png"
+            with atomic_path(path) as tmp:
+                fig.savefig(tmp, format="png", dpi=110, metadata={"Software": None}, bbox_inches="tight")
+            plt.close(fig)
+            pictures.setdefault(region, []).append((spec.caption, path.read_bytes()))
+            written.append(path)
+    written.append(write_text(out / "report.html", render(analysis, pictures, inputs)))
+    record = {
+        "inputs": inputs,
+        "reference": reference,
+        "runs": [
+            {"region": r.region, "label": r.label, "config_hash": r.config_hash, "folders": [str(f) for f in r.folders]}
+            for r in analysis.loaded.runs
+        ],
+        "warnings": analysis.warnings,
+        "packages": {name: _version(name) for name in PACKAGES},
+        "files": files,
+    }
+    written.append(write_text(out / RECORD, json.dumps(record, indent=2, ensure_ascii=False) + "\n"))
+    return written
+
+
+def _version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Compare the finished runs under the given directories; return the exit status."""
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("dirs", nargs="+", type=Path, help="sweep or run directories")
+    parser.add_argument("--reference", default="baseline", help="label (or scenario) to pair against")
+    parser.add_argument("--out", type=Path, help="where to write (default: the first directory)")
+    args = parser.parse_args(argv)
+    out = args.out or args.dirs[0]
+    try:
+        analysis = analyse(args.dirs, args.reference)
+        written = write(analysis, out, [str(d) for d in args.dirs], args.reference)
+    except (FileNotFoundError, OutputError, pd.errors.ParserError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    labels = ", ".join(run.label for run in analysis.loaded.runs)
+    print(f"compared {labels}: {len(written)} files in {out}; open {out / 'report.html'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,137 @@
+"""The planner's comparison of finished runs: tables, survival curves and the warnings that go with them.
+
+:func:`analyse` reads finished runs (:mod:`analysis.runs`), chooses each region's reference
+label and periods (:class:`analysis.tables.Comparison`), and computes every table the report
+shows.  It never fails quietly: unfinished runs, colliding labels, mixed regions or year
+ranges, a missing reference, runs without an event ledger and labels with too few replicates
+for an interval each get one warning line, which the report repeats.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import survival, tables
+from analysis.runs import Loaded, load, warn
+from analysis.stats import MIN_REPLICATES
+
+#: Derived per-replicate curves (percent), summarised like metrics.
+CURVES = ("curve_exit", "curve_return", "curve_fallback")
+
+
+@dataclasses.dataclass
+class Analysis:
+    """Every table of a comparison, and what it was made of."""
+
+    loaded: Loaded
+    comparisons: dict[str, tables.Comparison]
+    summary: pd.DataFrame  # per year and metric (curves included)
+    quantities: pd.DataFrame  # per replicate
+    totals: pd.DataFrame  # period totals
+    cost_effectiveness: pd.DataFrame
+    frontier: pd.DataFrame
+    survival: pd.DataFrame  # bands over replicates
+    warnings: list[str]
+
+    @property
+    def regions(self) -> list[str]:
+        """Regions in order of first appearance."""
+        return list(self.comparisons)
+
+
+def curves(table: pd.DataFrame) -> pd.DataFrame:
+    """Exit, return and fallback curves per replicate and year (percent), in the results layout.
+
+    ``curve_exit``: share of the initial register no longer registered; ``curve_return`` and
+    ``curve_fallback``: cumulative returns and falls back into poverty as shares of cumulative
+    exits by development or guarantee.
+    """
+    keys = ["region", "label", "replicate"]
+    wide = table.pivot_table(index=[*keys, "year"], columns="metric", values="value", aggfunc="first").sort_index()
+    start = wide.groupby(level=keys)["registered_poor"].transform("first")  # the initial stock
+    exits = (wide["exits_development"] + wide["exits_guarantee"]).fillna(0.0).groupby(level=keys).cumsum()
+    exits = exits.where(exits > 0)
+    out = pd.DataFrame(
+        {
+            "curve_exit": 100 * (1.0 - wide["cohort_registered"].fillna(start) / start),
+            "curve_return": 100 * wide["returns"].fillna(0.0).groupby(level=keys).cumsum() / exits,
+            "curve_fallback": 100 * wide["new_fallbacks"].fillna(0.0).groupby(level=keys).cumsum() / exits,
+        },
+        index=wide.index,
+    )
+    long = out.reset_index().melt(id_vars=[*keys, "year"], var_name="metric", value_name="value")
+    return long.dropna(subset=["value"])
+
+
+def comparisons(loaded: Loaded, reference: str, on_warning) -> dict[str, tables.Comparison]:
+    """Each region's reference label and years; warnings for what cannot be compared."""
+    out = {}
+    regions = list(dict.fromkeys(run.region for run in loaded.runs))
+    if len(regions) > 1:
+        on_warning(f"mixed regions ({', '.join(regions)}): each is compared only within its own region")
+    for region in regions:
+        runs = [run for run in loaded.runs if run.region == region]
+        chosen = next((run for run in runs if run.label == reference), None)
+        if chosen is None:
+            by_scenario = [run for run in runs if run.scenario == reference]
+            chosen = by_scenario[0] if len(by_scenario) == 1 else None
+        if chosen is None:
+            on_warning(
+                f"no reference {reference!r} in {region} (labels: {', '.join(r.label for r in runs)}): "
+                "paired differences and costs per prevented outcome are left out (choose one with --reference)"
+            )
+        ranges = Counter(run.years for run in runs)
+        if len(ranges) > 1:
+            listing = ", ".join(f"{a}-{b}" for a, b in sorted(ranges))
+            on_warning(f"mixed year ranges in {region} ({listing}): runs are paired only over the years they share")
+        base = chosen or runs[0]
+        first, last = base.years
+        transition = base.transition_year
+        if transition > last:
+            transition = first
+        out[region] = tables.Comparison(region, chosen.label if chosen else None, first, last, transition)
+    return out
+
+
+def analyse(paths: list[Path], reference: str = "baseline", on_warning=warn) -> Analysis:
+    """Read the finished runs under ``paths`` and compute every table of the comparison."""
+    said: list[str] = []
+
+    def note(message: str) -> None:
+        said.append(message)
+        on_warning(message)
+
+    loaded = load(paths, note)
+    chosen = comparisons(loaded, reference, note)
+    table = loaded.table
+    for run in loaded.runs:
+        count = table.loc[(table["region"] == run.region) & (table["label"] == run.label), "replicate"].nunique()
+        if count < MIN_REPLICATES:
+            note(f"{run.label} ({run.region}) has {count} replicate: no interval can be given (run replicates>=5)")
+        if (run.region, run.label) not in loaded.ledgers:
+            note(f"{run.label} ({run.region}) has no event ledger (output.events): no survival curves for it")
+    series = pd.concat([table[["region", "label", "replicate", "year", "metric", "value"]], curves(table)])
+    summary = tables.yearly_summary(series, chosen)
+    per_replicate = tables.quantities(table, chosen)
+    totals = tables.period_totals(per_replicate, chosen)
+    spans = []
+    for (region, label), ledger in loaded.ledgers.items():
+        first, last = loaded.run(region, label).years
+        per = survival.curves(survival.durations(ledger, first, last), last - first + 1)
+        spans.append(per.assign(region=region, label=label))
+    bands = survival.bands(pd.concat(spans, ignore_index=True)) if spans else pd.DataFrame()
+    return Analysis(
+        loaded,
+        chosen,
+        summary,
+        per_replicate,
+        totals,
+        tables.cost_effectiveness(per_replicate, chosen),
+        tables.frontier(totals),
+        bands,
+        said,
+    )

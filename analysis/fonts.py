@@ -1,0 +1,61 @@
+"""A font that renders Chinese policy terms in figures and in the report, on any machine.
+
+Figures and the report name policies in Chinese where it helps (返贫, 低保, 兜底 ...).  A fresh
+machine may have no CJK font, so the project pins one: Noto Sans CJK SC (SIL Open Font
+License), shipped inside the ``mplfonts`` wheel.  Matplotlib gets it as a fallback after its
+own DejaVu Sans, so Latin text looks as usual and each Chinese glyph comes from Noto.  The
+report embeds the subset of the font covering the Chinese characters it shows, so it renders
+in a browser with no CJK font and no internet.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import io
+from importlib import resources
+from pathlib import Path
+
+FONT_FILE = "NotoSansCJKsc-Regular.otf"
+FAMILY = "Noto Sans CJK SC"
+
+
+def font_path() -> Path:
+    """Path of the pinned CJK font file."""
+    return Path(str(resources.files("mplfonts") / "fonts" / FONT_FILE))
+
+
+@functools.cache
+def use_cjk() -> str:
+    """Make matplotlib fall back to the CJK font for glyphs DejaVu Sans lacks; return its family name."""
+    from matplotlib import font_manager, rcParams
+
+    path = font_path()
+    font_manager.fontManager.addfont(str(path))
+    name = font_manager.FontProperties(fname=str(path)).get_name()
+    rcParams["font.family"] = ["DejaVu Sans", name]  # a list of families: matplotlib falls back glyph by glyph
+    return name
+
+
+def embedded_font_css(text: str, family: str = FAMILY) -> str:
+    """A CSS ``@font-face`` holding the font's glyphs for the non-ASCII characters of ``text`` (base64)."""
+    from fontTools import subset
+
+    characters = sorted({c for c in text if ord(c) > 0x2E7F})  # CJK and fullwidth punctuation
+    if not characters:
+        return ""
+    options = subset.Options()
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    font = subset.load_font(str(font_path()), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text="".join(characters))
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    subset.save_font(font, buffer, options)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    # One face for every weight: bold text (table headings) uses it too rather than a missing bold face.
+    return (
+        f"@font-face {{ font-family: '{family}'; font-weight: 100 900; "
+        f"src: url(data:font/otf;base64,{data}) format('opentype'); }}"
+    )

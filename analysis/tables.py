@@ -1,0 +1,244 @@
+"""The planner's tables: yearly summary, period totals, cost-effectiveness and the frontier.
+
+Every table is computed per region from the tidy results of finished runs (the ``results.csv``
+contract) and a :class:`Comparison`: which label is the reference in each region and which
+years make the periods.  Means carry Student-t intervals over replicates; differences against
+the reference are paired replicate by replicate (common random numbers) with bootstrap
+intervals (:mod:`analysis.stats`).
+
+The quantities a planner quotes are declared once in :data:`QUANTITIES`; the costs by lever
+are derived from the ``cost_<lever>`` metrics present.  Costs are all public spending the
+model counts (``cost_total``), the basic pension of every rural resident 65+ included; it
+differs little between scenarios, so it cancels in the paired differences.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+
+from analysis.stats import paired_difference, ratio_of_paired_means, t_interval
+
+
+@dataclasses.dataclass(frozen=True)
+class Quantity:
+    """A per-replicate number a planner quotes: a metric summed over a period or read in the last year."""
+
+    name: str
+    metric: str
+    how: str  # "sum" over the period's years, or "last": the value in the last year
+    period: str  # "transition": the regime's first year to the last; "run": every simulated year
+    unit: str
+    meaning: str
+
+
+QUANTITIES = (
+    Quantity("returns", "returns", "sum", "transition", "persons", "returns to the register (返贫) in the period"),
+    Quantity(
+        "new_fallbacks", "new_fallbacks", "sum", "transition", "persons", "exited persons falling back into poverty"
+    ),
+    Quantity(
+        "fallbacks_last", "fallbacks", "last", "transition", "persons", "exited persons truly poor in the last year"
+    ),
+    Quantity("true_poor_last", "true_poor", "last", "transition", "persons", "truly poor persons in the last year"),
+    Quantity(
+        "registered_last",
+        "registered_poor",
+        "last",
+        "transition",
+        "persons",
+        "persons on the register in the last year",
+    ),
+    Quantity("monitored_last", "monitored", "last", "transition", "persons", "monitored persons in the last year"),
+    Quantity("cost_total", "cost_total", "sum", "transition", "yuan", "public spending on all levers in the period"),
+    Quantity("exits_run", "exits", "sum", "run", "persons", "exits from the register, every simulated year"),
+    Quantity("returns_run", "returns", "sum", "run", "persons", "returns, every simulated year"),
+    Quantity("new_fallbacks_run", "new_fallbacks", "sum", "run", "persons", "falls back into poverty, every year"),
+    Quantity(
+        "sustained_exits_last",
+        "sustained_exits",
+        "last",
+        "run",
+        "persons",
+        "exited and not truly poor since, in the last year",
+    ),
+    Quantity("cost_total_run", "cost_total", "sum", "run", "yuan", "public spending on all levers, every year"),
+    Quantity("exits_development_run", "exits_development", "sum", "run", "persons", "exits by development"),
+    Quantity("exits_guarantee_run", "exits_guarantee", "sum", "run", "persons", "exits through guarantee (兜底)"),
+    Quantity("exits_deceased_run", "exits_deceased", "sum", "run", "persons", "removals of dead-out households"),
+)
+
+#: Cost-effectiveness measures: (name, cost quantity, outcome quantity, whether the outcome is prevented).
+RATIOS = (
+    ("cost_per_sustained_exit", "cost_total_run", "sustained_exits_last", False),
+    ("cost_per_prevented_return", "cost_total_run", "returns_run", True),
+    ("cost_per_prevented_fallback", "cost_total_run", "new_fallbacks_run", True),
+)
+
+#: Outcomes of the frontier (lower is better), each against the whole run's cost.
+FRONTIER_OUTCOMES = ("returns_run", "new_fallbacks_run", "true_poor_last")
+
+
+@dataclasses.dataclass(frozen=True)
+class Comparison:
+    """What a region's comparison is made against."""
+
+    region: str
+    reference: str | None  # the reference label, if the region has one
+    first_year: int  # first simulated year
+    last_year: int
+    transition_year: int  # first year of the 2021-2025 regime (policy.transition.start_year)
+
+    def years(self, period: str) -> tuple[int, int]:
+        """First and last year of a period."""
+        return (self.transition_year if period == "transition" else self.first_year, self.last_year)
+
+    def period_name(self, period: str) -> str:
+        """A period as planners write it, e.g. ``2021-2025``."""
+        first, last = self.years(period)
+        return f"{first}-{last}"
+
+
+def quantities(table: pd.DataFrame, comparisons: dict[str, Comparison]) -> pd.DataFrame:
+    """Per region, label and replicate: every quantity of :data:`QUANTITIES` and each lever's period cost.
+
+    Columns: region, label, replicate, quantity, period, unit, value.
+    """
+    costs = sorted(m for m in table["metric"].unique() if m.startswith("cost_") and m != "cost_total")
+    declared = [
+        *QUANTITIES,
+        *(Quantity(m, m, "sum", "transition", "yuan", f"spending on {m[5:]} in the period") for m in costs),
+    ]
+    parts = []
+    for region, part in table.groupby("region", sort=False):
+        comparison = comparisons[region]
+        for q in declared:
+            first, last = comparison.years(q.period)
+            if q.how == "last":
+                first = last
+            chosen = part[(part["metric"] == q.metric) & part["year"].between(first, last)]
+            if chosen.empty:
+                continue
+            values = chosen.groupby(["label", "replicate"], sort=False)["value"].sum().reset_index()
+            values.insert(0, "region", region)
+            values["quantity"] = q.name
+            values["period"] = str(last) if q.how == "last" else comparison.period_name(q.period)
+            values["unit"] = q.unit
+            parts.append(values)
+    out = pd.concat(parts, ignore_index=True)
+    return out[["region", "label", "replicate", "quantity", "period", "unit", "value"]]
+
+
+def _with_reference(frame: pd.DataFrame, keys: list[str], comparisons: dict[str, Comparison]):
+    """Yield (key, values by replicate, reference values by replicate or None) per group."""
+    references = {}
+    for region, comparison in comparisons.items():
+        if comparison.reference is not None:
+            chosen = frame[(frame["region"] == region) & (frame["label"] == comparison.reference)]
+            references[region] = {
+                tuple(k): g.set_index("replicate")["value"] for k, g in chosen.groupby(keys[2:], sort=False)
+            }
+    for key, part in frame.groupby(keys, sort=False):
+        values = part.set_index("replicate")["value"].sort_index()
+        reference = references.get(key[0], {}).get(tuple(key[2:]))
+        yield key, values, reference
+
+
+def _difference(values: pd.Series, reference: pd.Series | None, key) -> tuple[float, float, float, int]:
+    if reference is None:
+        return (np.nan, np.nan, np.nan, 0)
+    common = values.index.intersection(reference.index)
+    mean, low, high = paired_difference(values.loc[common].to_numpy(), reference.loc[common].to_numpy(), *key)
+    return (mean, low, high, len(common))
+
+
+def summarise(frame: pd.DataFrame, keys: list[str], comparisons: dict[str, Comparison]) -> pd.DataFrame:
+    """Mean with t interval, and the paired difference to the reference with bootstrap interval, per group.
+
+    ``frame`` has the columns ``keys`` (starting with region and label), ``replicate`` and ``value``.
+    """
+    rows = []
+    for key, values, reference in _with_reference(frame, keys, comparisons):
+        mean, low, high = t_interval(values.to_numpy())
+        diff = _difference(values, reference, key)
+        rows.append((*key, len(values), mean, low, high, diff[3], diff[0], diff[1], diff[2]))
+    columns = [*keys, "replicates", "mean", "low", "high", "pairs", "diff", "diff_low", "diff_high"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def yearly_summary(table: pd.DataFrame, comparisons: dict[str, Comparison]) -> pd.DataFrame:
+    """Per region, label, year and metric: mean, t interval, paired difference to the reference."""
+    return summarise(table, ["region", "label", "year", "metric"], comparisons)
+
+
+def period_totals(per_replicate: pd.DataFrame, comparisons: dict[str, Comparison]) -> pd.DataFrame:
+    """Per region, label and quantity: mean, t interval, paired difference to the reference."""
+    return summarise(per_replicate, ["region", "label", "quantity", "period", "unit"], comparisons)
+
+
+def cost_effectiveness(per_replicate: pd.DataFrame, comparisons: dict[str, Comparison]) -> pd.DataFrame:
+    """Cost per sustained exit (t interval) and cost per prevented return and fallback (bootstrap).
+
+    Prevented outcomes and extra costs are paired differences against the reference; where
+    nothing is prevented on average the cost per prevented outcome is absent (NaN with a note),
+    never infinite.  Columns: region, label, measure, period, replicates, value, low, high, note.
+    """
+    wide = per_replicate.pivot_table(
+        index=["region", "label", "replicate"], columns="quantity", values="value", aggfunc="first"
+    )
+    periods = per_replicate.drop_duplicates("quantity").set_index("quantity")["period"]
+    rows = []
+    for (region, label), part in wide.groupby(level=["region", "label"], sort=False):
+        part = part.droplevel(["region", "label"]).sort_index()
+        comparison = comparisons[region]
+        reference = None
+        if comparison.reference is not None and comparison.reference != label:
+            reference = wide.loc[(region, comparison.reference)].sort_index()
+        for name, cost, outcome, prevented in RATIOS:
+            if cost not in part or outcome not in part:
+                continue
+            period = periods[cost]
+            if not prevented:
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    ratio = (part[cost] / part[outcome].where(part[outcome] > 0)).dropna()
+                value, low, high = t_interval(ratio.to_numpy())
+                note = "" if len(ratio) >= 2 else "too few replicates for an interval"
+                rows.append((region, label, name, period, len(ratio), value, low, high, note))
+                continue
+            if reference is None:
+                continue
+            common = part.index.intersection(reference.index)
+            extra_cost = part.loc[common, cost] - reference.loc[common, cost]
+            averted = reference.loc[common, outcome] - part.loc[common, outcome]
+            value, low, high, note = ratio_of_paired_means(extra_cost, averted, region, label, name)
+            if value < 0:
+                note = "; ".join(filter(None, ["cheaper than the reference and prevents more: saves money", note]))
+            rows.append((region, label, name, period, len(common), value, low, high, note))
+    columns = ["region", "label", "measure", "period", "replicates", "value", "low", "high", "note"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def frontier(totals: pd.DataFrame) -> pd.DataFrame:
+    """Per outcome of :data:`FRONTIER_OUTCOMES`: each label's mean cost and outcome, and whether it is on the frontier.
+
+    A label is on the frontier when no other label of its region costs no more *and* does no
+    worse on the outcome, and strictly better on one of them.
+    """
+    rows = []
+    means = totals.set_index(["region", "label", "quantity"])["mean"]
+    for region in dict.fromkeys(totals["region"]):
+        labels = list(dict.fromkeys(totals.loc[totals["region"] == region, "label"]))
+        for outcome in FRONTIER_OUTCOMES:
+            points = []
+            for label in labels:
+                cost, value = means.get((region, label, "cost_total_run")), means.get((region, label, outcome))
+                if cost is not None and value is not None:
+                    points.append((label, float(cost), float(value)))
+            for label, cost, value in points:
+                dominated = any(
+                    c <= cost and v <= value and (c < cost or v < value) for other, c, v in points if other != label
+                )
+                rows.append((region, outcome, label, cost, value, not dominated))
+    return pd.DataFrame(rows, columns=["region", "outcome", "label", "cost", "value", "on_frontier"])

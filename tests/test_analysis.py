@@ -1,0 +1,316 @@
+"""The planner's comparison (``python -m analysis``): intervals, pairing, survival, costs, figures, report."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from analysis import plots, runs, survival, tables
+from analysis.__main__ import main as analysis_main
+from analysis.analyse import analyse
+from analysis.figures import FIGURES
+from analysis.stats import kaplan_meier, paired_difference, ratio_of_paired_means, t_interval
+from app.outputs import manifest, write_manifest, write_parquet, write_results
+from app.runner import run
+from sim import events
+from sim.events import Event
+from sim.model import PovertyModel
+from tests.helpers import small_config
+
+REPLICATES = "replicates=3"
+
+
+def finished_run(run_dir: Path, *overrides: str, ledger: bool = True) -> Path:
+    """Write a finished run (results, ledger, then its manifest) of the small configuration."""
+    run_dir.mkdir(parents=True)
+    config = small_config(*overrides)
+    result = run(config)
+    write_results(result.table, run_dir)
+    if ledger and result.ledgers:
+        write_parquet(result.ledgers, run_dir / "events.parquet", events.codebook())
+    write_manifest(manifest(config, result, 0.0, list(overrides), "what if?"), run_dir)
+    return run_dir
+
+
+@pytest.fixture(scope="module")
+def sweep(tmp_path_factory) -> Path:
+    """A small sweep: the baseline, a copy of it under another label, no monitoring and a withdrawal."""
+    root = tmp_path_factory.mktemp("analysis") / "sweep"
+    finished_run(root / "henan" / "baseline", REPLICATES, "label=baseline")
+    finished_run(root / "henan" / "copy", REPLICATES, "label=copy")
+    finished_run(root / "henan" / "no_monitoring", REPLICATES, "scenario=no_monitoring", "label=no_monitoring")
+    finished_run(root / "henan" / "withdraw", REPLICATES, "scenario=withdraw_2021", "label=withdraw")
+    return root
+
+
+@pytest.fixture(scope="module")
+def analysed(sweep):
+    """The sweep analysed, and its files written."""
+    assert analysis_main([str(sweep)]) == 0
+    return analyse([sweep], on_warning=lambda _m: None)
+
+
+def test_the_analysis_of_a_small_sweep_writes_every_file(sweep, analysed):
+    record = json.loads((sweep / "analysis.json").read_text())
+    expected = {
+        "summary.csv",
+        "period_totals.csv",
+        "cost_effectiveness.csv",
+        "frontier.csv",
+        "survival.csv",
+        "report.html",
+        "analysis.json",
+        *(f"figures/{spec.name}_henan.png" for spec in FIGURES),
+    }
+    assert set(record["files"]) == expected
+    for name in expected:
+        assert (sweep / name).stat().st_size > 0, name
+    summary = pd.read_csv(sweep / "summary.csv")
+    assert {"curve_exit", "curve_return", "curve_fallback", "returns", "new_fallbacks"} <= set(summary["metric"])
+    assert (summary["replicates"] == 3).all()
+    finite = summary.dropna(subset=["low", "high"])
+    assert (finite["low"] <= finite["mean"] + 1e-9).all() and (finite["mean"] <= finite["high"] + 1e-9).all()
+    totals = pd.read_csv(sweep / "period_totals.csv")
+    returns = totals[(totals["quantity"] == "returns") & (totals["label"] == "withdraw")].iloc[0]
+    assert returns["period"] == "2021-2025" and returns["diff_low"] > 0  # withdrawal adds returns, surely
+    costs = totals[totals["quantity"].str.startswith("cost_") & (totals["period"] == "2021-2025")]
+    assert {"cost_total", "cost_dibao", "cost_monitoring"} <= set(costs["quantity"])
+    curves = pd.read_csv(sweep / "survival.csv")
+    assert set(curves["curve"]) == set(survival.CURVES) and set(curves["group"]) == set(survival.GROUPS)
+
+
+def test_a_scenario_paired_with_itself_differs_by_exactly_zero_with_a_zero_width_interval(analysed):
+    for frame in (analysed.summary, analysed.totals):
+        for label in ("baseline", "copy"):  # the reference itself, and the same configuration under another label
+            rows = frame[(frame["label"] == label) & frame["mean"].notna()]
+            assert len(rows) > 0
+            assert (rows["diff"] == 0).all() and (rows["diff_low"] == 0).all() and (rows["diff_high"] == 0).all()
+    assert paired_difference([1.5, 2.0, 7.0], [1.5, 2.0, 7.0]) == (0.0, 0.0, 0.0)
+
+
+def test_the_t_interval_matches_scipy_stats_t_on_known_data():
+    data = np.array([1.0, 2.0, 3.0, 4.0, 10.0])
+    mean, low, high = t_interval(data)
+    expected = stats.t.interval(0.95, df=4, loc=data.mean(), scale=stats.sem(data))
+    assert mean == pytest.approx(4.0)
+    assert (low, high) == pytest.approx(expected, rel=1e-12)
+    # wider than the normal approximation that the old summary used (1.96)
+    assert high - mean > 1.96 * stats.sem(data) * 1.3
+    mean, low, high = t_interval([5.0])
+    assert mean == 5.0 and np.isnan(low) and np.isnan(high)  # one replicate: no interval, not a zero-width one
+
+
+def test_the_paired_bootstrap_interval_covers_the_mean_difference_and_repeats_exactly():
+    rng = np.random.default_rng(1)
+    reference = rng.normal(100, 10, 20)
+    values = reference + rng.normal(3, 1, 20)  # shared noise cancels in the pairs
+    first = paired_difference(values, reference, "key")
+    assert first == paired_difference(values, reference, "key")
+    mean, low, high = first
+    assert low < mean < high and high - low < 2.0
+
+
+def test_kaplan_meier_matches_a_hand_computed_censored_example():
+    durations = [1, 2, 2, 3, 4, 5]
+    observed = [True, True, False, True, False, True]
+    # at risk 6, 5, 3, 1; events at 1, 2, 3, 5; censored at 2 and 4
+    expected = [1.0, 5 / 6, 5 / 6 * 4 / 5, 5 / 6 * 4 / 5 * 2 / 3, 5 / 6 * 4 / 5 * 2 / 3, 0.0]
+    assert kaplan_meier(durations, observed, np.arange(6)) == pytest.approx(expected, abs=1e-12)
+
+
+def test_durations_follow_the_ledger_with_censoring_at_dissolution_and_the_last_year():
+    def row(household, year, event, cause=0):
+        return (0, household, year, int(event), cause)
+
+    ledger = pd.DataFrame(
+        [
+            row(1, 2017, Event.INITIAL_REGISTER),
+            row(1, 2019, Event.EXIT_DEVELOPMENT),
+            row(1, 2022, Event.FALLBACK),
+            row(1, 2023, Event.RETURN),
+            row(2, 2017, Event.INITIAL_REGISTER, 2),
+            row(2, 2020, Event.EXIT_GUARANTEE, 2),
+            row(2, 2021, Event.DISSOLVED, 2),
+            row(3, 2017, Event.INITIAL_REGISTER),  # never exits: censored at the end (8 years)
+            row(4, 2019, Event.NEWLY_REGISTERED),  # not on the initial register: not in the curves
+            row(4, 2020, Event.EXIT_DEVELOPMENT),
+        ],
+        columns=["replicate", "household", "year", "event", "cause"],
+    )
+    spans = survival.durations(ledger, 2018, 2025).set_index(["curve", "household"])
+    assert tuple(spans.loc[("exit", 1), ["duration", "observed"]]) == (2.0, True)
+    assert tuple(spans.loc[("exit", 3), ["duration", "observed"]]) == (8.0, False)
+    assert tuple(spans.loc[("fallback", 1), ["duration", "observed"]]) == (3.0, True)
+    assert tuple(spans.loc[("return", 1), ["duration", "observed"]]) == (4.0, True)
+    assert tuple(spans.loc[("fallback", 2), ["duration", "observed"]]) == (1.0, False)  # dissolved in 2021
+    assert 4 not in spans.index.get_level_values("household")
+
+
+def test_the_ledger_agrees_with_the_yearly_flows():
+    model = PovertyModel(small_config())
+    for _ in range(4):
+        before = model.h
+        model.step()
+        ledger = model.ledger()
+        year = ledger[ledger["year"] == model.year]
+        row = model.history[-1]
+
+        def persons(event, h, column, year=year):
+            rows = year.loc[year["event"] == event, "household"].to_numpy()
+            return float(np.sum(h.weight[rows] * getattr(h, column)[rows]))
+
+        assert persons(Event.EXIT_DEVELOPMENT, before, "reg_size") == pytest.approx(row["exits_development"])
+        assert persons(Event.EXIT_GUARANTEE, before, "reg_size") == pytest.approx(row["exits_guarantee"])
+        assert persons(Event.RETURN, model.h, "reg_size") == pytest.approx(row["returns"])
+        assert persons(Event.FALLBACK, model.h, "size") == pytest.approx(row["new_fallbacks"])
+    assert (model.ledger()["event"] == Event.INITIAL_REGISTER).sum() == (model.h.stratum == 0).sum()
+
+
+def test_cost_per_prevented_return_comes_from_the_paired_differences_and_is_absent_when_nothing_is_prevented():
+    rows = []
+    for replicate, (cost_ref, returns_ref) in enumerate([(100.0, 50.0), (110.0, 60.0), (90.0, 40.0)]):
+        for label, extra_cost, prevented in (("baseline", 0.0, 0.0), ("better", 30.0, 10.0), ("worse", -5.0, -4.0)):
+            for quantity, value in (
+                ("cost_total_run", cost_ref + extra_cost + replicate),
+                ("returns_run", returns_ref - prevented - replicate),
+                ("new_fallbacks_run", returns_ref),  # nothing prevented for anyone
+                ("sustained_exits_last", 10.0),
+            ):
+                rows.append(("henan", label, replicate, quantity, "2018-2025", "", value))
+    frame = pd.DataFrame(rows, columns=["region", "label", "replicate", "quantity", "period", "unit", "value"])
+    comparison = {"henan": tables.Comparison("henan", "baseline", 2018, 2025, 2021)}
+    table = tables.cost_effectiveness(frame, comparison).set_index(["label", "measure"])
+    # better: 30 + r extra yuan vs 10 + r fewer returns... paired: (30+r-r)/(10+r-r) -> 30 / 10
+    assert table.loc[("better", "cost_per_prevented_return"), "value"] == pytest.approx(3.0)
+    for label, measure in (("worse", "cost_per_prevented_return"), ("better", "cost_per_prevented_fallback")):
+        row = table.loc[(label, measure)]
+        assert np.isnan(row["value"]) and not np.isinf(row["value"]) and row["note"] == "nothing prevented"
+    assert ("baseline", "cost_per_prevented_return") not in table.index  # the reference prevents nothing of itself
+    ratio, low, high, _note = ratio_of_paired_means([30.0, 33.0, 27.0], [10.0, 12.0, 8.0], "k")
+    assert ratio == pytest.approx(3.0) and low <= ratio <= high
+
+
+def test_the_frontier_keeps_scenarios_no_other_beats_on_cost_and_outcome():
+    totals = pd.DataFrame(
+        [
+            ("henan", label, "cost_total_run", cost)
+            for label, cost in (("cheap", 1.0), ("dear", 3.0), ("wasteful", 3.0), ("middle", 2.0))
+        ]
+        + [
+            ("henan", label, "returns_run", value)
+            for label, value in (("cheap", 10.0), ("dear", 1.0), ("wasteful", 5.0), ("middle", 5.0))
+        ],
+        columns=["region", "label", "quantity", "mean"],
+    )
+    points = tables.frontier(totals).set_index(["outcome", "label"])["on_frontier"]
+    assert points["returns_run"].to_dict() == {"cheap": True, "dear": True, "wasteful": False, "middle": True}
+
+
+def test_plots_return_their_axes_and_render_the_same_bytes_twice(analysed):
+    region, reference = "henan", "baseline"
+    summary = analysed.summary
+    calls = [
+        lambda ax: plots.fan_chart(summary, ax, "curve_exit", reference, 2021),
+        lambda ax: plots.registered_vs_true(summary, ax, reference, 2021),
+        lambda ax: plots.paired_deltas(analysed.totals, ax, "returns", reference),
+        lambda ax: plots.survival(analysed.survival, ax, "fallback", "illness", reference),
+        lambda ax: plots.frontier(analysed.frontier, ax, "returns_run", reference),
+        lambda ax: plots.exit_routes(analysed.totals, ax, reference),
+        lambda ax: plots.spending_by_lever(analysed.totals, ax, reference),
+    ]
+    for draw in calls:
+        fig, ax = plt.subplots()
+        assert draw(ax) is ax
+        plt.close(fig)
+
+    def png(spec) -> bytes:
+        fig = spec.draw(analysed, region)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", metadata={"Software": None})
+        plt.close(fig)
+        return buffer.getvalue()
+
+    for spec in FIGURES:
+        assert png(spec) == png(spec), spec.name
+
+
+def test_fourteen_scenarios_get_fourteen_distinct_colours_and_the_reference_black():
+    labels = [f"s{i}" for i in range(16)]
+    styles = plots.colours(labels, reference="s0")
+    assert styles["s0"] == (plots.REFERENCE_COLOUR, "-")
+    assert len({styles[f"s{i}"][0] for i in range(15)}) == 15  # the reference and fourteen others
+    assert styles["s15"] == (plots.PALETTE[0], "--")  # beyond the palette: colours repeat, dashed
+
+
+def test_the_report_is_one_file_with_no_external_reference(sweep, analysed):
+    text = (sweep / "report.html").read_text(encoding="utf-8")
+    assert text.count("<img") == len(FIGURES)
+    sources = re.findall(r"""(?:src|href)\s*=\s*["']([^"']*)["']""", text)
+    assert sources and all(s.startswith("data:") for s in sources)
+    assert "url(" in text and all(u.startswith("data:") for u in re.findall(r"url\(([^)]*)\)", text))
+    assert "<link" not in text and "<script" not in text and "@import" not in text
+    assert "http://" not in text and "https://" not in text
+    assert "@font-face" in text and "返贫" in text  # Chinese terms shown, and the glyphs they need embedded
+    for finished in analysed.loaded.runs:
+        assert finished.config_hash in text  # the manifests behind the numbers
+
+
+def test_warnings_name_unfinished_runs_collisions_mixed_regions_and_too_few_replicates(tmp_path, capsys):
+    finished_run(tmp_path / "a", "replicates=2", "label=mine", "policy.dibao.grace_years=1")
+    finished_run(tmp_path / "b", "replicates=2", "label=mine", "policy.dibao.grace_years=2")
+    finished_run(tmp_path / "c", "region=luoyang", "region.end_year=2023", "label=solo", ledger=False)
+    (tmp_path / "killed").mkdir()
+    (tmp_path / "killed" / "results.csv").write_text("region,scenario,label,replicate,year,metric,value\n")
+    assert analysis_main([str(tmp_path), "--reference", "mine"]) == 0
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if line.startswith("warning: ")]
+    assert any("skipping unfinished run" in line and "killed" in line for line in lines)
+    assert any("label 'mine' (henan) names 2 different configurations" in line for line in lines)
+    assert any(line.startswith("warning: mixed regions (henan, luoyang)") for line in lines)
+    assert any("solo (luoyang) has 1 replicate: no interval" in line for line in lines)
+    assert any("no reference 'mine' in henan" in line for line in lines)  # ambiguous after the collision
+    assert any("solo (luoyang) has no event ledger" in line for line in lines)
+    labels = set(pd.read_csv(tmp_path / "summary.csv")["label"])
+    assert {label for label in labels if label.startswith("mine [")} and "solo" in labels
+    report = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "mixed regions" in report and "Warnings" in report
+
+
+def test_reruns_of_one_configuration_are_merged_and_regions_and_year_ranges_kept_apart(tmp_path):
+    finished_run(tmp_path / "one", "replicates=2")
+    finished_run(tmp_path / "again", "replicates=2")  # the same configuration: the same run, not a collision
+    finished_run(tmp_path / "luoyang", "region=luoyang", "region.end_year=2023")
+    loaded = runs.load([tmp_path], on_warning=lambda _m: None)
+    counts = loaded.table.groupby(["region", "label", "year", "metric"]).size()
+    assert set(counts) == {2, 1}
+    years = loaded.table.groupby("region")["year"].agg(["min", "max"])
+    assert tuple(years.loc["henan"]) == (2017, 2025) and tuple(years.loc["luoyang"]) == (2014, 2023)
+    assert loaded.ledgers[("henan", "baseline+population.scale=400")]["replicate"].nunique() == 2
+
+
+def test_a_file_in_the_way_stops_the_analysis_and_an_earlier_analysis_is_replaced(tmp_path, capsys):
+    finished_run(tmp_path / "run", "replicates=2")
+    (tmp_path / "summary.csv").write_text("mine\n")
+    assert analysis_main([str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and err.startswith("error: --out: ") and "summary.csv" in err
+    assert (tmp_path / "summary.csv").read_text() == "mine\n" and not (tmp_path / "report.html").exists()
+    out = tmp_path / "comparison"
+    assert analysis_main([str(tmp_path / "run"), "--out", str(out)]) == 0
+    first = (out / "summary.csv").read_bytes()
+    assert analysis_main([str(tmp_path / "run"), "--out", str(out)]) == 0  # its own files: replaced
+    assert (out / "summary.csv").read_bytes() == first
+
+
+def test_a_missing_directory_is_one_error_line(tmp_path, capsys):
+    assert analysis_main([str(tmp_path / "nowhere")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and err.startswith("error: ")
