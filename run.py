@@ -65,6 +65,8 @@ INFO_FLAGS = (
 PLANNED: dict[Path, list[Path]] = {}
 #: The sweep directory of a multirun, if this run creates it.
 SWEEP: list[Path] = []
+#: The sweep directory of a multirun, created now or before (where the comparison reads it).
+SWEEP_DIR: list[Path] = []
 #: The validated configuration of every job the command runs, and their folders (when known).
 JOBS: list = []
 FOLDERS: list[Path] = []
@@ -134,6 +136,7 @@ def preflight(argv: list[str]) -> list[str]:
         else:
             sweep_folders = check_target(sweep_dir, key)
             create(sweep_folders, key)
+            SWEEP_DIR.append(sweep_dir)
             # A job's list also names its region folder: removed on failure only if it is empty.
             PLANNED.update(planned)
             if sweep_folders:
@@ -287,5 +290,7 @@ if __name__ == "__main__":
 
         with SweepProgress(JOBS, FOLDERS, enabled=all(c.output.progress for c in JOBS)):
             main()
+        if SWEEP_DIR and any((folder / "results.csv").is_file() for folder in FOLDERS):
+            print(f"compare the runs: .venv/bin/python -m analysis {SWEEP_DIR[0]}")
     else:
         main()

@@ -267,6 +267,7 @@ def test_warnings_name_unfinished_runs_collisions_mixed_regions_and_too_few_repl
     finished_run(tmp_path / "a", "replicates=2", "label=mine", "policy.dibao.grace_years=1")
     finished_run(tmp_path / "b", "replicates=2", "label=mine", "policy.dibao.grace_years=2")
     finished_run(tmp_path / "c", "region=luoyang", "region.end_year=2023", "label=solo", ledger=False)
+    finished_run(tmp_path / "d", "replicates=2", "region.end_year=2024", "label=short")
     (tmp_path / "killed").mkdir()
     (tmp_path / "killed" / "results.csv").write_text("region,scenario,label,replicate,year,metric,value\n")
     assert analysis_main([str(tmp_path), "--reference", "mine"]) == 0
@@ -275,6 +276,7 @@ def test_warnings_name_unfinished_runs_collisions_mixed_regions_and_too_few_repl
     assert any("skipping unfinished run" in line and "killed" in line for line in lines)
     assert any("label 'mine' (henan) names 2 different configurations" in line for line in lines)
     assert any(line.startswith("warning: mixed regions (henan, luoyang)") for line in lines)
+    assert any(line.startswith("warning: mixed year ranges in henan (2018-2024, 2018-2025)") for line in lines)
     assert any("solo (luoyang) has 1 replicate: no interval" in line for line in lines)
     assert any("no reference 'mine' in henan" in line for line in lines)  # ambiguous after the collision
     assert any("solo (luoyang) has no event ledger" in line for line in lines)

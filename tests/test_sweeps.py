@@ -160,7 +160,8 @@ SWEEP = ["-m", *FAST, "scenario=baseline,withdraw_2021,no_monitoring", "replicat
 def reference_sweep(tmp_path_factory) -> Path:
     """The uninterrupted sweep, in one process (Hydra's basic launcher), with its own store."""
     where = tmp_path_factory.mktemp("reference")
-    finish(run_cli(*SWEEP, "hydra.sweep.dir=sweep", cwd=where, env={"POVERTY_STORE": str(where / "store")}))
+    done = finish(run_cli(*SWEEP, "hydra.sweep.dir=sweep", cwd=where, env={"POVERTY_STORE": str(where / "store")}))
+    assert done.stdout.rstrip().endswith(f"compare the runs: .venv/bin/python -m analysis {where / 'sweep'}")
     return where
 
 
