@@ -67,6 +67,18 @@ def curves(table: pd.DataFrame) -> pd.DataFrame:
     return long.dropna(subset=["value"])
 
 
+def plan_share(plan: dict[int, float] | None, first_year: int, initial: float) -> pd.Series | None:
+    """Planned exits as a cumulative percentage of the initial register (``initial`` persons), by year.
+
+    Starts at 0 in the year before ``first_year``, as ``curve_exit`` does; None without a plan.
+    """
+    if not plan or not initial > 0:
+        return None
+    years = sorted(int(y) for y in plan)
+    cumulative = pd.Series([plan[y] for y in years], index=years).cumsum()
+    return pd.concat([pd.Series([0.0], index=[first_year - 1]), 100 * cumulative / initial])
+
+
 def comparisons(loaded: Loaded, reference: str, on_warning) -> dict[str, tables.Comparison]:
     """Each region's reference label and years; warnings for what cannot be compared."""
     out = {}
@@ -109,7 +121,7 @@ def analyse(paths: list[Path], reference: str = "baseline", on_warning=warn) -> 
     chosen = comparisons(loaded, reference, note)
     table = loaded.table
     for run in loaded.runs:
-        count = table.loc[(table["region"] == run.region) & (table["label"] == run.label), "replicate"].nunique()
+        count = loaded.replicates(run)
         if count < MIN_REPLICATES:
             note(f"{run.label} ({run.region}) has {count} replicate: no interval can be given (run replicates>=5)")
         if (run.region, run.label) not in loaded.ledgers:

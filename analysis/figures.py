@@ -16,17 +16,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis import plots
-from analysis.analyse import Analysis
+from analysis.analyse import Analysis, plan_share
 from analysis.survival import CURVES, GROUPS
 
 
 def context(analysis: Analysis, region: str) -> str:
     """Region, scale and replicates, for a figure's title."""
     runs = [run for run in analysis.loaded.runs if run.region == region]
-    table = analysis.loaded.table
-    counts = sorted(
-        {table.loc[(table["region"] == region) & (table["label"] == r.label), "replicate"].nunique() for r in runs}
-    )
+    counts = sorted({analysis.loaded.replicates(run) for run in runs})
     replicates = str(counts[0]) if len(counts) == 1 else f"{counts[0]}-{counts[-1]}"
     scales = sorted({run.scale for run in runs})
     scale = " / ".join(f"{s:g}" for s in scales)
@@ -46,19 +43,13 @@ def _plan(analysis: Analysis, region: str) -> pd.Series | None:
     comparison = analysis.comparisons[region]
     runs = [run for run in analysis.loaded.runs if run.region == region]
     planned = next((run.plan for run in runs if run.plan), None)
-    if not planned:
-        return None
     summary = analysis.summary
     start = summary[
         (summary["region"] == region)
         & (summary["metric"] == "registered_poor")
         & (summary["year"] == comparison.first_year - 1)
     ]["mean"]
-    if start.empty or start.iloc[0] <= 0:
-        return None
-    years = sorted(planned)
-    cumulative = pd.Series([planned[y] for y in years], index=years).cumsum()
-    return pd.concat([pd.Series([0.0], index=[comparison.first_year - 1]), 100 * cumulative / start.iloc[0]])
+    return plan_share(planned, comparison.first_year, start.iloc[0] if len(start) else 0.0)
 
 
 def curves(analysis: Analysis, region: str) -> Figure:

@@ -89,6 +89,13 @@ def _labels(frame: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(frame["label"]))
 
 
+def _label_rows(ax: Axes, labels: list[str]) -> None:
+    """One row per label, the first at the top."""
+    ax.set_yticks(range(len(labels)), labels, fontsize=7)
+    if not ax.yaxis_inverted():  # axes sharing y share the inversion: invert once
+        ax.invert_yaxis()
+
+
 def mark_regime(ax: Axes, transition_year: int | None) -> None:
     """A dotted vertical line where the 2021-2025 regime (巩固衔接) starts."""
     if transition_year is None:
@@ -185,9 +192,7 @@ def paired_deltas(totals: pd.DataFrame, ax: Axes, quantity: str, reference: str 
         ax.plot([row["diff"] / factor], [position], "o", color=colour)
     ax.axvline(0.0, color=REFERENCE_COLOUR, linewidth=0.8)
     ax.xaxis.set_major_formatter(EngFormatter(sep=""))  # 150k rather than 150000
-    ax.set_yticks(range(len(labels)), labels, fontsize=7)
-    if not ax.yaxis_inverted():  # axes sharing y share the inversion: invert once
-        ax.invert_yaxis()
+    _label_rows(ax, labels)
     period = chosen["period"].iloc[0] if len(chosen) else ""
     name = NAMES.get(quantity, quantity).replace(", yuan", ", billion yuan") if yuan else NAMES.get(quantity, quantity)
     ax.set_title(f"{name}, {period}", fontsize=9)
@@ -242,9 +247,7 @@ def exit_routes(totals: pd.DataFrame, ax: Axes, reference: str | None = None) ->
         share = 100 * np.divide(values, exits, out=np.zeros_like(values), where=exits > 0)
         ax.barh(range(len(labels)), share, left=left, color=colour, label=name)
         left += share
-    ax.set_yticks(range(len(labels)), labels, fontsize=7)
-    if not ax.yaxis_inverted():  # axes sharing y share the inversion: invert once
-        ax.invert_yaxis()
+    _label_rows(ax, labels)
     ax.set_xlim(0, 100)
     ax.set_xlabel("Share of exits, %")
     ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=3)
@@ -262,9 +265,7 @@ def spending_by_lever(totals: pd.DataFrame, ax: Axes, reference: str | None = No
         values = np.array([means.get((label, lever), 0.0) for label in labels]) / 1e9
         ax.barh(range(len(labels)), values, left=left, color=cmap[index % len(cmap)], label=lever[5:])
         left += values
-    ax.set_yticks(range(len(labels)), labels, fontsize=7)
-    if not ax.yaxis_inverted():  # axes sharing y share the inversion: invert once
-        ax.invert_yaxis()
+    _label_rows(ax, labels)
     period = totals.loc[totals["quantity"].isin(levers), "period"]
     ax.set_xlabel(f"Spending {period.iloc[0] if len(period) else ''}, billion yuan")
     ax.legend(fontsize=6, ncol=5, loc="upper center", bbox_to_anchor=(0.5, -0.3))

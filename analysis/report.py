@@ -165,10 +165,9 @@ def answer(analysis: Analysis, region: str) -> str:
 
 def scenarios(analysis: Analysis) -> str:
     """What each label is: its scenario, the question the scenario answers, its overrides and replicates."""
-    table = analysis.loaded.table
     rows = ["<tr><th>Label</th><th>Region</th><th>Scenario</th><th>Question it answers</th><th>Replicates</th></tr>"]
     for run in analysis.loaded.runs:
-        count = table.loc[(table["region"] == run.region) & (table["label"] == run.label), "replicate"].nunique()
+        count = analysis.loaded.replicates(run)
         question = run.manifest.get("question") or "(not recorded)"
         rows.append(
             f'<tr><td>{html.escape(run.label)}</td><td class="text">{html.escape(run.region)}</td>'

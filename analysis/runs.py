@@ -81,6 +81,11 @@ class Loaded:
         """The run of a region and label."""
         return next(r for r in self.runs if r.region == region and r.label == label)
 
+    def replicates(self, run: Run) -> int:
+        """How many replicates a run has."""
+        table = self.table
+        return table.loc[(table["region"] == run.region) & (table["label"] == run.label), "replicate"].nunique()
+
 
 def find_runs(paths: list[Path]) -> list[Path]:
     """Every *finished* run directory under the given run or sweep directories, sorted.

@@ -131,39 +131,36 @@ def quantities(table: pd.DataFrame, comparisons: dict[str, Comparison]) -> pd.Da
     return out[["region", "label", "replicate", "quantity", "period", "unit", "value"]]
 
 
-def _with_reference(frame: pd.DataFrame, keys: list[str], comparisons: dict[str, Comparison]):
-    """Yield (key, values by replicate, reference values by replicate or None) per group."""
-    references = {}
-    for region, comparison in comparisons.items():
-        if comparison.reference is not None:
-            chosen = frame[(frame["region"] == region) & (frame["label"] == comparison.reference)]
-            references[region] = {
-                tuple(k): g.set_index("replicate")["value"] for k, g in chosen.groupby(keys[2:], sort=False)
-            }
-    for key, part in frame.groupby(keys, sort=False):
-        values = part.set_index("replicate")["value"].sort_index()
-        reference = references.get(key[0], {}).get(tuple(key[2:]))
-        yield key, values, reference
-
-
-def _difference(values: pd.Series, reference: pd.Series | None, key) -> tuple[float, float, float, int]:
-    if reference is None:
-        return (np.nan, np.nan, np.nan, 0)
-    common = values.index.intersection(reference.index)
-    mean, low, high = paired_difference(values.loc[common].to_numpy(), reference.loc[common].to_numpy(), *key)
-    return (mean, low, high, len(common))
+def _by_group(frame: pd.DataFrame, keys: list[str]):
+    """Yield (key, replicates ascending, their values) per group of ``keys``, in order of first appearance."""
+    replicates, values = frame["replicate"].to_numpy(), frame["value"].to_numpy(dtype=np.float64)
+    for key, positions in frame.groupby(keys, sort=False).indices.items():
+        order = np.argsort(replicates[positions], kind="stable")
+        yield key, replicates[positions][order], values[positions][order]
 
 
 def summarise(frame: pd.DataFrame, keys: list[str], comparisons: dict[str, Comparison]) -> pd.DataFrame:
     """Mean with t interval, and the paired difference to the reference with bootstrap interval, per group.
 
     ``frame`` has the columns ``keys`` (starting with region and label), ``replicate`` and ``value``.
+    A group is paired with the reference's group of the same region and other keys, over the
+    replicates both have.
     """
+    groups = list(_by_group(frame, keys))
+    references = {
+        (key[0], *key[2:]): (replicates, values)
+        for key, replicates, values in groups
+        if comparisons[key[0]].reference == key[1]
+    }
     rows = []
-    for key, values, reference in _with_reference(frame, keys, comparisons):
-        mean, low, high = t_interval(values.to_numpy())
-        diff = _difference(values, reference, key)
-        rows.append((*key, len(values), mean, low, high, diff[3], diff[0], diff[1], diff[2]))
+    for key, replicates, values in groups:
+        mean, low, high = t_interval(values)
+        diff, pairs = (np.nan, np.nan, np.nan), 0
+        reference = references.get((key[0], *key[2:]))
+        if reference is not None:
+            common, mine, theirs = np.intersect1d(replicates, reference[0], return_indices=True)
+            diff, pairs = paired_difference(values[mine], reference[1][theirs], *key), len(common)
+        rows.append((*key, len(values), mean, low, high, pairs, *diff))
     columns = [*keys, "replicates", "mean", "low", "high", "pairs", "diff", "diff_low", "diff_high"]
     return pd.DataFrame(rows, columns=columns)
 

@@ -169,18 +169,14 @@ def write_plots(table: pd.DataFrame, out_dir: Path, plan: dict[int, float] | Non
 
     The run's own curves with their bands over replicates, drawn as the comparison draws them.
     """
-    from analysis.analyse import curves
+    from analysis.analyse import curves, plan_share
     from analysis.tables import Comparison, yearly_summary
 
     first, last = int(table["year"].min()) + 1, int(table["year"].max())
     comparisons = {region: Comparison(region, None, first, last, first) for region in table["region"].unique()}
     summary = yearly_summary(curves(table), comparisons)
     start = table[(table["metric"] == "registered_poor") & (table["year"] == first - 1)]["value"].mean()
-    planned = None
-    if plan:
-        years = sorted(int(y) for y in plan)
-        cumulative = pd.Series([plan[y] for y in years], index=years).cumsum()
-        planned = pd.concat([pd.Series([0.0], index=[first - 1]), 100 * cumulative / start])
+    planned = plan_share(plan, first, start)
     paths = [out_dir / "exit_curve.png", out_dir / "return_curve.png"]
     fig, ax = plt.subplots(figsize=(7, 4.5))
     plots.fan_chart(summary, ax, "curve_exit", plan=planned)
@@ -205,7 +201,7 @@ def write_plots(table: pd.DataFrame, out_dir: Path, plan: dict[int, float] | Non
 def panel_codebook() -> dict:
     """Type, unit, meaning and codes of each column of the household-year panel."""
     return {
-        "replicate": {"dtype": "int32", "unit": "index", "meaning": "replicate of the run"},
+        "replicate": dict(events.REPLICATE),
         "year": {"dtype": "int16", "unit": "year", "meaning": "simulated year (state at year end)"},
         "household": {"dtype": "int32", "unit": "index", "meaning": "row of the simulated household"},
         **codebook(PANEL_COLUMNS),

@@ -55,6 +55,9 @@ MEANING = {
     Event.DISSOLVED: "a household that is or was registered, or is monitored, lost its last member",
 }
 
+#: Codebook entry of the replicate column that ledgers and panels carry once they leave the model.
+REPLICATE = {"dtype": "int32", "unit": "index", "meaning": "replicate of the run"}
+
 #: Ledger columns, their types and meanings (the replicate is added where ledgers are stored).
 LEDGER_COLUMNS = {
     "household": (np.int32, "index", "row of the simulated household (the same household in every scenario)"),
@@ -119,9 +122,7 @@ def _frame(households: np.ndarray, events: np.ndarray, year: int, cause: np.ndar
 
 def codebook() -> dict[str, dict]:
     """Type, unit, meaning and codes of each ledger column."""
-    book = {
-        "replicate": {"dtype": "int32", "unit": "index", "meaning": "replicate of the run"},
-    }
+    book = {"replicate": dict(REPLICATE)}
     for name, (dtype, unit, meaning) in LEDGER_COLUMNS.items():
         book[name] = {"dtype": np.dtype(dtype).name, "unit": unit, "meaning": meaning}
     book["event"]["codes"] = {int(e): f"{e.name.lower()}: {MEANING[e]}" for e in Event}
