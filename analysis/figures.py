@@ -159,6 +159,30 @@ def monitoring(analysis: Analysis, region: str) -> Figure:
     return fig
 
 
+#: Poor areas left, each with the region's planned exits of that kind.
+AREAS = (("poor_villages", "planned_village_exits", "Villages"), ("poor_counties", "planned_county_exits", "Counties"))
+
+
+def areas(analysis: Analysis, region: str) -> Figure:
+    """Poor villages and counties not yet exited, with the region's plan where published."""
+    comparison = analysis.comparisons[region]
+    summary = _region(analysis.summary, region)
+    runs = [run for run in analysis.loaded.runs if run.region == region]
+    fig, axes = plt.subplots(1, len(AREAS), figsize=(12, 4.4), layout="constrained")
+    for ax, (metric, plan_key, unit) in zip(axes, AREAS, strict=True):
+        planned = next((run.planned(plan_key) for run in runs if run.planned(plan_key)), None)
+        start = summary[(summary["metric"] == metric) & (summary["year"] == comparison.first_year - 1)]["mean"]
+        remaining = None
+        if planned and len(start):
+            share = plan_share(planned, comparison.first_year, float(start.iloc[0]))
+            remaining = None if share is None else float(start.iloc[0]) * (1 - share / 100)
+        plots.fan_chart(summary, ax, metric, comparison.reference, comparison.transition_year, remaining, ax is axes[0])
+        ax.set_title(f"{plots.NAMES.get(metric, metric)} not yet exited", fontsize=9)
+        ax.set_ylabel(unit)
+    fig.suptitle(f"{context(analysis, region)} · poor villages and counties (摘帽)", fontsize=9)
+    return fig
+
+
 @dataclasses.dataclass(frozen=True)
 class FigureSpec:
     """One figure of the report."""
@@ -212,4 +236,10 @@ FIGURES = (
         "totals",
     ),
     FigureSpec("monitoring", "Persons under monitoring by seed 002's three categories.", monitoring),
+    FigureSpec(
+        "areas",
+        "Poor villages and counties not yet exited (village counts are estimates; county exits need scale 20 "
+        "or finer). The dashed line is the region's plan.",
+        areas,
+    ),
 )

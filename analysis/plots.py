@@ -50,6 +50,8 @@ NAMES = {
     "monitored_unstable": "Monitored: unstable exited (脱贫不稳定户)",
     "monitored_edge": "Monitored: edge households (边缘易致贫户)",
     "monitored_hardship": "Monitored: sudden hardship (突发严重困难户)",
+    "poor_villages": "Poor villages (贫困村)",
+    "poor_counties": "Poor counties (贫困县)",
     "returns": "Returns (返贫), persons",
     "new_fallbacks": "Falls back into poverty, persons",
     "true_poor_last": "Truly poor in the last year, persons",

@@ -66,7 +66,11 @@ class Run:
     @property
     def plan(self) -> dict[int, float]:
         """Planned exits by year (persons), if the region publishes them."""
-        return {int(y): float(v) for y, v in (self.config["region"].get("planned_exits") or {}).items()}
+        return self.planned("planned_exits")
+
+    def planned(self, key: str) -> dict[int, float]:
+        """A planned path by year from the region (``planned_exits``, ``planned_village_exits``...), if published."""
+        return {int(y): float(v) for y, v in (self.config["region"].get(key) or {}).items()}
 
 
 @dataclasses.dataclass

@@ -88,10 +88,13 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
-def provenance(config: RunConfig, replicates: int, overrides: list[str]) -> dict:
-    """What re-creates a run: command, overrides, seeds, code and package versions, resolved config."""
+def provenance(config: RunConfig, replicates: int, overrides: list[str], program: str | None = None) -> dict:
+    """What re-creates a run: command, overrides, seeds, code and package versions, resolved config.
+
+    ``program`` is the command that re-creates it (default: this process's script).
+    """
     return {
-        "command": [Path(sys.argv[0]).name, *overrides],
+        "command": [program or Path(sys.argv[0]).name, *overrides],
         "overrides": overrides,
         "seeds": {
             "seed": config.seed,
@@ -106,7 +109,14 @@ def provenance(config: RunConfig, replicates: int, overrides: list[str]) -> dict
     }
 
 
-def manifest(config: RunConfig, result: RunResult, write_s: float, overrides: list[str], question: str = "") -> dict:
+def manifest(
+    config: RunConfig,
+    result: RunResult,
+    write_s: float,
+    overrides: list[str],
+    question: str = "",
+    program: str | None = None,
+) -> dict:
     """Everything needed to re-create and audit the run; ``question`` is the one its scenario answers."""
     timings = {
         "n_households": result.n_households,
@@ -122,7 +132,7 @@ def manifest(config: RunConfig, result: RunResult, write_s: float, overrides: li
         "config_hash": result.config_hash,
         "replicates_from_store": result.reused,
     }
-    return {**identity, **timings, **provenance(config, config.replicates, overrides)}
+    return {**identity, **timings, **provenance(config, config.replicates, overrides, program)}
 
 
 def experiment_manifest(config: RunConfig, experiment, seconds: float, overrides: list[str]) -> dict:

@@ -38,13 +38,15 @@ class RunDirError(Exception):
     """A run directory that cannot be used (one-line message naming the key)."""
 
 
+def new_stamp() -> str:
+    """A folder name from the time now and a random suffix (24 bits: names made in one second differ)."""
+    return f"{datetime.now():%Y-%m-%d_%H-%M-%S}-{secrets.token_hex(3)}"
+
+
 @cache
 def run_stamp() -> str:
-    """Default run-directory name: the start time and a random suffix, fixed for this process.
-
-    Two runs started in the same second get different names (24 random bits).
-    """
-    return f"{datetime.now():%Y-%m-%d_%H-%M-%S}-{secrets.token_hex(3)}"
+    """Default run-directory name (:func:`new_stamp`), fixed for this process."""
+    return new_stamp()
 
 
 def _temporary(name: str) -> str:
@@ -158,6 +160,7 @@ __all__ = [
     "check_writable",
     "create",
     "is_finished",
+    "new_stamp",
     "run_stamp",
     "warn_unfinished",
 ]

@@ -123,8 +123,8 @@ class RunConfig:
     """Everything one run needs; built from the composed Hydra config by :func:`from_mapping`."""
 
     scenario_name: str
-    seed: int
-    replicates: int
+    seed: int = spec(0, None, "seed", "root of every replicate's random streams (numpy SeedSequence)")
+    replicates: int = spec(1, 10_000, "replicates", "independent samples of the population and its shocks")
     region: RegionConfig
     population: PopulationConfig
     dynamics: DynamicsConfig
@@ -135,8 +135,6 @@ class RunConfig:
     label: str | None = None  # the run's label; None derives it from the scenario and overrides (app.identity)
 
     def __post_init__(self) -> None:
-        check(self.seed >= 0, "seed", "a whole number >= 0", self.seed)
-        check(1 <= self.replicates <= 10_000, "replicates", "a whole number in [1, 10000]", self.replicates)
         check(bool(self.scenario_name.strip()), "scenario_name", "non-empty text", self.scenario_name)
         check(
             self.label is None or (bool(self.label.strip()) and "/" not in self.label and self.label.isprintable()),

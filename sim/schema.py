@@ -311,6 +311,40 @@ def year_keyed_paths(cls: type, path: str = "") -> list[str]:
     return found
 
 
+@dataclasses.dataclass(frozen=True)
+class Parameter:
+    """A parameter found by its dotted key: its declared type and :class:`Spec` (if it declares one)."""
+
+    key: str
+    type: Any
+    spec: Spec | None
+
+
+def parameter(cls: type, key: str) -> Parameter:
+    """The parameter at dotted ``key`` under dataclass ``cls`` (``policy.dibao.grace_years``).
+
+    Raises:
+        ConfigError: no parameter has that key.
+    """
+    tp, rule = cls, None
+    for depth, name in enumerate(key.split(".")):
+        if hasattr(tp, "__schema_fields__"):
+            children, field = tp.__schema_fields__(), None
+        elif dataclasses.is_dataclass(tp):
+            children = typing.get_type_hints(tp)
+            field = next((f for f in dataclasses.fields(tp) if f.name == name), None)
+        else:
+            children, field = {}, None
+        if name not in children:
+            parent = ".".join(key.split(".")[:depth]) or "<root>"
+            raise ConfigError(f"{key}: unknown key; allowed keys under '{parent}': {', '.join(sorted(children))}")
+        tp, rule = children[name], spec_of(field) if field is not None else None
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if typing.get_origin(tp) in (typing.Union, types.UnionType) and args:
+            tp = args[0]
+    return Parameter(key, tp, rule)
+
+
 def to_plain(obj: Any) -> Any:
     """Turn nested dataclasses/enums into plain JSON-ready data (for the manifest)."""
     if hasattr(obj, "__to_plain__"):

@@ -393,6 +393,10 @@ class Blocks:
         """Checks across blocks, after all are built."""
 
     @classmethod
+    def __schema_fields__(cls) -> dict[str, type]:
+        return cls._registry()
+
+    @classmethod
     def __schema_paths__(cls, prefix: str) -> list[str]:
         return [
             path for name, params in cls._registry().items() for path in year_keyed_paths(params, f"{prefix}{name}.")

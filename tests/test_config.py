@@ -40,7 +40,7 @@ def test_every_lever_has_its_default_and_a_none_option(lever):
         (["+population.extra=1"], "population.extra: unknown key; allowed keys under 'population': "),
         (["population.scale=-1"], "population.scale: got -1.0; allowed: a number in [0.01, 1e+06]"),
         (["population.scale=abc"], "population.scale: got 'abc'; allowed: a number"),
-        (["seed=-3"], "seed: got -3; allowed: a whole number >= 0"),
+        (["seed=-3"], "seed: got -3; allowed: a whole number in [0, inf]"),
         (
             ["region.composition.share_no_labour=1.5"],
             "region.composition.share_no_labour: got 1.5; allowed: a number in [0, 1]",

@@ -1,0 +1,209 @@
+"""What the dashboard shows of a comparison, as figures (PNG) and HTML tables, without the page.
+
+The views are declared once in :data:`VIEWS`: a title, the report figures it shows (by their
+name in :data:`analysis.figures.FIGURES`, so the page and ``report.html`` draw the same pictures
+with the same functions) and the tables it adds.  Figures are drawn once per comparison and kept;
+the tables are the report's key table and the yearly figures of :func:`yearly_table`.  Every
+Chinese character the page shows is rendered by an embedded subset of the pinned CJK font
+(:func:`analysis.fonts.embedded_font_css`), so the page needs no system font and no internet.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import html
+import io
+import threading
+
+import matplotlib
+
+matplotlib.use("Agg")  # figures are drawn off screen, in the server's threads
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from analysis import plots
+from analysis.figures import FIGURES
+from analysis.fonts import FAMILY, embedded_font_css, use_cjk
+from analysis.report import answer, key_table
+from dashboard.service import Comparison
+from sim import metrics
+
+
+@dataclasses.dataclass(frozen=True)
+class View:
+    """One tab of results: report figures by name and tables by kind."""
+
+    title: str
+    figures: tuple[str, ...] = ()
+    tables: tuple[str, ...] = ()  # "totals", "yearly"
+
+
+VIEWS = (
+    View("Curves", ("curves", "deltas")),
+    View("Totals and costs", ("routes_spending",), ("totals",)),
+    View("Poverty and monitoring", ("registered_vs_true", "monitoring")),
+    View("Villages, counties", ("areas",)),
+    View("Survival", ("survival", "frontier")),
+    View("Yearly table", (), ("yearly",)),
+)
+
+CAPTIONS = {spec.name: spec.caption for spec in FIGURES}
+#: Figures that compare a scenario with its reference: left out when the scenario is the reference.
+PAIRED = ("deltas", "frontier")
+
+#: Metrics of the yearly table, curves first (percent), then the output contract's yearly metrics.
+CURVE_UNITS = {"curve_exit": "%", "curve_return": "% of exits", "curve_fallback": "% of exits"}
+
+_DRAW_LOCK = threading.Lock()  # pyplot's state is global: one figure at a time
+
+
+_DRAWN: dict[tuple[str, str], bytes | None] = {}  # (comparison folder, figure) -> PNG
+KEEP_DRAWN = 64
+
+
+def figure_png(comparison: Comparison, name: str) -> bytes | None:
+    """The report's figure ``name`` for this comparison as PNG (None when it has no rows, e.g. no ledger)."""
+    key = (str(comparison.folder), name)
+    with _DRAW_LOCK:
+        if key not in _DRAWN:
+            spec = next(spec for spec in FIGURES if spec.name == name)
+            region = comparison.config.region.name
+            png = None
+            if spec.available(comparison.analysis, region):
+                use_cjk()
+                fig = spec.draw(comparison.analysis, region)
+                buffer = io.BytesIO()
+                fig.savefig(buffer, format="png", dpi=90, metadata={"Software": None}, bbox_inches="tight")
+                plt.close(fig)
+                png = buffer.getvalue()
+            while len(_DRAWN) >= KEEP_DRAWN:
+                _DRAWN.pop(next(iter(_DRAWN)))
+            _DRAWN[key] = png
+        return _DRAWN[key]
+
+
+def totals_html(comparison: Comparison) -> str:
+    """The report's plain-sentence answer and key table (period totals, paired differences, costs)."""
+    region = comparison.config.region.name
+    return f"<p>{answer(comparison.analysis, region)}</p>{key_table(comparison.analysis, region)}"
+
+
+def _number(value: float, unit: str) -> str:
+    if value is None or not np.isfinite(value):
+        return "–"
+    if unit.startswith("%") or unit == "share":
+        return f"{value:,.1f}" if unit.startswith("%") else f"{value:.3f}"
+    return f"{value:,.0f}"
+
+
+def yearly_rows() -> list[tuple[str, str, str, str]]:
+    """(metric, name, unit, meaning) of each row of the yearly table."""
+    rows = [
+        (name, plots.NAMES.get(name, name), unit, plots.NAMES.get(name, name)) for name, unit in CURVE_UNITS.items()
+    ]
+    yearly = set(metrics.yearly_names())
+    for metric in metrics.metrics():
+        if metric.name in yearly:
+            rows.append((metric.name, metric.name, metric.unit, metric.meaning))
+    known = {row[0] for row in rows}
+    rows.extend(
+        (name, name, "yuan", "yearly public spending on this lever")
+        for name in metrics.yearly_names()
+        if name.startswith("cost_") and name not in known
+    )
+    return rows
+
+
+def yearly_table(comparison: Comparison) -> str:
+    """Mean by year of every metric for the scenario, with its paired difference to the reference.
+
+    Each value cell carries ``data-metric``, ``data-year`` and ``data-label`` so that a reader (or a
+    test) can find one figure for a known year.
+    """
+    summary = comparison.analysis.summary
+    mine = summary[summary["label"] == comparison.label].set_index(["metric", "year"])
+    years = sorted(int(y) for y in mine.index.get_level_values("year").unique())
+    paired = comparison.label != comparison.reference_label
+    head = "".join(f"<th>{year}</th>" for year in years)
+    lines = [f"<table class='yearly'><tr><th>Metric</th><th>Unit</th>{head}</tr>"]
+    for metric, name, unit, meaning in yearly_rows():
+        if (metric, years[-1]) not in mine.index:
+            continue
+        cells = []
+        for year in years:
+            if (metric, year) not in mine.index:
+                cells.append("<td>–</td>")
+                continue
+            row = mine.loc[(metric, year)]
+            delta = ""
+            if paired and np.isfinite(row["diff"]):
+                interval = (
+                    f" [{_number(row['diff_low'], unit)}, {_number(row['diff_high'], unit)}]"
+                    if np.isfinite(row["diff_low"])
+                    else ""
+                )
+                delta = f"<br><span class='ci'>Δ {_signed(row['diff'], unit)}{interval}</span>"
+            cells.append(
+                f"<td data-metric='{metric}' data-year='{year}' data-label='{html.escape(comparison.label)}'>"
+                f"<span class='value'>{_number(row['mean'], unit)}</span>{delta}</td>"
+            )
+        title = html.escape(meaning, quote=True)
+        lines.append(
+            f"<tr><td class='text' title='{title}'>{html.escape(name)}</td><td class='text'>{unit}</td>"
+            f"{''.join(cells)}</tr>"
+        )
+    lines.append("</table>")
+    note = (
+        f"<p class='note'>Mean over replicates of <b>{html.escape(comparison.label)}</b>; Δ is the paired "
+        f"difference to <b>{html.escape(comparison.reference_label)}</b> (replicate r against replicate r) with "
+        "its 95% bootstrap interval. Persons are real persons, money is yuan.</p>"
+        if paired
+        else f"<p class='note'>Mean over replicates of <b>{html.escape(comparison.label)}</b>, which is the "
+        "reference itself. Persons are real persons, money is yuan.</p>"
+    )
+    return note + "\n".join(lines)
+
+
+def _signed(value: float, unit: str) -> str:
+    text = _number(abs(value), unit)
+    return f"+{text}" if value > 0 else (f"−{text}" if value < 0 else "0")
+
+
+PAGE_STYLE = """
+.v-application, .v-application .body-1, .v-application .body-2, .v-application .caption {
+  font-family: Roboto, 'DejaVu Sans', '%(family)s', sans-serif !important; }
+.results table { border-collapse: collapse; font-size: 0.82em; margin: 0.5em 0 1em; }
+.results th, .results td { border: 1px solid #ddd; padding: 3px 6px; text-align: right; vertical-align: top; }
+.results th { background: #f3f3f3; font-weight: normal; }
+.results td.text, .results td:first-child, .results th:first-child { text-align: left; }
+.results .ci { color: #666; font-size: 0.9em; white-space: nowrap; } .results .note { color: #555; }
+.results .better { color: #1a7f37; } .results .worse { color: #b42318; }
+.results figure img { max-width: 100%%; }
+.results .table-yearly { overflow-x: auto; max-width: 100%%; } .results .table-yearly table { width: auto; }
+.results .table-yearly td { white-space: nowrap; }
+"""
+
+
+def page_css(text: str) -> str:
+    """The page's style, with the CJK glyphs of ``text`` embedded as a web font."""
+    return _page_css("".join(sorted({c for c in text if ord(c) > 0x2E7F})))
+
+
+@functools.lru_cache(maxsize=32)
+def _page_css(characters: str) -> str:
+    return embedded_font_css(characters) + PAGE_STYLE % {"family": FAMILY}
+
+
+__all__ = [
+    "CAPTIONS",
+    "PAIRED",
+    "VIEWS",
+    "View",
+    "figure_png",
+    "page_css",
+    "totals_html",
+    "yearly_rows",
+    "yearly_table",
+]
