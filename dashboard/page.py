@@ -97,12 +97,12 @@ def Control(control: controls.Control, current: dict[str, str], defaults: dict[s
 @solara.component
 def Controls(defaults: dict[str, str]) -> None:
     """Region, scenario, reference, levers, run settings and the run button."""
-    names = [name for name, _ in service.catalogue()]
     questions = dict(service.catalogue())
+    names = list(questions)
 
     def choose_region(name: str) -> None:
         region.set(name)
-        values.set({k: v for k, v in values.value.items() if k in PAGE_SETTINGS or k in _settings_keys()})
+        values.set({k: v for k, v in values.value.items() if k in _settings_keys()})  # levers follow the region
         problem.set("")
 
     def choose_scenario(name: str) -> None:
@@ -175,6 +175,8 @@ def Status() -> None:
             style={"font-size": "0.8em", "color": "#555"},
             classes=["shown"],
         )
+        for warning in shown.analysis.warnings:
+            solara.Warning(warning, dense=True)
 
 
 @solara.component
