@@ -197,10 +197,18 @@ def overrides(values: Mapping[str, str], defaults: Mapping[str, str]) -> list[st
     return changed
 
 
+def _is_setting(override: str) -> bool:
+    return override.partition("=")[0] in {c.key for c in RUN_SETTINGS.controls}
+
+
 def lever_overrides(chosen: Sequence[str]) -> list[str]:
     """The overrides that change policy (those of the sample, replicates and seed left out)."""
-    settings = {c.key for c in RUN_SETTINGS.controls}
-    return [o for o in chosen if o.partition("=")[0] not in settings]
+    return [o for o in chosen if not _is_setting(o)]
+
+
+def setting_overrides(chosen: Sequence[str]) -> list[str]:
+    """The overrides of the sample, replicates and seed."""
+    return [o for o in chosen if _is_setting(o)]
 
 
 def configure(region: str, scenario: str, chosen: Sequence[str]) -> RunConfig:
@@ -234,5 +242,6 @@ __all__ = [
     "lever_overrides",
     "offending_key",
     "overrides",
+    "setting_overrides",
     "value_text",
 ]

@@ -236,10 +236,10 @@ def SaveAndDownload(comparison: service.Comparison) -> None:
     if save_problem.value:
         solara.Error(save_problem.value, classes=["save-problem"])
     if saved.value:
-        levers = controls.lever_overrides(comparison.request.chosen)
-        settings = [o for o in comparison.request.chosen if o not in levers]
         stem = Path(saved.value).stem
-        command = " ".join([f"python3 run.py scenario={stem} region={comparison.request.region}", *settings])
+        command = " ".join(
+            [f"python3 run.py scenario={stem} region={comparison.request.region}", *comparison.request.settings]
+        )
         solara.Success(f"Saved {saved.value}. The same table: {command}", classes=["saved"])
     solara.Markdown("**Download** the run shown:")
     with solara.Row():

@@ -35,7 +35,7 @@ from app.compose import SCENARIO_DIR, UsageError, scenario_question
 from app.identity import folder_name
 from app.rundir import RunDirectory, check_target, create, is_finished, new_stamp
 from app.store import ResultStore
-from dashboard.controls import RUN_SETTINGS, configure, lever_overrides
+from dashboard.controls import RUN_SETTINGS, configure, lever_overrides, setting_overrides
 from sim.config import RunConfig
 
 #: What re-creates a dashboard run from its manifest (``app.replay`` reads the overrides).
@@ -51,11 +51,20 @@ class Request:
     reference: str
     chosen: tuple[str, ...]  # overrides, levers and run settings
 
+    @property
+    def levers(self) -> list[str]:
+        """The overrides that change policy."""
+        return lever_overrides(self.chosen)
+
+    @property
+    def settings(self) -> list[str]:
+        """The overrides of the sample, replicates and seed (the reference runs with them too)."""
+        return setting_overrides(self.chosen)
+
     def overrides(self, reference: bool = False) -> list[str]:
         """The command line of the scenario run (or of the reference: run settings, no levers)."""
         scenario = self.reference if reference else self.scenario
-        kept = [o for o in self.chosen if o not in lever_overrides(self.chosen)] if reference else list(self.chosen)
-        return [f"region={self.region}", f"scenario={scenario}", *kept]
+        return [f"region={self.region}", f"scenario={scenario}", *(self.settings if reference else self.chosen)]
 
 
 @dataclasses.dataclass
@@ -112,8 +121,7 @@ def configurations(request: Request) -> tuple[RunConfig, RunConfig]:
         UsageError: a bad value (the one-line message of the command line).
     """
     config = configure(request.region, request.scenario, request.chosen)
-    settings = [o for o in request.chosen if o not in lever_overrides(request.chosen)]
-    return config, configure(request.region, request.reference, settings)
+    return config, configure(request.region, request.reference, request.settings)
 
 
 def compare(
@@ -260,8 +268,7 @@ NAME = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 
 def default_question(request: Request) -> str:
     """A question naming what the page changed."""
-    levers = lever_overrides(request.chosen)
-    changes = ", ".join(levers) if levers else "no lever changed"
+    changes = ", ".join(request.levers) or "no lever changed"
     return f"what if, starting from {request.scenario}, {changes}?"
 
 
@@ -277,7 +284,7 @@ def scenario_text(name: str, request: Request, question: str, directory: Path = 
     base = yaml.safe_load(base_path.read_text(encoding="utf-8")) or {}
     base.pop("scenario_name", None)
     defaults = list(base.pop("defaults", []) or [])
-    levers = lever_overrides(request.chosen)
+    levers = request.levers
     parser = OverridesParser.create()
     for override in levers:
         key, _, text = override.partition("=")
@@ -294,7 +301,7 @@ def scenario_text(name: str, request: Request, question: str, directory: Path = 
             if not isinstance(node, dict):
                 raise UsageError(f"{key}: cannot be saved over the base scenario's value; allowed: a new setting")
         node[leaf] = _plain(value)
-    settings = dict(o.partition("=")[::2] for o in request.chosen if o not in levers)
+    settings = dict(o.partition("=")[::2] for o in request.settings)
     reproduce = " ".join(
         [f"python3 run.py scenario={name} region={request.region}"]
         + [f"{c.key}={settings[c.key]}" for c in RUN_SETTINGS.controls if c.key in settings]
@@ -346,9 +353,8 @@ def save_scenario(name: str, request: Request, question: str, directory: Path = 
             f"scenario name: got {name!r}; scenarios/{name}.yaml exists; allowed: a new name "
             "(saving never overwrites a scenario)"
         ) from None
-    settings = [o for o in request.chosen if o not in lever_overrides(request.chosen)]
     try:
-        configure(request.region, name, settings)
+        configure(request.region, name, request.settings)
     except UsageError:
         path.unlink(missing_ok=True)
         raise

@@ -56,38 +56,50 @@ PAIRED = ("deltas", "frontier")
 #: Metrics of the yearly table, curves first (percent), then the output contract's yearly metrics.
 CURVE_UNITS = {"curve_exit": "%", "curve_return": "% of exits", "curve_fallback": "% of exits"}
 
-_DRAW_LOCK = threading.Lock()  # pyplot's state is global: one figure at a time
+_DRAW_LOCK = threading.Lock()  # pyplot's state is global: one figure (or table) made at a time
 
 
-_DRAWN: dict[tuple[str, str], bytes | None] = {}  # (comparison folder, figure) -> PNG
-KEEP_DRAWN = 64
+_MADE: dict[tuple[str, str], bytes | str | None] = {}  # (comparison folder, view part) -> PNG or HTML
+KEEP_MADE = 64
+
+
+def _once(comparison: Comparison, part: str, make):
+    """``make()`` for this comparison the first time; afterwards what it made (pages re-render often)."""
+    key = (str(comparison.folder), part)
+    with _DRAW_LOCK:
+        if key not in _MADE:
+            while len(_MADE) >= KEEP_MADE:
+                _MADE.pop(next(iter(_MADE)))
+            _MADE[key] = make()
+        return _MADE[key]
 
 
 def figure_png(comparison: Comparison, name: str) -> bytes | None:
     """The report's figure ``name`` for this comparison as PNG (None when it has no rows, e.g. no ledger)."""
-    key = (str(comparison.folder), name)
-    with _DRAW_LOCK:
-        if key not in _DRAWN:
-            spec = next(spec for spec in FIGURES if spec.name == name)
-            region = comparison.config.region.name
-            png = None
-            if spec.available(comparison.analysis, region):
-                use_cjk()
-                fig = spec.draw(comparison.analysis, region)
-                buffer = io.BytesIO()
-                fig.savefig(buffer, format="png", dpi=90, metadata={"Software": None}, bbox_inches="tight")
-                plt.close(fig)
-                png = buffer.getvalue()
-            while len(_DRAWN) >= KEEP_DRAWN:
-                _DRAWN.pop(next(iter(_DRAWN)))
-            _DRAWN[key] = png
-        return _DRAWN[key]
+    return _once(comparison, f"figure:{name}", lambda: _draw(comparison, name))
+
+
+def _draw(comparison: Comparison, name: str) -> bytes | None:
+    spec = next(spec for spec in FIGURES if spec.name == name)
+    region = comparison.config.region.name
+    if not spec.available(comparison.analysis, region):
+        return None
+    use_cjk()
+    fig = spec.draw(comparison.analysis, region)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=90, metadata={"Software": None}, bbox_inches="tight")
+    plt.close(fig)
+    return buffer.getvalue()
 
 
 def totals_html(comparison: Comparison) -> str:
     """The report's plain-sentence answer and key table (period totals, paired differences, costs)."""
     region = comparison.config.region.name
-    return f"<p>{answer(comparison.analysis, region)}</p>{key_table(comparison.analysis, region)}"
+    return _once(
+        comparison,
+        "totals",
+        lambda: f"<p>{answer(comparison.analysis, region)}</p>{key_table(comparison.analysis, region)}",
+    )
 
 
 def _number(value: float, unit: str) -> str:
@@ -122,6 +134,10 @@ def yearly_table(comparison: Comparison) -> str:
     Each value cell carries ``data-metric``, ``data-year`` and ``data-label`` so that a reader (or a
     test) can find one figure for a known year.
     """
+    return _once(comparison, "yearly", lambda: _yearly_table(comparison))
+
+
+def _yearly_table(comparison: Comparison) -> str:
     summary = comparison.analysis.summary
     mine = summary[summary["label"] == comparison.label].set_index(["metric", "year"])
     years = sorted(int(y) for y in mine.index.get_level_values("year").unique())
