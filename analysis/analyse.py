@@ -105,7 +105,16 @@ def comparisons(loaded: Loaded, reference: str, on_warning) -> dict[str, tables.
         transition = base.transition_year
         if transition > last:
             transition = first
-        out[region] = tables.Comparison(region, chosen.label if chosen else None, first, last, transition)
+        shocks: dict[int, dict[str, list[str]]] = {}
+        for run in runs:
+            for year, events in run.shock_years.items():
+                for event in events:
+                    shocks.setdefault(year, {}).setdefault(event, []).append(run.label)
+        shock_years = {
+            year: "; ".join(f"{event} ({', '.join(sorted(set(labels)))})" for event, labels in sorted(found.items()))
+            for year, found in sorted(shocks.items())
+        }
+        out[region] = tables.Comparison(region, chosen.label if chosen else None, first, last, transition, shock_years)
     return out
 
 

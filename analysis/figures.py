@@ -57,9 +57,14 @@ def curves(analysis: Analysis, region: str) -> Figure:
     comparison = analysis.comparisons[region]
     summary = _region(analysis.summary, region)
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.6), layout="constrained")
-    plots.fan_chart(summary, axes[0], "curve_exit", comparison.reference, None, _plan(analysis, region))
+    shocks = comparison.shock_years
+    plots.fan_chart(
+        summary, axes[0], "curve_exit", comparison.reference, None, _plan(analysis, region), shock_years=shocks
+    )
     for ax, metric in zip(axes[1:], ("curve_return", "curve_fallback"), strict=True):
-        plots.fan_chart(summary, ax, metric, comparison.reference, comparison.transition_year, legend=False)
+        plots.fan_chart(
+            summary, ax, metric, comparison.reference, comparison.transition_year, legend=False, shock_years=shocks
+        )
     axes[0].set_title("Exit from poverty (脱贫)", fontsize=9)
     axes[1].set_title("Return to the register (返贫)", fontsize=9)
     axes[2].set_title("True fallback into poverty", fontsize=9)
@@ -71,7 +76,13 @@ def registered_vs_true(analysis: Analysis, region: str) -> Figure:
     """Registered against truly poor persons."""
     comparison = analysis.comparisons[region]
     fig, ax = plt.subplots(figsize=(9, 5), layout="constrained")
-    plots.registered_vs_true(_region(analysis.summary, region), ax, comparison.reference, comparison.transition_year)
+    plots.registered_vs_true(
+        _region(analysis.summary, region),
+        ax,
+        comparison.reference,
+        comparison.transition_year,
+        comparison.shock_years,
+    )
     ax.set_title("Registered poor (建档立卡) and truly poor persons", fontsize=9)
     fig.suptitle(context(analysis, region), fontsize=9)
     return fig
@@ -151,7 +162,13 @@ def monitoring(analysis: Analysis, region: str) -> Figure:
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.4), sharey=True, layout="constrained")
     for ax, metric in zip(axes, metrics, strict=True):
         plots.fan_chart(
-            summary, ax, metric, comparison.reference, comparison.transition_year, legend=metric == metrics[0]
+            summary,
+            ax,
+            metric,
+            comparison.reference,
+            comparison.transition_year,
+            legend=metric == metrics[0],
+            shock_years=comparison.shock_years,
         )
         ax.set_title(plots.NAMES[metric], fontsize=9)
         ax.set_ylabel("Persons")

@@ -98,8 +98,29 @@ def _label_rows(ax: Axes, labels: list[str]) -> None:
         ax.invert_yaxis()
 
 
-def mark_regime(ax: Axes, transition_year: int | None) -> None:
-    """A dotted vertical line where the 2021-2025 regime (巩固衔接) starts."""
+#: Colour of the bands that mark years a scenario pins a shock to.
+SHOCK_COLOUR = "#d95f02"
+
+
+def mark_shocks(ax: Axes, shock_years: dict[int, str] | None) -> None:
+    """A light band over each year a run pins a shock to (disaster, labour-market shock), with its year."""
+    for year in sorted(shock_years or {}):
+        ax.axvspan(year - 0.5, year + 0.5, color=SHOCK_COLOUR, alpha=0.12, linewidth=0)
+        ax.annotate(
+            f"{year}: shock",
+            xy=(year, 0.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(0, 3),
+            textcoords="offset points",
+            ha="center",
+            fontsize=6,
+            color=SHOCK_COLOUR,
+        )
+
+
+def mark_regime(ax: Axes, transition_year: int | None, shock_years: dict[int, str] | None = None) -> None:
+    """A dotted vertical line where the 2021-2025 regime (巩固衔接) starts, and bands over shock years."""
+    mark_shocks(ax, shock_years)
     if transition_year is None:
         return
     ax.axvline(transition_year - 0.5, color="#555555", linestyle=":", linewidth=1)
@@ -122,6 +143,7 @@ def fan_chart(
     transition_year: int | None = None,
     plan: pd.Series | None = None,
     legend: bool = True,
+    shock_years: dict[int, str] | None = None,
 ) -> Axes:
     """Mean of ``metric`` by year per label, with its 95 % band over replicates.
 
@@ -133,6 +155,7 @@ def fan_chart(
         transition_year: first year of the 2021-2025 regime, marked if given.
         plan: a planned path by year, drawn dashed if given.
         legend: whether to draw the legend.
+        shock_years: years a run pins a shock to, marked with a band if given.
     """
     chosen = summary[summary["metric"] == metric]
     for label, (colour, style) in colours(_labels(summary), reference).items():
@@ -143,7 +166,7 @@ def fan_chart(
         ax.fill_between(line["year"], line["low"], line["high"], color=colour, alpha=0.15, linewidth=0)
     if plan is not None and len(plan):
         ax.plot(plan.index, plan.values, "--", color="#444444", linewidth=1.2, label="plan")
-    mark_regime(ax, transition_year)
+    mark_regime(ax, transition_year, shock_years)
     ax.set_xlabel("Year")
     ax.set_ylabel(NAMES.get(metric, metric))
     ax.grid(alpha=0.3)
@@ -154,7 +177,9 @@ def fan_chart(
     return ax
 
 
-def registered_vs_true(summary: pd.DataFrame, ax: Axes, reference: str | None = None, transition_year=None) -> Axes:
+def registered_vs_true(
+    summary: pd.DataFrame, ax: Axes, reference: str | None = None, transition_year=None, shock_years=None
+) -> Axes:
     """Registered poor (solid) against truly poor (dashed) persons by year, per label, with bands."""
     styles = colours(_labels(summary), reference)
     for metric, style in (("registered_poor", "-"), ("true_poor", "--")):
@@ -168,7 +193,7 @@ def registered_vs_true(summary: pd.DataFrame, ax: Axes, reference: str | None = 
             ax.fill_between(line["year"], line["low"], line["high"], color=colour, alpha=0.12, linewidth=0)
     ax.plot([], [], "k-", label="registered (建档立卡)")
     ax.plot([], [], "k--", label="truly poor")
-    mark_regime(ax, transition_year)
+    mark_regime(ax, transition_year, shock_years)
     ax.set_xlabel("Year")
     ax.set_ylabel("Persons")
     ax.autoscale(axis="y")

@@ -230,6 +230,12 @@ def render(analysis: Analysis, figures: dict[str, list[tuple[str, bytes]]], inpu
             f"{comparison.last_year}. Each cell: mean over replicates, its 95% interval, and (Δ) the paired "
             "difference to the reference with its interval; green or red when the interval excludes zero.</p>"
         )
+        if comparison.shock_years:
+            listed = "; ".join(f"{year}: {what}" for year, what in comparison.shock_years.items())
+            body.append(
+                f"<p><b>Shock years</b> (pinned by a scenario; shaded on the curves): {html.escape(listed)}. "
+                "Background disasters strike at random in every run and are not shaded.</p>"
+            )
         body.append(answer(analysis, region))
         body.append(key_table(analysis, region))
         body.append(f"<h2>{html.escape(region.title())}: figures</h2>")

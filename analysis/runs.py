@@ -59,6 +59,24 @@ class Run:
         return int(self.config["policy"]["transition"]["start_year"])
 
     @property
+    def shock_years(self) -> dict[int, list[str]]:
+        """Shocks the run pins to a year (``dynamics.shocks``), by year: what strikes, in a few words.
+
+        Background shocks are drawn per replicate and differ between replicates, so only pinned
+        ones are a run's own years.
+        """
+        shocks = self.config.get("dynamics", {}).get("shocks") or {}
+        found: dict[int, list[str]] = {}
+        for event in (shocks.get("disaster") or {}).get("pinned") or []:
+            ids = list(event.get("county_ids") or [])
+            parts = [f"{event['counties']} counties"] if event.get("counties") else []
+            parts += [f"counties {', '.join(map(str, ids))}"] if ids else []
+            found.setdefault(int(event["year"]), []).append(f"disaster in {' and '.join(parts) or 'no county'}")
+        for year in (shocks.get("labour_market") or {}).get("pinned_years") or []:
+            found.setdefault(int(year), []).append("labour-market shock")
+        return found
+
+    @property
     def scale(self) -> float:
         """Real households per simulated household."""
         return float(self.config["population"]["scale"])

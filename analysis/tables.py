@@ -90,6 +90,7 @@ class Comparison:
     first_year: int  # first simulated year
     last_year: int
     transition_year: int  # first year of the 2021-2025 regime (policy.transition.start_year)
+    shock_years: dict[int, str] = dataclasses.field(default_factory=dict)  # pinned shocks by year, with who pins them
 
     def years(self, period: str) -> tuple[int, int]:
         """First and last year of a period."""

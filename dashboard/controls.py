@@ -16,6 +16,7 @@ import enum
 import functools
 import math
 import threading
+import typing
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -66,6 +67,13 @@ class Control:
         if self.choices:
             return "one of " + ", ".join(self.choices)
         rule = self.parameter.spec
+        if typing.get_origin(self.parameter.type) is list:
+            (item,) = typing.get_args(self.parameter.type)
+            if dataclasses.is_dataclass(item):
+                fields = ", ".join(f"{f.name}: …" for f in dataclasses.fields(item))
+                return f"a list of {{{fields}}} (fields may be left out), or [] for none"
+            each = rule.allowed(item is int) if rule is not None and rule.low is not None else "a value"
+            return f"a list, each {each}, or [] for none"
         whole = self.parameter.type is int
         text = rule.allowed(whole) if rule is not None else f"a {'whole ' if whole else ''}number"
         if self.parameter.type is not int and self.parameter.type is not float:
@@ -130,6 +138,14 @@ LEVERS = (
         ),
     ),
     Section(
+        "Shocks (灾害, 疫情) pinned to a year",
+        (
+            Control("dynamics.shocks.disaster.pinned", "Disasters: year and counties struck"),
+            Control("dynamics.shocks.labour_market.pinned_years", "Labour-market shock years"),
+            Control("dynamics.shocks.labour_market.migrant_job_loss", "Migrant jobs lost in a shock year"),
+        ),
+    ),
+    Section(
         "2021-2025 regime and the deadline push",
         (
             Control("policy/transition", "Support for exited households from 2021"),
@@ -162,6 +178,10 @@ def value_text(value: Any) -> str:
         return f"{{by_year: {value_text(value.by_year)}{growth}}}"
     if isinstance(value, Mapping):
         return "{" + ", ".join(f"{k}: {value_text(v)}" for k, v in value.items()) + "}"
+    if dataclasses.is_dataclass(value):
+        return value_text({f.name: getattr(value, f.name) for f in dataclasses.fields(value)})
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(value_text(v) for v in value) + "]"
     if isinstance(value, float) and math.isfinite(value) and value == int(value) and abs(value) < 1e15:
         return str(int(value))
     return str(value)

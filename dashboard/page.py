@@ -177,6 +177,9 @@ def Status() -> None:
         )
         for warning in shown.analysis.warnings:
             solara.Warning(warning, dense=True)
+        for comparison in shown.analysis.comparisons.values():
+            for year, what in comparison.shock_years.items():
+                solara.Info(f"Shock year {year}: {what} (shaded on the curves)", dense=True, classes=["shock-year"])
 
 
 @solara.component

@@ -13,6 +13,7 @@ import enum
 
 import sim.policies
 import sim.processes  # noqa: F401  (registers every process)
+from sim.processes import shocks
 from sim.region import RegionConfig
 from sim.schema import ConfigError, build, check, share, spec
 from sim.steps import DynamicsConfig, PolicyConfig, year_steps
@@ -74,6 +75,10 @@ class PopulationConfig:
     registered: StratumPrior = spec(doc="prior of the registered poor (tilted to the region's composition)")
     near_poor: StratumPrior = spec(doc="prior of the near-poor")
     non_poor: StratumPrior = spec(doc="prior of the rest of the rural population")
+    exited: StratumPrior = spec(doc="prior of the latest cohort that left the register before the start")
+    exited_earlier_cohort_risk: float = share(
+        "illness and disability chances of each exit cohort relative to the cohort a year later"
+    )
     areas: AreaPrior = spec(doc="spread of the registered poor over villages and counties")
     candidates_per_household: int = spec(1, 100, "draws", "prior draws per synthesised registered household")
     max_candidates: int = spec(1, 10**9, "draws", "cap on the tilting pool (never below the sample size)")
@@ -142,6 +147,7 @@ class RunConfig:
             "printable text without '/', or null to derive it from the scenario and overrides",
             self.label,
         )
+        shocks.check_region(self.dynamics.shocks, self.region.counties.total)
 
 
 def from_mapping(data: dict) -> RunConfig:

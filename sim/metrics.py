@@ -25,7 +25,7 @@ import numpy as np
 from sim import steps
 from sim.jit import kernel
 from sim.processes.labour import persons_without_labour
-from sim.state import Disability, Households, Illness, MonitorCategory, Registration, Stratum
+from sim.state import N_STRATA, Disability, Households, Illness, MonitorCategory, Registration, Stratum
 
 
 class Kind(enum.Enum):
@@ -166,7 +166,7 @@ def by_stratum(h: Households, mask: np.ndarray, persons: np.ndarray) -> np.ndarr
 
 @kernel
 def _count_by_stratum(stratum, mask, persons):
-    counts = np.zeros(3)
+    counts = np.zeros(N_STRATA)
     for i in range(mask.size):
         if mask[i]:
             counts[stratum[i]] += persons[i]
@@ -181,6 +181,11 @@ def weighted(counts: np.ndarray, stratum_weight: np.ndarray) -> float:
 def registered_counts(h: Households) -> np.ndarray:
     """Recorded persons of registered-poor households, by stratum."""
     return by_stratum(h, h.reg == Registration.POOR, h.reg_size)
+
+
+def exited_counts(h: Households) -> np.ndarray:
+    """Recorded persons of exited households that still have members, by stratum."""
+    return by_stratum(h, (h.reg == Registration.EXITED) & (h.size > 0), h.reg_size)
 
 
 def cohort_counts(h: Households) -> np.ndarray:
@@ -249,6 +254,16 @@ for _metric in (
         Kind.STOCK,
         lambda r: weighted(cohort_counts(r.h), r.stratum_weight),
         "of those, persons from the initial (start-year minus 1) register",
+    ),
+    Metric(
+        "exited_persons",
+        _P,
+        Kind.STOCK,
+        lambda r: weighted(exited_counts(r.h), r.stratum_weight),
+        "persons recorded in households that have left the register and not returned (已脱贫人口), "
+        "those who exited before the start included",
+        initial=True,
+        table=True,
     ),
     Metric(
         "exits",

@@ -25,10 +25,10 @@ from sim import events, metrics, steps
 from sim.allocator import reuse_freed_memory
 from sim.config import RunConfig
 from sim.context import YearContext, YearValues
-from sim.population import synthesise
+from sim.population import assign_exit_routes, synthesise
 from sim.processes import assessment
 from sim.rng import POPULATION, make_streams
-from sim.state import check_invariants
+from sim.state import N_STRATA, check_invariants
 
 # Mesa logs every step at INFO; a yearly model has nothing to add there.
 logging.getLogger("MESA").setLevel(logging.WARNING)
@@ -55,7 +55,7 @@ class PovertyModel(mesa.Model):
         self.streams = make_streams(config.seed, replicate)
         region = config.region
         self.h, self.areas = synthesise(region, config.population, self.streams[POPULATION])
-        self.stratum_weight = np.array([self._weight_of(s) for s in range(3)])
+        self.stratum_weight = np.array([self._weight_of(s) for s in range(N_STRATA)])
         self.year = region.start_year - 1
         self.plan = tuple((step, self._params_of(step)) for step in steps.year_steps())
         self.scheduled = config.policy.is_scheduled()  # some lever parameter is given by year
@@ -94,6 +94,8 @@ class PovertyModel(mesa.Model):
         for step, params in self.plan:
             if step.name in ("income", "medical"):
                 self.h = self.h.fold(step.run(self.h, params, ctx).updates, step.name)
+        rules = self.config.dynamics.registration
+        self.h = assign_exit_routes(self.h, ctx.poverty_line, rules.catastrophic_medical_share)
         per_capita = assessment.per_capita_income(self.h)
         above = ((per_capita >= ctx.poverty_line) & (self.h.size > 0)).astype(np.uint8)
         self.h = self.h.replace(income_pc=per_capita, income_pc_prev=per_capita.copy(), above_line_years=above)

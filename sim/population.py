@@ -1,4 +1,4 @@
-"""Synthetic rural population of a region: registered poor, near-poor and non-poor strata.
+"""Synthetic rural population of a region: registered poor, earlier exits, near-poor and non-poor strata.
 
 Inputs are the region's published figures (stock and composition of the registered poor,
 near-poor and rural population, villages, counties) and per-stratum priors (assumptions in
@@ -8,6 +8,14 @@ prior) so that the person-weighted shares match seed 000's composition ("因病�
 达到72%,无劳动能力者占比47%,65岁以上老人占比26%"), then resampled systematically.  Each
 stratum's weight (real households per simulated household, about ``population.scale``) is set
 so its simulated persons equal the published total exactly.
+
+Households that left the register before the start (the region's ``exited_before_start``: Henan
+registered 698万 persons in 2014 and had 221.4万 left at end-2017, seed 000 "截至2017年底...
+221.4万") are synthesised as exited, one cohort per exit year, from the ``exited`` prior; each
+earlier cohort's chances of illness and disability are ``exited_earlier_cohort_risk`` times the
+next one's, since those who exited first were the least ill and disabled (seed 000 on the
+ill, disabled and those without labour: "这些人群的比例越往后越高").  Their exit route follows
+their own income at the start (:func:`assign_exit_routes`).
 """
 
 from __future__ import annotations
@@ -18,10 +26,24 @@ from pathlib import Path
 import numpy as np
 
 from sim.config import AreaPrior, PopulationConfig, RegionConfig, StratumPrior
+from sim.jit import kernel
 from sim.processes import labour
 from sim.rng import binomial_counts
 from sim.schema import ConfigError
-from sim.state import PERSONS, Band, Cause, Disability, Households, Illness, Job, Registration, Stratum
+from sim.state import (
+    PERSONS,
+    Band,
+    Cause,
+    Disability,
+    ExitRoute,
+    Households,
+    Illness,
+    Job,
+    Registration,
+    Stratum,
+    guarantee_failed,
+    own_income,
+)
 
 MIN_POOL = 2000  # candidates tilted at least, whatever the sample size
 MIN_REGISTERED_SAMPLE = 50  # simulated registered households at least: fewer cannot carry a composition
@@ -50,10 +72,22 @@ def real_households(region: RegionConfig, pop: PopulationConfig) -> dict[Stratum
 
     registered = region.registered_poor_households or households(pop.registered, region.registered_poor_persons)
     counts = {Stratum.REGISTERED: registered, Stratum.NEAR_POOR: households(pop.near_poor, region.near_poor_persons)}
-    other = region.rural_population_persons - region.registered_poor_persons - region.near_poor_persons
+    if region.exited_persons > 0:
+        counts[Stratum.EXITED] = households(pop.exited, region.exited_persons)
+    other = _other_persons(region)
     if pop.include_non_poor and other > 0:
         counts[Stratum.NON_POOR] = households(pop.non_poor, other)
     return counts
+
+
+def _other_persons(region: RegionConfig) -> float:
+    """Rural persons outside the register, its earlier exits and the near-poor."""
+    return (
+        region.rural_population_persons
+        - region.registered_poor_persons
+        - region.near_poor_persons
+        - region.exited_persons
+    )
 
 
 def check_feasible(region: RegionConfig, pop: PopulationConfig) -> None:
@@ -176,6 +210,8 @@ def _candidates(prior: StratumPrior, n: int, rng: np.random.Generator) -> dict[s
         "skill": np.exp(prior.skill_log_mean + prior.skill_log_sd * rng.standard_normal(n)).astype(np.float32),
         "housing_safe": rng.random(n) >= prior.p_housing_unsafe,
         "u_job": rng.random(n),
+        "p_migrant": np.full(n, prior.p_migrant),
+        "p_local": np.full(n, prior.p_local_wage),
     }
 
 
@@ -300,7 +336,7 @@ def synthesise(region: RegionConfig, pop: PopulationConfig, rng: np.random.Gener
     ]
     if region.near_poor_persons > 0:
         strata.append((Stratum.NEAR_POOR, pop.near_poor, region.near_poor_persons, None, None))
-    other = region.rural_population_persons - region.registered_poor_persons - region.near_poor_persons
+    other = _other_persons(region)
     if pop.include_non_poor and other > 0:
         strata.append((Stratum.NON_POOR, pop.non_poor, other, None, None))
     parts = []
@@ -308,20 +344,46 @@ def synthesise(region: RegionConfig, pop: PopulationConfig, rng: np.random.Gener
         sample, weight = _stratum(prior, persons, pop, rng, tgt, households)
         sample["stratum"] = np.full(len(sample["skill"]), stratum, dtype=np.uint8)
         sample["weight"] = np.full(len(sample["skill"]), weight)
-        sample["job"] = _initial_jobs(sample, prior)
+        sample["exit_year"] = np.zeros(len(sample["skill"]), np.int16)
         parts.append(sample)
-    cols = {k: np.concatenate([p[k] for p in parts]) for k in parts[0] if k != "u_job"}
+    if region.exited_persons > 0:
+        parts.append(_exited_stratum(region.exit_cohorts, pop, rng))
+    for sample in parts:
+        sample["job"] = _initial_jobs(sample)
+    cols = {k: np.concatenate([p[k] for p in parts]) for k in parts[0] if k not in ("u_job", "p_migrant", "p_local")}
     village = _place(cols["stratum"], region, pop, areas, rng)
     return _households(cols, village, areas), areas
 
 
-def _initial_jobs(sample: dict[str, np.ndarray], prior: StratumPrior) -> np.ndarray:
-    u = sample["u_job"]
-    job = np.where(
-        u < prior.p_migrant,
-        Job.MIGRANT,
-        np.where(u < prior.p_migrant + prior.p_local_wage, Job.LOCAL_WAGE, Job.FARMING),
-    )
+def _exited_stratum(cohorts: dict[int, float], pop: PopulationConfig, rng: np.random.Generator) -> dict:
+    """Households that left the register before the start, one cohort per exit year, with one weight.
+
+    Each cohort is drawn from the ``exited`` prior with its illness and disability chances
+    scaled by ``exited_earlier_cohort_risk`` for every year it exited before the latest cohort.
+    """
+    prior = pop.exited
+    mean_size = float(np.dot(np.arange(1, len(prior.size_probs) + 1), prior.size_probs))
+    latest = max(cohorts)
+    parts = []
+    for exit_year, persons in sorted(cohorts.items()):
+        factor = pop.exited_earlier_cohort_risk ** (latest - exit_year)
+        cohort_prior = dataclasses.replace(
+            prior, p_index_ill=prior.p_index_ill * factor, p_index_disabled=prior.p_index_disabled * factor
+        )
+        sample = _candidates(cohort_prior, max(round(persons / mean_size / pop.scale), 1), rng)
+        sample["exit_year"] = np.full(len(sample["skill"]), exit_year, np.int16)
+        parts.append(sample)
+    sample = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    size = sample["n_child"].astype(np.float64) + sample["n_adult"] + sample["n_elder"]
+    n = len(size)
+    sample["stratum"] = np.full(n, Stratum.EXITED, dtype=np.uint8)
+    sample["weight"] = np.full(n, sum(cohorts.values()) / float(size.sum()))
+    return sample
+
+
+def _initial_jobs(sample: dict[str, np.ndarray]) -> np.ndarray:
+    u, p_migrant, p_local = sample["u_job"], sample["p_migrant"], sample["p_local"]
+    job = np.where(u < p_migrant, Job.MIGRANT, np.where(u < p_migrant + p_local, Job.LOCAL_WAGE, Job.FARMING))
     return job.astype(np.uint8)
 
 
@@ -346,7 +408,9 @@ def _place(
     other_village = n_poor + _weighted_choice(weight[n_poor:], n, rng)
     in_poor = rng.random(n) < in_poor_share
     registered_village = np.where((in_poor & (n_poor > 0)) | (nv == n_poor), poor_village, other_village)
-    return np.where(stratum == Stratum.REGISTERED, registered_village, anywhere).astype(np.int32)
+    # Earlier exits came from the same poor villages and counties as those still registered.
+    on_register = (stratum == Stratum.REGISTERED) | (stratum == Stratum.EXITED)
+    return np.where(on_register, registered_village, anywhere).astype(np.int32)
 
 
 def _weighted_choice(weight: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -359,7 +423,9 @@ def _weighted_choice(weight: np.ndarray, n: int, rng: np.random.Generator) -> np
 
 def _households(cols: dict[str, np.ndarray], village: np.ndarray, areas: Areas) -> Households:
     registered = cols["stratum"] == Stratum.REGISTERED
+    exited = cols["stratum"] == Stratum.EXITED
     size = cols["n_child"].astype(np.int32) + cols["n_adult"] + cols["n_elder"]
+    reg = np.where(registered, Registration.POOR, np.where(exited, Registration.EXITED, Registration.NEVER))
     h = Households.empty(
         len(village),
         **{
@@ -371,14 +437,48 @@ def _households(cols: dict[str, np.ndarray], village: np.ndarray, areas: Areas) 
         deep_village=areas.village_deep[village],
         size=size,
         true_poor=registered,
-        reg=np.where(registered, Registration.POOR, Registration.NEVER).astype(np.uint8),
-        reg_size=np.where(registered, size, 0).astype(PERSONS),
+        reg=reg.astype(np.uint8),
+        reg_size=np.where(registered | exited, size, 0).astype(PERSONS),
+        exit_year=cols["exit_year"],
     )
     h = h.fold(labour.step(h).updates, "labour")
     no_labour = (h.n_labour_full.astype(np.int32) + h.n_labour_partial) == 0
     partial_only = (h.n_labour_full == 0) & ~no_labour
     job = np.where(no_labour, Job.NONE, np.where(partial_only, Job.FARMING, h.job)).astype(np.uint8)
     return h.replace(job=job, cause=cause_of(h.illness, h.disability, no_labour))
+
+
+def assign_exit_routes(h: Households, line: float, catastrophic_share: float) -> Households:
+    """Route of each earlier exit (exited at synthesis, route not yet set) from its own income at the start.
+
+    A household whose income without guarantee transfers clears the line, its basic guarantees
+    met, exited by development; the others exited through the guarantee (兜底) and stay covered
+    by it for good (seed 000 "兜底保障"; seed 002 keeps it stable), as exits in the simulated
+    years do.
+    """
+    earlier = (h.reg == Registration.EXITED) & (h.exit_route == ExitRoute.NONE)
+    developed = _developed(h.members, h.place, h.money, line, catastrophic_share)
+    route = np.where(developed, ExitRoute.DEVELOPMENT, ExitRoute.GUARANTEE).astype(np.uint8)
+    return h.replace(
+        exit_route=np.where(earlier, route, h.exit_route).astype(np.uint8),
+        guaranteed=h.guaranteed | (earlier & ~developed),
+    )
+
+
+@kernel
+def _developed(members, place, money, line, catastrophic_share):
+    """Whether each household's own income clears the line with its basic guarantees met."""
+    n = members.size.size
+    developed = np.zeros(n, np.bool_)
+    for i in range(n):
+        size = members.size[i]
+        if size == 0:
+            continue
+        own = own_income(money, i)
+        developed[i] = own / size >= line and not guarantee_failed(
+            place.housing_safe[i], np.float64(money.med_oop[i]), own, size, catastrophic_share, line
+        )
+    return developed
 
 
 def cause_of(illness: np.ndarray, disability: np.ndarray, no_labour: np.ndarray) -> np.ndarray:

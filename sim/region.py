@@ -9,6 +9,7 @@ level, medical reimbursement tiers and exit thresholds.  Values a region may omi
 from __future__ import annotations
 
 import dataclasses
+import itertools
 
 from sim.schema import YearMap, check, share, spec, year, yuan
 
@@ -82,6 +83,79 @@ class MedicalRatios:
 
 
 @dataclasses.dataclass
+class ExitedBeforeStart:
+    """Persons who left the register before the start (已脱贫人口 of earlier years), where published.
+
+    Give whichever the region publishes: the register's stock at the end of earlier years
+    (``register_stock``; the stock at the end of the year before the start is
+    ``registered_poor_persons``), yearly exits (``exits``), or both.  The persons of each exit
+    cohort are :meth:`cohorts`; a region that publishes neither has no exited cohorts.
+    """
+
+    register_stock: YearMap = spec(
+        0.0,
+        _PERSONS,
+        "persons",
+        "registered persons at the end of each listed year before the start",
+        default_factory=dict,
+    )
+    exits: YearMap = spec(
+        0.0,
+        _PERSONS,
+        "persons",
+        "persons who left the register in each listed year before the start",
+        default_factory=dict,
+    )
+
+    def cohorts(self, start_year: int, registered_at_start: float) -> dict[int, float]:
+        """Persons of each exit year (before ``start_year``) still counted as exited at the start.
+
+        Between two known stocks the fall is shared among the years in between: in proportion to
+        the published exits where every one of those years has one, else the published years
+        keep theirs (up to the fall) and the rest is split evenly.  Without stocks, the
+        published exits are the cohorts.
+        """
+        if not self.register_stock:
+            return {y: float(v) for y, v in sorted(self.exits.items()) if v > 0}
+        stocks = {**self.register_stock, start_year - 1: registered_at_start}
+        known = sorted(stocks)
+        found: dict[int, float] = {}
+        for first, last in itertools.pairwise(known):
+            fall = stocks[first] - stocks[last]
+            years = range(first + 1, last + 1)
+            published = {y: self.exits[y] for y in years if y in self.exits}
+            if len(published) == len(years) and sum(published.values()) > 0:
+                total = sum(published.values())
+                shares = {y: fall * published[y] / total for y in years}
+            else:
+                kept = {y: min(v, fall) for y, v in published.items()}
+                scale = min(1.0, fall / sum(kept.values())) if kept and sum(kept.values()) > 0 else 1.0
+                kept = {y: v * scale for y, v in kept.items()}
+                rest = (fall - sum(kept.values())) / max(len(years) - len(kept), 1)
+                shares = {y: kept.get(y, rest) for y in years}
+            found.update({y: v for y, v in shares.items() if v > 0})
+        return found
+
+    def check(self, start_year: int, registered_at_start: float) -> None:
+        """Refuse years at or after the start and a register that grows toward the start."""
+        for name, mapping, last in (
+            ("register_stock", self.register_stock, start_year - 2),
+            ("exits", self.exits, start_year - 1),
+        ):
+            for y in mapping:
+                check(y <= last, f"exited_before_start.{name}.{y}", f"a year up to {last} (before the start)", y)
+        stocks = {**self.register_stock, start_year - 1: registered_at_start}
+        known = sorted(stocks)
+        for first, last in itertools.pairwise(known):
+            check(
+                stocks[first] >= stocks[last],
+                f"exited_before_start.register_stock.{first}",
+                f"at least the stock of {last} ({stocks[last]:g}): the register shrinks toward the start",
+                stocks[first],
+            )
+
+
+@dataclasses.dataclass
 class RegionConfig:
     """Published figures for one province or city; see ``conf/region/henan.yaml``."""
 
@@ -108,6 +182,10 @@ class RegionConfig:
     share_registered_in_poor_villages: float | None = share(
         "registered poor living in poor villages, if published (else from population.areas)", default=None
     )
+    exited_before_start: ExitedBeforeStart = spec(
+        doc="persons who left the register before the start, by year (none if unpublished)",
+        default_factory=ExitedBeforeStart,
+    )
     planned_exits: YearMap = spec(
         0.0, _PERSONS, "persons", "calibration target drawn on plots, never read by the model", default_factory=dict
     )
@@ -126,11 +204,12 @@ class RegionConfig:
             f"a year in [start_year={self.start_year}, start_year+50]",
             self.end_year,
         )
-        floor = self.registered_poor_persons + self.near_poor_persons
+        self.exited_before_start.check(self.start_year, self.registered_poor_persons)
+        floor = self.registered_poor_persons + self.near_poor_persons + self.exited_persons
         check(
             self.rural_population_persons >= floor,
             "rural_population_persons",
-            f"at least registered_poor_persons + near_poor_persons = {floor:g}",
+            f"at least registered_poor_persons + near_poor_persons + exited persons before the start = {floor:g}",
             self.rural_population_persons,
         )
         if self.registered_poor_households is not None:
@@ -146,6 +225,16 @@ class RegionConfig:
             "at least 1 when there are poor villages",
             self.counties.poor,
         )
+
+    @property
+    def exit_cohorts(self) -> dict[int, float]:
+        """Persons who left the register before the start, by exit year."""
+        return self.exited_before_start.cohorts(self.start_year, self.registered_poor_persons)
+
+    @property
+    def exited_persons(self) -> float:
+        """All persons who left the register before the start."""
+        return float(sum(self.exit_cohorts.values()))
 
     @property
     def years(self) -> list[int]:

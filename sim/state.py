@@ -31,6 +31,11 @@ class Stratum(enum.IntEnum):
     REGISTERED = 0  # registered poor (建档立卡) at the end of the year before the start
     NEAR_POOR = 1  # edge households at risk (边缘易致贫户)
     NON_POOR = 2  # the rest of the rural population
+    EXITED = 3  # left the register before the start (已脱贫人口 of earlier years)
+
+
+#: Number of strata: the length of every per-stratum count (``Effect.counts``, stratum weights).
+N_STRATA = len(Stratum)
 
 
 class Band(enum.IntEnum):
@@ -188,6 +193,7 @@ COLUMNS: tuple[Column, ...] = (
         ("deep_village", np.bool_, False, "flag", "lives in a deep-poverty village (深度贫困村)"),
         ("relocated_year", np.int16, 0, "year", "year of relocation (易地扶贫搬迁); 0 = not relocated"),
         ("housing_safe", np.bool_, True, "flag", "dwelling is safe (住房安全有保障)"),
+        ("disaster_year", np.int16, 0, "year", "last year an area disaster struck the household's village; 0 = never"),
     ),
     *_columns(
         "members",
@@ -236,6 +242,18 @@ COLUMNS: tuple[Column, ...] = (
         ("tekun", np.bool_, False, "flag", "receives 特困 support this year"),
         ("dibao_grace", np.uint8, 0, "years", "grace years of 低保 left (渐退期)"),
         ("guaranteed", np.bool_, False, "flag", "covered by the deadline guarantee (兜底) for good"),
+    ),
+    *_columns(
+        "shocks",
+        ("farm_loss", np.float32, 0.0, "share", "share of farm income an area disaster destroys this year"),
+        ("shock_medical", np.float32, 0.0, _YUAN, "medical spending from disaster injuries this year", _MONEY),
+        (
+            "labour_demand",
+            np.float32,
+            1.0,
+            "multiple",
+            "multiplier on market job finding this year (below 1 in a labour-market shock year)",
+        ),
     ),
     *_columns(
         "status",

@@ -37,15 +37,16 @@ class Phase(enum.IntEnum):
     """The phases of a year, in the order they run."""
 
     DEMOGRAPHY = 1  # deaths, ageing, births
-    HEALTH = 2  # illness and disability of the index member
-    LABOUR = 3  # labour capacity, market job loss and finding
-    PLACEMENT = 4  # levers that place workers or households: training, relocation, housing, jobs
-    INCOME = 5  # market incomes, then income levers
-    MEDICAL = 6  # medical spending, then health levers
-    TRANSFERS = 7  # pension, 低保, 兜底
-    ASSESSMENT = 8  # true poverty status
-    REGISTRATION = 9  # register flows, then monitoring
-    AREAS = 10  # village and county exits
+    SHOCKS = 2  # shocks that strike many households at once: area disasters, labour-market shocks
+    HEALTH = 3  # illness and disability of the index member
+    LABOUR = 4  # labour capacity, market job loss and finding
+    PLACEMENT = 5  # levers that place workers or households: training, relocation, housing, jobs
+    INCOME = 6  # market incomes, then income levers
+    MEDICAL = 7  # medical spending, then health levers
+    TRANSFERS = 8  # pension, 低保, 兜底
+    ASSESSMENT = 9  # true poverty status
+    REGISTRATION = 10  # register flows, then monitoring
+    AREAS = 11  # village and county exits
 
 
 class DrawKind(enum.Enum):
@@ -109,6 +110,8 @@ class Lever:
         publishes: the keys ``publish`` returns (each one of :data:`sim.context.PUBLISHED`).
         complete: ``(params) -> None`` run after every lever block is built, for checks
             that need the whole registry (e.g. names of withdrawn levers).
+        dose: the parameters that are the lever's intensity (capacity, quota, coverage, amount),
+            scaled together when the lever-response experiment gives it k times its dose.
     """
 
     name: str
@@ -121,6 +124,7 @@ class Lever:
     publish: Callable[[Any, int], Mapping[str, Any]] | None = None
     publishes: tuple[str, ...] = ()
     complete: Callable[[Any], None] | None = None
+    dose: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -188,6 +192,9 @@ def register_lever(lever: Lever) -> Lever:
     fields = {f.name for f in dataclasses.fields(lever.params)}
     if "enabled" not in fields:
         raise ValueError(f"lever {lever.name!r}: its Params needs an 'enabled' field (the none option)")
+    unknown_dose = [name for name in lever.dose if name not in fields]
+    if unknown_dose:
+        raise ValueError(f"lever {lever.name!r}: dose {unknown_dose[0]!r} is not a field of its Params")
     _LEVERS[lever.name] = lever
     _changed()
     return lever

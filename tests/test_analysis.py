@@ -316,3 +316,29 @@ def test_a_missing_directory_is_one_error_line(tmp_path, capsys):
     assert analysis_main([str(tmp_path / "nowhere")]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and err.startswith("error: ")
+
+
+def test_years_a_scenario_pins_a_shock_to_are_marked_in_the_comparison_figures_and_report(tmp_path):
+    root = tmp_path / "shocks"
+    finished_run(root / "henan" / "baseline", "replicates=2", "label=baseline")
+    finished_run(root / "henan" / "flood", "replicates=2", "scenario=flood_2021", "label=flood")
+    finished_run(
+        root / "henan" / "both",
+        "replicates=2",
+        "scenario=migrant_shock_2020",
+        "dynamics.shocks.disaster.pinned=[{year:2021,county_ids:[3,7]}]",
+        "label=both",
+    )
+    analysed = analyse([root], on_warning=lambda _m: None)
+    assert analysed.comparisons["henan"].shock_years == {
+        2020: "labour-market shock (both)",
+        2021: "disaster in 10 counties (flood); disaster in counties 3, 7 (both)",
+    }
+    fig, ax = plt.subplots()
+    plots.fan_chart(analysed.summary, ax, "true_poor", "baseline", 2021, shock_years={2021: "flood"})
+    shaded = [p for p in ax.patches if p.get_facecolor()[:3] == pytest.approx(plt.matplotlib.colors.to_rgb("#d95f02"))]
+    assert len(shaded) == 1 and shaded[0].get_x() == pytest.approx(2020.5)
+    plt.close(fig)
+    assert analysis_main([str(root)]) == 0
+    report = (root / "report.html").read_text(encoding="utf-8")
+    assert "Shock years" in report and "2020: labour-market shock (both)" in report

@@ -58,7 +58,9 @@ def test_units_and_ranges_come_from_the_parameter_declarations():
     assert "by year" not in by_key["region.medical.basic_ratio_poor"].allowed  # only levers take schedules
 
 
-@pytest.mark.parametrize("scenario", ["baseline", "posts_cut_2023", "relocation_max", "withdraw_2021"])
+@pytest.mark.parametrize(
+    "scenario", ["baseline", "posts_cut_2023", "relocation_max", "withdraw_2021", "flood_2021", "migrant_shock_2020"]
+)
 def test_shown_values_give_back_the_scenario_exactly(scenario):
     """Every control's text, sent back as an override, composes the very same configuration."""
     shown = controls.current_values("henan", scenario)
@@ -193,6 +195,16 @@ def test_a_saved_scenario_is_override_only_and_keeps_its_base(scenario_name):
     saved = controls.configure("henan", scenario_name, list(SMALL))
     made = controls.configure("henan", "posts_cut_2023", list(request.chosen))
     assert saved.policy == made.policy and saved.region == made.region
+
+
+def test_a_saved_scenario_keeps_pinned_shocks(scenario_name):
+    pinned = "dynamics.shocks.disaster.pinned=[{year: 2022, counties: 0, county_ids: [3, 7]}]"
+    request = service.Request("henan", "migrant_shock_2020", "baseline", (pinned, *SMALL))
+    service.save_scenario(scenario_name, request, "what if a flood follows the epidemic year?")
+    saved = controls.configure("henan", scenario_name, list(SMALL))
+    made = controls.configure("henan", "migrant_shock_2020", [pinned, *SMALL])
+    assert saved.dynamics == made.dynamics and saved.dynamics.shocks.labour_market.pinned_years == [2020]
+    assert saved.dynamics.shocks.disaster.pinned[0].county_ids == [3, 7]
 
 
 def test_saving_never_overwrites_and_names_are_checked(scenario_name):

@@ -99,3 +99,35 @@ def test_bad_experiment_settings_are_one_line_errors(tmp_path: Path, override: s
     result = _experiment(out, "+experiment=sensitivity", override)
     assert result.returncode == 2 and message in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert not out.exists()
+
+
+def test_lever_response_gives_every_lever_its_doses_paired_with_the_configuration(tmp_path: Path):
+    out = tmp_path / "levers"
+    result = _experiment(
+        out, "+experiment=lever_response", "experiment.replicates=2", "experiment.multiples=[0,1,2]",
+        "experiment.workers=2",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    expected = ["lever_response.csv", "lever_response.md", "lever_response.png", "manifest.json"]
+    assert sorted(p.name for p in out.iterdir()) == expected
+    table = pd.read_csv(out / "lever_response.csv", keep_default_na=False, na_values=[""])
+    changes = table[table["lever"] != "reference"]
+    from sim import steps
+
+    acting = {lv.name for lv in steps.levers() if lv.apply is not None}
+    assert set(changes["lever"]) == acting  # every lever that acts on households, switched off at least
+    with_dose = {lv.name for lv in steps.levers() if lv.dose}
+    doubled = set(changes[changes["multiple"] == 2]["lever"])
+    assert doubled == with_dose & acting
+    own = changes[changes["outcome"] == "own_cost"].set_index(["lever", "multiple"])["change"]
+    for lever in acting:
+        assert own[(lever, 0.0)] < 0, lever  # switching a lever off saves its own spending
+    for lever in with_dose & acting:
+        assert own[(lever, 2.0)] >= 0, lever  # a double dose never costs the lever less
+    # Monitoring starts in 2021: switching it off changes nothing in the campaign years.
+    exits = changes[changes["outcome"] == "exits_campaign"].set_index(["lever", "multiple"])
+    assert exits.loc[("monitoring", 0.0), "change"] == 0 and exits.loc[("monitoring", 0.0), "low"] == 0
+    # Shares clipped at their bound are named (industry's coverage of 0.8 cannot double).
+    assert "coverage" in changes[(changes["lever"] == "industry") & (changes["multiple"] == 2)]["clipped"].iloc[0]
+    text = (out / "lever_response.md").read_text(encoding="utf-8")
+    assert "| public_posts | 0 |" in text and "health_insurance" in text

@@ -22,6 +22,7 @@ CATALOGUE = group_options("scenario")
 REQUIRED = {
     "baseline", "allowance_plus", "allowance_cliff", "jobs_push", "relocation_max", "health_plus",
     "withdraw_2021", "phased_2021", "monitoring_strong", "no_monitoring", "no_deadline_push",
+    "flood_2021", "migrant_shock_2020",
 }  # fmt: skip
 
 

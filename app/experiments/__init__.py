@@ -16,7 +16,7 @@ from types import ModuleType
 
 from sim.schema import build, check, spec
 
-EXPERIMENTS = ("calibrate", "sensitivity", "validate")
+EXPERIMENTS = ("calibrate", "lever_response", "sensitivity", "validate")
 
 
 @dataclasses.dataclass

@@ -8,7 +8,8 @@ stay as the configuration sets them, and measures the outcomes:
 - ``campaign_returns_share``: registered returns / exits over the campaign years;
 - ``fallbacks_after``: mean persons truly poor again among the exited, yearly, after the deadline;
 - ``returns_after``: registered returns after the deadline, persons;
-- ``ever_monitored_share``: persons ever monitored by the last year / campaign exits;
+- ``ever_monitored_share``: persons ever monitored by the last year / all exited persons at the deadline
+  (earlier cohorts included, as published shares count them);
 - ``cost_total``: yuan spent on every lever over the whole run.
 
 All samples run with the configuration's seed (common random numbers), so an index measures the
@@ -77,7 +78,8 @@ def outcomes(table: pd.DataFrame, config: RunConfig) -> dict[str, float]:
     if end > deadline:
         found["fallbacks_after"] = total(table, "fallbacks", deadline + 1, end) / (end - deadline)
         found["returns_after"] = total(table, "returns", deadline + 1, end)
-        found["ever_monitored_share"] = values(table, "ever_monitored", end) / np.maximum(exits, 1.0)
+        exited = values(table, "exited_persons", deadline)
+        found["ever_monitored_share"] = values(table, "ever_monitored", end) / np.maximum(exited, 1.0)
     found["cost_total"] = total(table, "cost_total", start, end)
     return {name: float(np.mean(v)) for name, v in found.items()}
 

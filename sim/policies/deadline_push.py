@@ -119,5 +119,6 @@ LEVER = register_lever(
         after=("guarantee",),
         publish=publish,
         publishes=("verification_effort",),
+        dose=("effort_at_deadline", "top_up_ratio_to_line"),
     )
 )

@@ -152,4 +152,4 @@ def _enrol(identity, members, health, labour, registration, money, assistance, u
     return benefit, on_dibao, tekun_out, grace_left, cost
 
 
-LEVER = register_lever(Lever(NAME, Params, apply, Phase.TRANSFERS, after=("pension",)))
+LEVER = register_lever(Lever(NAME, Params, apply, Phase.TRANSFERS, after=("pension",), dose=("take_up",)))

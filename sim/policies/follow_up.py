@@ -71,4 +71,6 @@ def _follow_up(identity, members, registration, money, u_alloc, salt, p_find, li
     return inc_guarantee, cost
 
 
-LEVER = register_lever(Lever(NAME, Params, apply, Phase.TRANSFERS, withdrawable=True, after=("deadline_push",)))
+LEVER = register_lever(
+    Lever(NAME, Params, apply, Phase.TRANSFERS, withdrawable=True, after=("deadline_push",), dose=("p_find",))
+)

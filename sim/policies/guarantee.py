@@ -67,4 +67,4 @@ def _guarantee(group, identity, members, health, labour, money, p, poverty_line)
     return total, cost
 
 
-LEVER = register_lever(Lever(NAME, Params, apply, Phase.TRANSFERS, after=("dibao",)))
+LEVER = register_lever(Lever(NAME, Params, apply, Phase.TRANSFERS, after=("dibao",), dose=("top_up_ratio_to_line",)))

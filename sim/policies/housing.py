@@ -50,4 +50,14 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     return Effect({"housing_safe": h.housing_safe | chosen}, cost)
 
 
-LEVER = register_lever(Lever(NAME, Params, apply, Phase.PLACEMENT, withdrawable=True, after=("relocation",)))
+LEVER = register_lever(
+    Lever(
+        NAME,
+        Params,
+        apply,
+        Phase.PLACEMENT,
+        withdrawable=True,
+        after=("relocation",),
+        dose=("quota_households_by_year", "quota_after_listed"),
+    )
+)

@@ -62,4 +62,4 @@ def _support(supported, identity, labour, money, multiplier, dividend):
     return new_farm, new_prop, households
 
 
-LEVER = register_lever(Lever(NAME, Params, apply, Phase.INCOME, withdrawable=True))
+LEVER = register_lever(Lever(NAME, Params, apply, Phase.INCOME, withdrawable=True, dose=("coverage",)))

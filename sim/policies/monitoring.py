@@ -36,7 +36,7 @@ import numpy as np
 from sim.jit import kernel
 from sim.policies.base import Effect, YearContext
 from sim.schema import kernel_scalars, share, spec, year, yuan
-from sim.state import Households, MonitorCategory, Registration
+from sim.state import N_STRATA, Households, MonitorCategory, Registration
 from sim.steps import Lever, Phase, register_lever
 
 NAME = "monitoring"
@@ -97,7 +97,7 @@ def _monitor(identity, members, registration, status, monitoring, assistance, mo
     n = size.size
     new, clear, wait = np.zeros(n, np.bool_), np.zeros(n, np.uint8), np.zeros(n, np.uint8)
     category, ever = np.zeros(n, np.uint8), monitoring.ever_monitored.copy()
-    eliminated = np.zeros(3)
+    eliminated = np.zeros(N_STRATA)
     households = 0.0
     line, kept_share = p.threshold_ratio * poverty_line, 1.0 - p.income_drop_share
     hardship_line = p.hardship_ratio * poverty_line
@@ -137,5 +137,7 @@ def _monitor(identity, members, registration, status, monitoring, assistance, mo
 
 
 LEVER = register_lever(
-    Lever(NAME, Params, apply, Phase.REGISTRATION, publish=publish, publishes=("p_detect_monitored",))
+    Lever(
+        NAME, Params, apply, Phase.REGISTRATION, publish=publish, publishes=("p_detect_monitored",), dose=("p_detect",)
+    )
 )

@@ -53,4 +53,4 @@ def _pensions(identity, members, assistance, yearly):
     return pension, paid, assisted_adults
 
 
-LEVER = register_lever(Lever(NAME, Params, apply, Phase.TRANSFERS))
+LEVER = register_lever(Lever(NAME, Params, apply, Phase.TRANSFERS, dose=("pension_multiplier",)))

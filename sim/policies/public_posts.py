@@ -42,4 +42,4 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     return Effect(updates, float(np.sum(h.weight[holders])) * params.wage_per_year)
 
 
-LEVER = register_lever(Lever(NAME, Params, apply, Phase.PLACEMENT, withdrawable=True))
+LEVER = register_lever(Lever(NAME, Params, apply, Phase.PLACEMENT, withdrawable=True, dose=("capacity",)))

@@ -66,4 +66,4 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     return Effect({"relocated_year": relocated_year, "housing_safe": housing_safe}, cost)
 
 
-LEVER = register_lever(Lever(NAME, Params, apply, Phase.PLACEMENT, withdrawable=True))
+LEVER = register_lever(Lever(NAME, Params, apply, Phase.PLACEMENT, withdrawable=True, dose=("quota_persons_by_year",)))

@@ -58,4 +58,4 @@ def _train(drawn, identity, labour, until_year, next_year, finding_multiplier):
     return until, multiplier, trained
 
 
-LEVER = register_lever(Lever(NAME, Params, apply, Phase.PLACEMENT, withdrawable=True))
+LEVER = register_lever(Lever(NAME, Params, apply, Phase.PLACEMENT, withdrawable=True, dose=("coverage",)))

@@ -40,4 +40,6 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     return Effect(updates, float(np.sum(h.weight[placed])) * params.cost_per_placement)
 
 
-LEVER = register_lever(Lever(NAME, Params, apply, Phase.PLACEMENT, withdrawable=True, after=("workshops",)))
+LEVER = register_lever(
+    Lever(NAME, Params, apply, Phase.PLACEMENT, withdrawable=True, after=("workshops",), dose=("placements_per_year",))
+)

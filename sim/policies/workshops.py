@@ -44,5 +44,13 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
 
 
 LEVER = register_lever(
-    Lever(NAME, Params, apply, Phase.PLACEMENT, withdrawable=True, after=("relocation", "public_posts"))
+    Lever(
+        NAME,
+        Params,
+        apply,
+        Phase.PLACEMENT,
+        withdrawable=True,
+        after=("relocation", "public_posts"),
+        dose=("capacity",),
+    )
 )

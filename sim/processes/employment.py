@@ -4,7 +4,8 @@ Seed 000 sets employment-rate targets for able and willing registered labour (80
 100% in 2019); market rates themselves are assumptions in ``conf/dynamics/default.yaml``.
 One uniform per household per year decides loss (for job holders) or finding (for others);
 finding scales with skill, training (the ``finding_multiplier`` column the training lever
-sets) and relocation near towns.  Households without labour have no job; partial labourers
+sets), relocation near towns and this year's labour demand (``labour_demand``, below 1 in a
+labour-market shock year: :mod:`sim.processes.shocks`).  Households without labour have no job; partial labourers
 can farm or hold a post or workshop job, not a market wage job.
 """
 
@@ -52,11 +53,12 @@ def step(h: Households, rates: Params, ctx: YearContext) -> Effect:
         rates.p_loss_migrant,
         rates.p_loss_workshop,
     )
-    return Effect({"job": _transitions(h.labour, h.place, ctx.draws["u_employment"], p_loss, kernel_scalars(rates))})
+    u = ctx.draws["u_employment"]
+    return Effect({"job": _transitions(h.labour, h.place, h.shocks, u, p_loss, kernel_scalars(rates))})
 
 
 @kernel
-def _transitions(labour, place, u, p_loss, rates):
+def _transitions(labour, place, shocks, u, p_loss, rates):
     job = labour.job
     new = job.copy()
     for i in range(job.size):
@@ -71,6 +73,7 @@ def _transitions(labour, place, u, p_loss, rates):
         elif SEEKING_JOB[old]:
             # Placed workers (posts, workshops) stay placed; the placement levers decide their slots.
             scale = np.float64(labour.skill[i]) ** rates.skill_elasticity * labour.finding_multiplier[i]
+            scale *= shocks.labour_demand[i]
             relocated = place.relocated_year[i] > 0
             p_local = rates.p_find_local_wage * scale * (rates.relocated_local_multiplier if relocated else 1.0)
             p_migrant = rates.p_find_migrant * scale

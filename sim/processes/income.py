@@ -5,7 +5,9 @@ start (``region.rural_income_per_capita``), grown at ``region.income_growth``, s
 file carries its own income level.  The multiples are assumptions in
 ``conf/dynamics/default.yaml``.  The main worker's job pays a wage (a placed job pays the
 ``placed_wage`` its lever set); the other labour units farm, and elders farm small plots.  Farm
-income carries a yearly log-normal shock (drought, prices: seed 003 "十年九旱").
+income carries a yearly log-normal shock private to the household (weather, prices: seed 003
+"十年九旱"), and loses the share an area disaster destroys in a struck village (``farm_loss``,
+written by :mod:`sim.processes.shocks`).
 """
 
 from __future__ import annotations
@@ -45,12 +47,14 @@ class Params:
 def step(h: Households, params: Params, ctx: YearContext) -> Effect:
     """Farm, wage and property income of each household this year (yuan)."""
     level = ctx.mean_income * ctx.income_index
-    farm, wage, prop = _incomes(h.members, h.labour, h.place, ctx.draws["z_farm"], level, kernel_scalars(params))
+    farm, wage, prop = _incomes(
+        h.members, h.labour, h.place, h.shocks, ctx.draws["z_farm"], level, kernel_scalars(params)
+    )
     return Effect({"inc_farm": farm, "inc_wage": wage, "inc_property": prop})
 
 
 @kernel
-def _incomes(members, labour, place, z_farm, level, p):
+def _incomes(members, labour, place, shocks, z_farm, level, p):
     job = labour.job
     n = job.size
     farm, wage, prop = np.empty(n, np.float32), np.empty(n, np.float32), np.empty(n, np.float32)
@@ -66,7 +70,7 @@ def _incomes(members, labour, place, z_farm, level, p):
         if place.relocated_year[i] > 0:
             factor *= p.relocated_farm_multiplier
         s = np.float64(labour.skill[i])
-        shock = np.exp(sigma * z_farm[i] + shock_mean)
+        shock = np.exp(sigma * z_farm[i] + shock_mean) * (1.0 - shocks.farm_loss[i])
         farm[i] = units * p.farm_per_labour_unit * level * s * factor * shock
         if job[i] == Job.LOCAL_WAGE:
             wage[i] = max(p.wage_local * s, p.wage_floor_local) * level

@@ -5,6 +5,7 @@ region data (``region.medical``; Henan's 85% outpatient ratio for the poor is fr
 "报销比例提高到85%").  Every household gets the general tiers here (basic medical insurance
 and critical-illness insurance); the health lever recomputes the target group's costs under
 the poverty tiers with :func:`out_of_pocket_one`.  Thresholds apply per household per year.
+Injuries from area disasters add to gross spending (``shock_medical``, :mod:`sim.processes.shocks`).
 """
 
 from __future__ import annotations
@@ -59,12 +60,14 @@ def out_of_pocket_one(gross, tier):
 def step(h: Households, costs: Params, ctx: YearContext) -> Effect:
     """Gross spending and general-tier out-of-pocket spending of every household."""
     tier = tiers(ctx.region.medical, ctx.medical_index, poor=False)
-    gross, oop = _spending(h.members, h.health, ctx.draws["z_medical"], kernel_scalars(costs), ctx.medical_index, tier)
+    gross, oop = _spending(
+        h.members, h.health, h.shocks, ctx.draws["z_medical"], kernel_scalars(costs), ctx.medical_index, tier
+    )
     return Effect({"med_gross": gross, "med_oop": oop})
 
 
 @kernel
-def _spending(members, health, z, costs, medical_index, tier):
+def _spending(members, health, shocks, z, costs, medical_index, tier):
     n = members.size.size
     gross, oop = np.empty(n, np.float32), np.empty(n, np.float32)
     sigma = costs.sigma
@@ -76,6 +79,7 @@ def _spending(members, health, z, costs, medical_index, tier):
         elif health.illness[i] == Illness.MAJOR:
             index_cost = costs.major_mean
         g = (costs.per_person_base * members.size[i] + index_cost * np.exp(sigma * z[i] + shock_mean)) * medical_index
+        g += shocks.shock_medical[i]  # disaster injuries (sim.processes.shocks), already at this year's prices
         gross[i] = g
         oop[i] = min(out_of_pocket_one(g, tier), g)
     return gross, oop

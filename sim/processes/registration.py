@@ -33,7 +33,7 @@ import numpy as np
 from sim.context import Effect, YearContext
 from sim.jit import kernel
 from sim.schema import kernel_scalars, share, spec
-from sim.state import ExitRoute, Households, Registration, guarantee_failed, own_income
+from sim.state import N_STRATA, ExitRoute, Households, Registration, guarantee_failed, own_income
 from sim.steps import Draw, DrawKind, Phase, Process, register_process
 
 #: The register's flows, then true fallbacks, in the rows of the kernel's count table; each is a ``counts`` entry.
@@ -115,7 +115,7 @@ def _exits(identity, members, status, registration, assistance, place, money, u,
     new_reg, new_size, above = reg.copy(), reg_size.copy(), np.zeros(n, np.uint8)
     exit_year, exit_route = registration.exit_year.copy(), registration.exit_route.copy()
     fallback_year = registration.fallback_year.copy()
-    flows = np.zeros((len(FLOWS), 3), np.float64)
+    flows = np.zeros((len(FLOWS), N_STRATA), np.float64)
     line = year.line
     margin_line = (1.0 + rules.exit_income_margin) * line
     for i in range(n):
