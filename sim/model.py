@@ -120,7 +120,7 @@ class PovertyModel(mesa.Model):
         """Simulate one year: run every declared step in order and record the metrics."""
         year = self.year + 1
         before = self.h  # steps never write into arrays in place, so this is last year's state
-        self.h = self.h.replace(income_pc_prev=self.h.income_pc)
+        self.h = self.h.new_year()
         config = self._config_in(year)  # lever parameters given by year at this year's values
         ctx = self._context(year, config=config)
         costs: dict[str, float] = {}

@@ -151,6 +151,8 @@ class Column:
     codes: type[enum.IntEnum] | None = None  # enum whose values the column holds
     money: bool = False  # yuan: must be finite and non-negative
     panel: bool = False  # exported in the household-year panel
+    income: str | None = None  # part of household income: "own" (earned, pensions) or "transfer" (兜底 transfers)
+    yearly: bool = False  # this year's flow: zero at the start of every year, so each step that pays into it adds
 
 
 def _columns(group: str, *specs: tuple) -> list[Column]:
@@ -158,6 +160,9 @@ def _columns(group: str, *specs: tuple) -> list[Column]:
 
 
 _MONEY = {"money": True}
+#: Income the household has without guarantee transfers, and the guarantee transfers; both yearly flows.
+_OWN = {"money": True, "income": "own", "yearly": True}
+_TRANSFER = {"money": True, "income": "transfer", "yearly": True}
 _YUAN = "yuan/household/yr"
 
 #: Member counts: 16 bits, so no valid configuration overflows them (births are bounded at 0.1 per
@@ -227,12 +232,13 @@ COLUMNS: tuple[Column, ...] = (
     ),
     *_columns(
         "money",
-        ("inc_farm", np.float32, 0.0, _YUAN, "farm (operating) income", _MONEY),
-        ("inc_wage", np.float32, 0.0, _YUAN, "wages of the main worker", _MONEY),
-        ("inc_property", np.float32, 0.0, _YUAN, "property income, dividends and private transfers", _MONEY),
-        ("inc_pension", np.float32, 0.0, _YUAN, "basic pension of members 65+", _MONEY),
-        ("inc_dibao", np.float32, 0.0, _YUAN, "低保 and 特困 support", _MONEY),
-        ("inc_guarantee", np.float32, 0.0, _YUAN, "兜底 top-up and disability subsidies", _MONEY),
+        ("inc_farm", np.float32, 0.0, _YUAN, "farm (operating) income", _OWN),
+        ("inc_wage", np.float32, 0.0, _YUAN, "wages of the main worker", _OWN),
+        ("inc_property", np.float32, 0.0, _YUAN, "property income, dividends and private transfers", _OWN),
+        ("inc_pension", np.float32, 0.0, _YUAN, "basic pension of members 65+", _OWN),
+        # Written whole by the 低保 lever each year, which reads last year's benefit for the 渐退 grace period.
+        ("inc_dibao", np.float32, 0.0, _YUAN, "低保 and 特困 support", {**_TRANSFER, "yearly": False}),
+        ("inc_guarantee", np.float32, 0.0, _YUAN, "兜底 top-up, disability subsidies, follow-up support", _TRANSFER),
         ("med_gross", np.float32, 0.0, _YUAN, "medical spending before insurance", _MONEY),
         ("med_oop", np.float32, 0.0, _YUAN, "out-of-pocket medical spending after insurance", _MONEY),
     ),
@@ -310,6 +316,13 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 COLUMN_BY_NAME: dict[str, Column] = {c.name: c for c in COLUMNS}
+#: The income composition, declared once on the columns: income without guarantee transfers, and
+#: the guarantee transfers (低保, 特困, 兜底 top-ups, follow-up support).  :func:`own_income` and
+#: :func:`total_income` sum them (a test holds the two kernels to these lists).
+OWN_INCOME: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.income == "own")
+TRANSFERS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.income == "transfer")
+#: Columns that hold this year's flow: zero at the start of each year (:meth:`Households.new_year`).
+YEARLY: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.yearly)
 if len(COLUMN_BY_NAME) != len(COLUMNS):
     raise ImportError("sim.state.COLUMNS declares a column twice")
 
@@ -395,6 +408,16 @@ class Households:
                 raise TypeError(f"{source} wrote {name} as {got}; the column is {np.dtype(column.dtype)} ({n},)")
         return self.replace(**updates) if updates else self
 
+    def new_year(self) -> Households:
+        """The state a year starts from: last year's income kept as ``income_pc_prev``, yearly flows at zero.
+
+        Every step that pays into a yearly column (:data:`YEARLY`) adds to it, so a lever that is
+        switched off or withdraws pays nothing this year instead of repeating last year's payment.
+        """
+        n = self.n
+        flows = {name: np.zeros(n, COLUMN_BY_NAME[name].dtype) for name in YEARLY}
+        return self.replace(income_pc_prev=self.income_pc, **flows)
+
     def copy(self) -> Households:
         """Deep copy of every array."""
         return Households(**{name: array.copy() for name, array in self.arrays().items()})
@@ -420,13 +443,13 @@ for _group, _type in GROUPS.items():
 
 @kernel
 def own_income(money, i):
-    """Income household ``i`` has without guarantee transfers: farm, wages, property, pension (yuan)."""
+    """Income household ``i`` has without guarantee transfers: the :data:`OWN_INCOME` columns (yuan)."""
     return np.float64(money.inc_farm[i]) + money.inc_wage[i] + money.inc_property[i] + money.inc_pension[i]
 
 
 @kernel
 def total_income(money, i):
-    """Income of household ``i`` with every transfer (yuan)."""
+    """Income of household ``i`` with every transfer: :func:`own_income` plus the :data:`TRANSFERS` (yuan)."""
     return own_income(money, i) + money.inc_dibao[i] + money.inc_guarantee[i]
 
 

@@ -33,7 +33,7 @@ import numpy as np
 from sim.jit import kernel
 from sim.policies.base import Effect, YearContext
 from sim.schema import share, spec, year
-from sim.state import Households, Registration, own_income
+from sim.state import Households, Registration, own_income, total_income
 from sim.steps import Lever, Phase, register_lever
 
 NAME = "deadline_push"
@@ -102,7 +102,7 @@ def _cover(identity, members, registration, assistance, money, key, this_year):
             guaranteed[i] = True
         if not guaranteed[i]:
             continue
-        income = own + money.inc_dibao[i] + money.inc_guarantee[i]
+        income = total_income(money, i)
         top_up = max(target_pc * size[i] - income, 0.0)
         if top_up > 0.0:
             inc_guarantee[i] = np.float32(money.inc_guarantee[i] + top_up)

@@ -16,7 +16,7 @@ import numpy as np
 from sim.jit import kernel
 from sim.policies.base import Effect, YearContext, target_group
 from sim.schema import kernel_scalars, spec, yuan
-from sim.state import Disability, Households, own_income
+from sim.state import Disability, Households, total_income
 from sim.steps import Lever, Phase, register_lever
 
 NAME = "guarantee"
@@ -45,8 +45,8 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
 
 @kernel
 def _guarantee(group, identity, members, health, labour, money, p, poverty_line):
-    """Yearly subsidies plus top-up per household (float32) and their cost in yuan."""
-    total = np.zeros(group.size, np.float32)
+    """Guarantee income with this year's subsidies and top-up added (float32), and their cost in yuan."""
+    total = money.inc_guarantee.copy()
     cost = 0.0
     living, care = p.disability_living_subsidy_per_month * 12.0, p.severe_care_subsidy_per_month * 12.0
     target_pc = p.top_up_ratio_to_line * poverty_line
@@ -60,10 +60,10 @@ def _guarantee(group, identity, members, health, labour, money, p, poverty_line)
             subsidy += care
         top_up = 0.0
         if labour.n_labour_full[i] == 0:
-            income = own_income(money, i) + money.inc_dibao[i] + subsidy
+            income = total_income(money, i) + subsidy
             top_up = max(target_pc * max(members.size[i], 1) - income, 0.0)
-        total[i] = subsidy + top_up
-        cost += identity.weight[i] * np.float64(total[i])
+        total[i] = np.float32(money.inc_guarantee[i] + subsidy + top_up)
+        cost += identity.weight[i] * (np.float64(total[i]) - money.inc_guarantee[i])
     return total, cost
 
 
