@@ -223,6 +223,8 @@ def compose_dict(overrides: list[str], with_hydra: bool = False) -> DictConfig:
             raise UsageError(f"scenario: {BROKEN_SCENARIOS[value]}")
         if key in ("region", "scenario", "population", "dynamics") and "=" in override and not value.strip():
             raise UsageError(f"{key}: got an empty option; allowed: {', '.join(group_options(key))}")
+        if key in ("region", "scenario", "population", "dynamics", "calibration") and re.search(r"[/\\]|^\.", value):
+            raise UsageError(f"{key}: got {value!r}; allowed: {', '.join(group_options(key))}")
     GlobalHydra.instance().clear()
     try:
         with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3", job_name="run"):
@@ -364,8 +366,53 @@ def to_run_config(cfg: DictConfig, overrides: list[str]) -> RunConfig:
         experiment_config(data.pop("experiment", None))
         config = from_mapping(data)
     except ConfigError as err:
-        raise UsageError(str(err)) from None
+        raise UsageError(_at_source(cfg, str(err))) from None
+    chosen = chosen_region(overrides)
+    if config.region.name != chosen:
+        raise UsageError(
+            f"region.name: got {config.region.name!r} in conf/region/{chosen}.yaml; allowed: {chosen!r} "
+            "(a region's name is its file's name: it names the run's folders and result rows)"
+        )
     return dataclasses.replace(config, label=run_label(config.scenario_name, year_overrides(overrides), config.label))
+
+
+def _at_source(cfg: DictConfig, message: str) -> str:
+    """``message`` naming the setting a bad value was written in, when its key only reads it by interpolation.
+
+    ``policy.monitoring.start_year`` is ``${policy.transition.start_year}``: a bad value typed for the
+    transition's year must be reported under the key the user typed.
+    """
+    key, sep, rest = message.partition(": ")
+    source, seen = key, set()
+    while sep and source not in seen:
+        seen.add(source)
+        try:
+            raw = OmegaConf.to_container(OmegaConf.select(cfg, source.rsplit(".", 1)[0]) or {}, resolve=False)
+        except Exception:  # the key's parent is not a mapping (a list index, a missing block): name it as it is
+            break
+        value = raw.get(source.rsplit(".", 1)[-1]) if isinstance(raw, dict) else None
+        linked = re.fullmatch(r"\$\{([A-Za-z0-9_.]+)\}", value) if isinstance(value, str) else None
+        if linked is None:
+            break
+        source = linked.group(1)
+    if source == key:
+        return message
+    return f"{source}: {rest} (read by {key})"
+
+
+def chosen_region(overrides: list[str]) -> str:
+    """The region option a command composes: its last ``region=`` override, else the default's."""
+    for override in reversed(overrides):
+        key, _, value = override.lstrip("+~").partition("=")
+        if key == "region" and value:
+            return value
+    return _default_region()
+
+
+@functools.cache
+def _default_region() -> str:
+    defaults = yaml.safe_load((CONF_DIR / "config.yaml").read_text(encoding="utf-8"))["defaults"]
+    return next(entry["region"] for entry in defaults if isinstance(entry, dict) and "region" in entry)
 
 
 def run_folder(*, _root_: DictConfig) -> str:
@@ -399,6 +446,10 @@ def explain_hydra_error(err: Exception, overrides: list[str]) -> str:
     while cause is not None:
         text += "\n" + str(cause)
         cause = cause.__cause__ or cause.__context__
+    if "codec can't decode" in text:
+        bad = _undecodable(overrides)
+        where = f"{bad[0]}: {bad[1]}" if bad else "a config file"
+        return f"{where}: not UTF-8 text ({_first_line(text)}); allowed: a YAML file in UTF-8"
     if isinstance(err, yaml.YAMLError) or "while parsing" in text or "while scanning" in text:
         mark = re.search(r'in "([^"]+)", line (\d+)', text)
         where = f"{mark.group(1)}:{mark.group(2)}" if mark else "a config file"
@@ -421,11 +472,67 @@ def explain_hydra_error(err: Exception, overrides: list[str]) -> str:
         name = unknown.group(1)
         parent = name.rsplit(".", 1)[0] if "." in name else ""
         return f"{name}: unknown key; allowed keys under '{parent or '<root>'}': {_allowed_keys(parent)}"
-    parse_errors = ("Error parsing override", "mismatched input", "no viable", "must be a string")
+    group_value = re.search(r"Config group override must be a string or a list. Got (\w+)", text)
+    if group_value:
+        bad = _group_override_of_type(overrides, group_value.group(1))
+        if bad is not None:
+            group, _, value = bad.lstrip("+~").partition("=")
+            return f"{group}: got {value!r}; allowed: {', '.join(group_options(group))}"
+    parse_errors = ("Error parsing override", "mismatched input", "no viable", "must be a string", "LexerNoViable")
     if any(marker in text for marker in parse_errors):
-        bad = next((o for o in overrides if o in text), overrides[-1] if overrides else "")
-        return f"{bad}: cannot parse this override; allowed: key=value (e.g. population.scale=50)"
+        bad = _unparsable(overrides) or next((o for o in overrides if o in text), overrides[-1] if overrides else "")
+        return (
+            f"{bad}: cannot parse this override; allowed: key=value with an ASCII key (e.g. population.scale=50), "
+            "a value with spaces, quotes or non-ASCII text in quotes"
+        )
     return _first_line(text)
+
+
+def _undecodable(overrides: list[str]) -> tuple[str, str] | None:
+    """(key, file) of the first config-group option chosen on the command line whose file is not UTF-8."""
+    chosen = {"region": chosen_region(overrides)}
+    for override in overrides:
+        key, _, value = override.lstrip("+~").partition("=")
+        if key in ("scenario", "population", "dynamics", "calibration") and value:
+            chosen[key] = value
+    for key, value in chosen.items():
+        path = (SCENARIO_DIR if key == "scenario" else CONF_DIR / key) / f"{value}.yaml"
+        try:
+            path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            return key, str(path.relative_to(ROOT))
+        except OSError:
+            continue
+    return None
+
+
+def _unparsable(overrides: list[str]) -> str | None:
+    """The first override Hydra's grammar cannot parse, if any."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    parser = OverridesParser.create()
+    for override in overrides:
+        try:
+            parser.parse_overrides([override])
+        except Exception:  # Hydra's OverrideParseException and lexer errors alike
+            return override
+    return None
+
+
+def _group_override_of_type(overrides: list[str], type_name: str) -> str | None:
+    """The config-group override whose value Hydra reads as ``type_name`` (``region=5`` is an int)."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    parser = OverridesParser.create()
+    groups = {p.name for p in CONF_DIR.iterdir() if p.is_dir()} | {"scenario"}
+    for override in overrides:
+        try:
+            (parsed,) = parser.parse_overrides([override])
+        except Exception:  # unparsable overrides are reported elsewhere
+            continue
+        if parsed.key_or_group in groups and type(parsed.value()).__name__ == type_name:
+            return override
+    return None
 
 
 def _allowed_keys(parent: str) -> str:

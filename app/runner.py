@@ -18,7 +18,7 @@ import pandas as pd
 
 from app.faults import pause_if
 from app.identity import config_hash
-from app.store import STORED_COLUMNS, ResultStore
+from app.store import STORED_COLUMNS, Expected, ResultStore
 from sim import events, metrics
 from sim.config import RunConfig
 from sim.model import PovertyModel
@@ -102,8 +102,9 @@ def run(config: RunConfig, keep_panel: bool = False, store: ResultStore | None =
     panels, reused, ledgers = [], [], []
     reuse = store is not None and config.store.reuse and not keep_panel
     wants_ledger = events.kept(config)
+    expected = Expected.of(config)
     for replicate in range(config.replicates):
-        stored = store.get(key, replicate) if reuse else None
+        stored = store.get(key, replicate, expected) if reuse else None
         ledger = store.get_events(key, replicate) if stored is not None and wants_ledger else None
         if stored is not None and (ledger is not None or not wants_ledger):
             tables.append(stored)

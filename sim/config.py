@@ -120,7 +120,7 @@ class StoreConfig:
     reuse: bool = True  # take replicates already in the store instead of simulating them again
 
     def __post_init__(self) -> None:
-        check(bool(self.dir.strip()), "store.dir", "a folder path", self.dir)
+        check(bool(self.dir.strip()), "dir", "a folder path", self.dir)
 
 
 @dataclasses.dataclass

@@ -162,6 +162,20 @@ CASES: list[tuple[str, str]] = [
     ("policy.public_posts.capacity=${scaled_from:atlantis,5}", "policy.public_posts.capacity"),
     ("region.near_poor_persons=${rural_share:abc}", "region.near_poor_persons"),
     ("policy.public_posts.capacity=${oops:1}", "policy.public_posts.capacity"),
+    # messages that name what the user typed
+    ("region=5 output.plots=false", "error: region: got '5'; allowed: henan"),
+    ("store.dir=", "error: store.dir: got ''"),
+    ("scenario=../conf/config", "error: scenario: got '../conf/config'; allowed: allowance_cliff"),
+    ("人口.scale=5", "error: 人口.scale=5: cannot parse"),
+    ("population.scale=五十", "error: population.scale=五十: cannot parse"),
+    ("seed='3", "error: seed='3: cannot parse"),
+    ("policy.transition.start_year=abc", "error: policy.transition.start_year: got 'abc'"),
+    # exited cohorts and shocks
+    ("region.exited_before_start.exits.2018=5", "region.exited_before_start.exits.2018"),
+    ("region.exited_before_start.register_stock.2016=1", "region.exited_before_start.register_stock.2016"),
+    ("dynamics.shocks.disaster.pinned=[{year:2021,county_ids:[500]}]", "dynamics.shocks.disaster.pinned[0]"),
+    ("dynamics.shocks.disaster.pinned=[{year:2021,counties:-1}]", "dynamics.shocks.disaster.pinned[0].counties"),
+    ("dynamics.shocks.labour_market.pinned_years=[20]", "dynamics.shocks.labour_market.pinned_years[0]"),
 ]
 
 
@@ -185,9 +199,8 @@ def _spec_cases() -> list[tuple[str, str]]:
             if rule is None or kind not in (int, float) or rule.low is None or rule.high is None:
                 continue
             key = f"{prefix}.{field.name}"
-            # Monitoring takes the transition's start year by interpolation and is checked first.
-            expected = "start_year" if key == "policy.transition.start_year" else key
-            cases.append((f"{key}={_outside(field.name, rule, kind, next(counter))}", expected))
+            # Monitoring reads the transition's start year by interpolation; the message names the one typed.
+            cases.append((f"{key}={_outside(field.name, rule, kind, next(counter))}", f"error: {key}: got"))
     return cases
 
 
