@@ -15,9 +15,13 @@ comparison is written into ``--out`` (default: the first DIR):
 - ``figures/*.png`` and ``report.html``, one self-contained page;
 - ``analysis.json`` last: inputs, reference, warnings, versions and the files written.
 
-Files of an earlier comparison in the same folder (listed in its ``analysis.json``) are
-replaced; any other file in the way stops the command with one line and exit status 2, as does
-a bad directory.  Warnings (unfinished runs, colliding labels, mixed regions or year ranges,
+The output folder is checked before any work.  Files of an earlier comparison in the same folder
+(listed in its ``analysis.json``, finished or not) are replaced; any other file in the way stops
+the command with one line and exit status 2, as does a bad directory.  A pending record
+(``finished: false``) is written before the first file, so a comparison killed part-way leaves a
+folder the next one takes over, never one read as finished.  A finished run whose manifest or
+results cannot be trusted (unreadable, cut short, a row or value missing) is skipped with a
+warning naming the file and the fault.  Warnings (unfinished runs, colliding labels, mixed regions or year ranges,
 too few replicates, no reference) are one line each on stderr and in the report.
 """
 
@@ -26,6 +30,7 @@ from __future__ import annotations
 import argparse
 import importlib.metadata
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -62,33 +67,71 @@ def planned_files(analysis: Analysis) -> list[str]:
     return [*TABLES, *figures, "report.html", RECORD]
 
 
-def claim(out: Path, files: list[str]) -> None:
-    """Make sure writing ``files`` into ``out`` replaces only what an earlier comparison wrote.
-
-    The earlier record is removed first, so a folder interrupted from here on holds no record
-    and is never read as a finished comparison.
-    """
+def _ours(out: Path) -> set[str]:
+    """Files an earlier comparison in ``out`` wrote or was writing (its record, finished or not)."""
     record = out / RECORD
-    ours = set()
-    if record.is_file():
-        try:
-            ours = set(json.loads(record.read_text(encoding="utf-8"))["files"])
-        except (ValueError, KeyError, TypeError):
-            raise OutputError(f"--out: {record} is not a comparison record; allowed: a folder without it") from None
+    if not record.exists():
+        return set()
+    try:
+        data = json.loads(record.read_text(encoding="utf-8"))
+        return set(data["files"]) | set(data.get("earlier_files", []))
+    except (OSError, ValueError, KeyError, TypeError):
+        raise OutputError(f"--out: {record} is not a comparison record; allowed: a folder without it") from None
+
+
+def precheck(out: Path) -> None:
+    """Refuse, before any work, an output folder that cannot be written or holds files of others."""
+    existing = out
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    if not existing.is_dir():
+        where = "is a file" if existing == out else f"lies under the file {existing}"
+        raise OutputError(f"--out: got {out}; it {where}; allowed: a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputError(f"--out: got {out}; {existing} is not writable; allowed: a writable folder")
+    if out.is_dir():
+        ours = _ours(out)
+        figures = out / "figures"
+        if figures.exists() and not (figures.is_dir() and (not any(figures.iterdir()) or _any_figure(ours))):
+            raise OutputError(
+                f"--out: {figures} exists and was not written by a comparison; "
+                "allowed: a folder without it (comparisons never overwrite other files)"
+            )
+        _refuse_others(out, [*TABLES, "report.html"], ours)
+
+
+def _any_figure(ours: set[str]) -> bool:
+    return any(name.startswith("figures/") for name in ours)
+
+
+def _refuse_others(out: Path, files: list[str], ours: set[str]) -> None:
     in_the_way = [name for name in files if (out / name).exists() and name not in ours]
     if in_the_way:
         raise OutputError(
             f"--out: {out / in_the_way[0]} exists and was not written by a comparison; "
             "allowed: a folder without it (comparisons never overwrite other files)"
         )
-    record.unlink(missing_ok=True)
+
+
+def claim(out: Path, files: list[str]) -> None:
+    """Make sure writing ``files`` into ``out`` replaces only what an earlier comparison wrote.
+
+    A pending record (``finished: false``) listing these files and the earlier ones replaces the
+    earlier record before anything is written, so a comparison killed from here on leaves a
+    folder the next comparison recognises as its own, and no reader takes it as finished.
+    """
+    ours = _ours(out)
+    _refuse_others(out, files, ours)
+    out.mkdir(parents=True, exist_ok=True)
+    pending = {"finished": False, "files": sorted(ours | set(files))}
+    write_text(out / RECORD, json.dumps(pending, indent=2) + "\n")
 
 
 def write(analysis: Analysis, out: Path, inputs: list[str], reference: str) -> list[Path]:
     """Write every table, figure, the report and, last, the record; return the paths."""
     files = planned_files(analysis)
+    earlier = {name for name in _ours(out) if (out / name).exists()} if out.is_dir() else set()
     claim(out, files)
-    out.mkdir(parents=True, exist_ok=True)
     written = []
     frames = (analysis.summary, analysis.totals, analysis.cost_effectiveness, analysis.frontier, analysis.survival)
     for name, frame in zip(TABLES, frames, strict=True):
@@ -108,6 +151,7 @@ def write(analysis: Analysis, out: Path, inputs: list[str], reference: str) -> l
             written.append(path)
     written.append(write_text(out / "report.html", render(analysis, pictures, inputs)))
     record = {
+        "finished": True,
         "inputs": inputs,
         "reference": reference,
         "runs": [
@@ -118,6 +162,9 @@ def write(analysis: Analysis, out: Path, inputs: list[str], reference: str) -> l
         "packages": {name: _version(name) for name in PACKAGES},
         "files": files,
     }
+    left = sorted(earlier - set(files) - {RECORD})
+    if left:  # an earlier comparison's files this one did not rewrite stay claimable
+        record["earlier_files"] = left
     written.append(write_text(out / RECORD, json.dumps(record, indent=2, ensure_ascii=False) + "\n"))
     return written
 
@@ -140,10 +187,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     out = args.out or args.dirs[0]
     try:
+        for path in args.dirs:
+            if not path.is_dir():
+                raise FileNotFoundError(f"{path}: no such directory")
+        precheck(out)
         analysis = analyse(args.dirs, args.reference)
         written = write(analysis, out, [str(d) for d in args.dirs], args.reference)
     except (FileNotFoundError, OutputError, pd.errors.ParserError) as err:
         print(f"error: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:  # the folder became unwritable, the disk filled: one line, not a traceback
+        print(f"error: --out: {out}: {err.strerror or err}; allowed: a writable folder with room", file=sys.stderr)
         return 2
     labels = ", ".join(run.label for run in analysis.loaded.runs)
     print(f"compared {labels}: {len(written)} files in {out}; open {out / 'report.html'}")

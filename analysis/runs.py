@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+from pyarrow import ArrowException
 
 from analysis.files import MANIFEST, is_finished, warn_unfinished
 
@@ -136,10 +138,82 @@ def _identity(manifest: dict) -> tuple[str, str, str]:
     return manifest["config"]["region"]["name"], label, key
 
 
+#: Columns of a run's results.csv (the output contract).
+RESULT_COLUMNS = ["region", "scenario", "label", "replicate", "year", "metric", "value"]
+
+
+class MalformedRun(ValueError):
+    """A finished run folder whose files cannot be trusted (the message names the file and the fault)."""
+
+
+def _manifest(folder: Path) -> dict:
+    path = folder / MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(manifest["config"]["region"]["name"], str):  # every reader needs the region
+            raise TypeError("region name is not text")
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise MalformedRun(f"{path}: not a run manifest ({type(err).__name__}: {_short(err)})") from None
+    return manifest
+
+
+def _short(err: BaseException) -> str:
+    return str(err).splitlines()[0][:120] if str(err) else type(err).__name__
+
+
+def checked_results(path: Path) -> pd.DataFrame:
+    """A run's results.csv if it is whole: the contract's columns, finite numbers, every metric of every year.
+
+    Raises:
+        MalformedRun: naming the file and its first fault.
+    """
+    try:
+        table = pd.read_csv(path)
+    except (OSError, ValueError, pd.errors.ParserError, UnicodeDecodeError) as err:
+        raise MalformedRun(f"{path}: cannot be read as CSV ({_short(err)})") from None
+    if list(table.columns) != RESULT_COLUMNS:
+        raise MalformedRun(f"{path}: columns {list(table.columns)}, not {RESULT_COLUMNS}")
+    if table.empty:
+        raise MalformedRun(f"{path}: no rows")
+    values = pd.to_numeric(table["value"], errors="coerce")
+    if values.isna().any() or not values.map(math.isfinite).all():
+        row = int(values.isna().idxmax()) if values.isna().any() else int((~values.map(math.isfinite)).idxmax())
+        raise MalformedRun(f"{path}: line {row + 2} has value '{table['value'].iloc[row]}', not a finite number")
+    for column in ("replicate", "year"):
+        if not pd.api.types.is_integer_dtype(table[column]):
+            raise MalformedRun(f"{path}: column {column} holds values that are not whole numbers")
+    sizes = table.groupby(["replicate", "year"]).size()
+    per_year = sizes.groupby(level="year").max()
+    short = sizes[sizes < per_year.reindex(sizes.index.get_level_values("year")).to_numpy()]
+    if len(short):
+        replicate, year = short.index[0]
+        raise MalformedRun(
+            f"{path}: replicate {replicate} has {short.iloc[0]} of {per_year[year]} metrics in {year} "
+            "(rows are missing)"
+        )
+    years = table.groupby("replicate")["year"].nunique()
+    if years.nunique() > 1:
+        raise MalformedRun(f"{path}: replicates cover different numbers of years ({dict(years)}); rows are missing")
+    return table.assign(value=values)
+
+
 def load(paths: list[Path], on_warning: Callable[[str], None] = warn) -> Loaded:
-    """Every finished run under ``paths``: results, ledgers and manifests (see the module docstring)."""
+    """Every finished run under ``paths``: results, ledgers and manifests (see the module docstring).
+
+    A finished folder whose manifest or results cannot be trusted is skipped with a warning naming
+    the file and the fault; a ledger that cannot be read is left out with a warning.
+    """
     folders = find_runs(paths)
-    manifests = {folder: json.loads((folder / MANIFEST).read_text(encoding="utf-8")) for folder in folders}
+    manifests, results = {}, {}
+    for folder in folders:
+        try:
+            manifests[folder] = _manifest(folder)
+            results[folder] = checked_results(folder / "results.csv")
+        except MalformedRun as err:
+            manifests.pop(folder, None)
+            on_warning(f"skipping run {folder}: {err}")
+    if not manifests:
+        raise FileNotFoundError(f"no readable finished run under {', '.join(map(str, paths))} (see the warnings)")
     hashes: dict[tuple[str, str], dict[str, list[Path]]] = {}
     for folder, manifest in manifests.items():
         region, label, key = _identity(manifest)
@@ -155,35 +229,35 @@ def load(paths: list[Path], on_warning: Callable[[str], None] = warn) -> Loaded:
         for key, dirs in by_hash.items():
             name = label if len(by_hash) == 1 else f"{label} [{key[:8]}]"
             runs.append(Run(region, name, key, dirs, manifests[dirs[0]]))
-            table = _results(dirs, region, name)
+            table = _results(dirs, region, name, results)
             tables.append(table)
-            ledger = _ledger(dirs)
+            ledger = _ledger(dirs, on_warning)
             if ledger is not None:
                 ledgers[(region, name)] = ledger
     table = pd.concat(tables, ignore_index=True)
     return Loaded(table, ledgers, runs)
 
 
-def _results(dirs: list[Path], region: str, label: str) -> pd.DataFrame:
-    parts = []
-    for folder in dirs:
-        table = pd.read_csv(folder / "results.csv")
-        if "label" not in table.columns:  # results written before runs were labelled
-            table.insert(0, "region", region)
-            table.insert(2, "label", label)
-        parts.append(table.assign(label=label))
+def _results(dirs: list[Path], region: str, label: str, results: dict[Path, pd.DataFrame]) -> pd.DataFrame:
+    parts = [results[folder].assign(label=label) for folder in dirs]
     table = pd.concat(parts, ignore_index=True)
     return table.drop_duplicates(subset=["region", "label", "replicate", "year", "metric"], keep="first")
 
 
-def _ledger(dirs: list[Path]) -> pd.DataFrame | None:
+def _ledger(dirs: list[Path], on_warning: Callable[[str], None] = warn) -> pd.DataFrame | None:
     """The event ledgers of a configuration's folders, each replicate once; None if no folder kept one."""
     parts, seen = [], set()
     for folder in dirs:
         path = folder / "events.parquet"
         if not path.is_file():
             continue
-        ledger = pd.read_parquet(path)
+        try:
+            ledger = pd.read_parquet(path)
+            if not {"replicate", "household", "year", "event", "cause"} <= set(ledger.columns):
+                raise ValueError(f"columns {list(ledger.columns)}")
+        except (OSError, ValueError, ArrowException) as err:
+            on_warning(f"leaving out the ledger {path}: it cannot be read ({_short(err)}); no survival curves from it")
+            continue
         fresh = ledger[~ledger["replicate"].isin(seen)]
         seen |= set(fresh["replicate"].unique())
         parts.append(fresh)

@@ -342,3 +342,88 @@ def test_years_a_scenario_pins_a_shock_to_are_marked_in_the_comparison_figures_a
     assert analysis_main([str(root)]) == 0
     report = (root / "report.html").read_text(encoding="utf-8")
     assert "Shock years" in report and "2020: labour-market shock (both)" in report
+
+
+def _two_runs(root: Path) -> Path:
+    finished_run(root / "henan" / "baseline", "replicates=2", "label=baseline")
+    finished_run(root / "henan" / "other", "replicates=2", "scenario=no_monitoring", "label=other")
+    return root
+
+
+def _cut_row(text: str) -> str:
+    lines = text.splitlines(True)
+    return "".join(lines[:100] + lines[101:])
+
+
+def _nan_value(text: str) -> str:
+    lines = text.splitlines(True)
+    lines[50] = lines[50].rsplit(",", 1)[0] + ",nan\n"
+    return "".join(lines)
+
+
+@pytest.mark.parametrize(
+    ("damage", "fault"),
+    [
+        (_cut_row, "rows are missing"),
+        (_nan_value, "not a finite number"),
+        (lambda t: t[: len(t) // 2], "results.csv: line"),
+        (lambda t: "\n".join(line.rsplit(",", 1)[0] for line in t.splitlines()) + "\n", "columns"),
+        (lambda t: "", "cannot be read as CSV"),
+        (lambda t: t.replace(",0.000000\n", ",zero\n", 1), "not a finite number"),
+    ],
+    ids=["a row deleted", "a nan", "cut in half", "value column gone", "empty", "a word for a number"],
+)
+def test_a_damaged_run_is_skipped_with_a_warning_naming_it_and_the_rest_compared(tmp_path, capsys, damage, fault):
+    root = _two_runs(tmp_path / "sweep")
+    results = root / "henan" / "other" / "results.csv"
+    results.write_text(damage(results.read_text()))
+    assert analysis_main([str(root)]) == 0
+    err = capsys.readouterr().err
+    assert f"skipping run {root / 'henan' / 'other'}" in err and fault in err
+    assert set(pd.read_csv(root / "summary.csv")["label"]) == {"baseline"}
+
+
+def test_a_damaged_manifest_or_ledger_is_one_warning_not_a_traceback(tmp_path, capsys):
+    root = _two_runs(tmp_path / "sweep")
+    (root / "henan" / "other" / "manifest.json").write_text('{"config": {}}')
+    (root / "henan" / "baseline" / "events.parquet").write_bytes(b"not parquet")
+    assert analysis_main([str(root)]) == 0
+    err = capsys.readouterr().err
+    assert "not a run manifest" in err and "leaving out the ledger" in err and "Traceback" not in err
+
+
+def test_a_killed_comparison_leaves_nothing_that_blocks_or_fools_the_next(tmp_path, monkeypatch):
+    root = _two_runs(tmp_path / "sweep")
+    import analysis.__main__ as command
+
+    def killed(*_args, **_kwargs):
+        raise KeyboardInterrupt  # stands for a kill part-way through the figures
+
+    monkeypatch.setattr(command, "render", killed)
+    with pytest.raises(KeyboardInterrupt):
+        analysis_main([str(root)])
+    record = json.loads((root / "analysis.json").read_text())
+    assert record["finished"] is False and (root / "summary.csv").is_file()
+    monkeypatch.undo()
+    assert analysis_main([str(root)]) == 0
+    assert json.loads((root / "analysis.json").read_text())["finished"] is True
+
+
+@pytest.mark.parametrize("where", ["a file", "under a file", "figures is a file", "unwritable"])
+def test_a_bad_output_folder_is_refused_before_any_work(tmp_path, capsys, monkeypatch, where):
+    root = _two_runs(tmp_path / "sweep")
+    blocker = tmp_path / "blocker"
+    blocker.write_text("mine")
+    out = {"a file": blocker, "under a file": blocker / "out", "figures is a file": tmp_path / "o1",
+           "unwritable": tmp_path / "ro" / "out"}[where]  # fmt: skip
+    if where == "figures is a file":
+        out.mkdir()
+        (out / "figures").write_text("my figures")
+    if where == "unwritable":
+        (tmp_path / "ro").mkdir()
+        monkeypatch.setattr("os.access", lambda *_a, **_k: False)
+    monkeypatch.setattr("analysis.__main__.analyse", lambda *_a, **_k: pytest.fail("worked before checking --out"))
+    assert analysis_main([str(root), "--out", str(out)]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("error: --out:")
+    assert blocker.read_text() == "mine"
