@@ -227,6 +227,10 @@ def main(cfg: DictConfig):
     run_dir = RunDirectory(out_dir, PLANNED.get(out_dir, []))
     overrides = list(hydra_config.overrides.task)
     sweeping = hydra_config.mode == RunMode.MULTIRUN
+    if sweeping and "joblib" in str(hydra_config.launcher.get("_target_", "")):
+        from app.sweep import exit_with_driver
+
+        exit_with_driver()  # a joblib worker on this machine: do not outlive a killed driver
     try:
         with signals_raise():
             from app import runner  # imported here: the preflight alone must stay quick
@@ -286,7 +290,9 @@ if __name__ == "__main__":
         sys.exit(0)
     sys.argv[1:] = preflight(sys.argv[1:])
     if len(JOBS) > 1 or (JOBS and set(RUN_FLAGS) & set(sys.argv)):
-        from app.sweep import SweepProgress
+        from app.sweep import SweepProgress, mark_driver
+
+        mark_driver()  # local workers end themselves if this process is killed (app.sweep.exit_with_driver)
 
         with SweepProgress(JOBS, FOLDERS, enabled=all(c.output.progress for c in JOBS)):
             main()

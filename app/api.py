@@ -111,7 +111,10 @@ def simulate(
 
 def _run_job(config: RunConfig, use_store: bool) -> pd.DataFrame:
     """Run one validated configuration (through its store, if asked); return its table."""
-    return run(config, store=ResultStore(config.store.dir) if use_store else None).table
+    try:
+        return run(config, store=ResultStore(config.store.dir) if use_store else None).table
+    except StoreError as err:
+        raise UsageError(str(err)) from None
 
 
 def sweep(

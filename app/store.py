@@ -276,6 +276,15 @@ class ResultStore:
 
     def put(self, config_hash: str, replicate: int, table: pd.DataFrame, config, ledger=None) -> bool:
         """Store one finished replicate (and its ledger) unless stored already; return whether the table was written."""
+        try:
+            return self._put(config_hash, replicate, table, config, ledger)
+        except OSError as err:  # a file where the folder should be, a folder made read-only, a full disk
+            raise StoreError(
+                f"store.dir: {self.folder(config_hash)} cannot be written ({err.strerror or err}); "
+                "allowed: a writable store folder"
+            ) from None
+
+    def _put(self, config_hash: str, replicate: int, table: pd.DataFrame, config, ledger) -> bool:
         folder = self.folder(config_hash)
         folder.mkdir(parents=True, exist_ok=True)
         description = folder / "_config.json"

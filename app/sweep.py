@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import signal
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -130,3 +132,44 @@ class SweepProgress:
         self._thread.join()
         self._advance()
         self.bar.close()
+
+
+#: Environment variable holding the pid of the process that started a sweep (inherited by local workers).
+DRIVER_PID = "POVERTY_DRIVER_PID"
+_watching: list[int] = []
+
+
+def mark_driver() -> None:
+    """Record this process as the sweep's driver for the workers it starts (once, in the driver)."""
+    os.environ.setdefault(DRIVER_PID, str(os.getpid()))
+
+
+def exit_with_driver(poll_s: float = 0.5, grace_s: float = 3.0) -> None:
+    """In a local worker process, end this process soon after the sweep's driver has gone.
+
+    A worker of a killed driver (``kill -9`` leaves no one to stop it) would otherwise hold its
+    memory until it finishes its job or longer.  A daemon thread checks every ``poll_s`` that the
+    driver still exists and, once it does not, sends this process SIGTERM, so the job removes its
+    unfinished files as on any interruption, and ends the process ``grace_s`` later.  Does nothing
+    in the driver itself or without one.
+    """
+    driver = int(os.environ.get(DRIVER_PID, "0") or 0)
+    if not driver or driver == os.getpid() or _watching:
+        return
+    _watching.append(driver)
+
+    def watch() -> None:
+        while True:
+            time.sleep(poll_s)
+            try:
+                os.kill(driver, 0)
+                continue
+            except (ProcessLookupError, PermissionError):  # gone (or its pid now another user's process)
+                pass
+            # The job's SIGTERM handling removes its unfinished files; a worker pool would then wait
+            # for the next job, so the process ends itself once that has had time to run.
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(grace_s)
+            os._exit(128 + signal.SIGTERM)
+
+    threading.Thread(target=watch, name="exit-with-driver", daemon=True).start()

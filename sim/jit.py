@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -44,14 +45,22 @@ def source_digest() -> str:
 def _use_versioned_cache() -> None:
     if os.environ.get("NUMBA_CACHE_DIR"):
         return
-    current = CACHE_ROOT / source_digest()
-    numba.config.CACHE_DIR = str(current)
+    digest = source_digest()
+    current = CACHE_ROOT / digest
     try:
         current.mkdir(parents=True, exist_ok=True)
         current.touch()
         others = sorted((p for p in CACHE_ROOT.iterdir() if p != current), key=lambda p: p.stat().st_mtime)
     except OSError:
-        return  # not writable: numba falls back to its own cache locations
+        # A read-only checkout: keep the versioned cache in the temporary folder instead.
+        fallback = Path(tempfile.gettempdir()) / f"poverty-numba-cache-{os.getuid()}" / digest
+        try:
+            fallback.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return  # nowhere writable: numba compiles in memory and warns that it cannot cache
+        numba.config.CACHE_DIR = str(fallback)
+        return
+    numba.config.CACHE_DIR = str(current)
     for stale in others[: max(len(others) - KEEP_STALE, 0)]:
         shutil.rmtree(stale, ignore_errors=True)
 

@@ -115,3 +115,23 @@ def test_verify_checks_a_whole_store_and_sets_aside_what_fails(store):
     bad = subprocess.run([sys.executable, "-m", "app.store", "verify", str(root / "nowhere")], capture_output=True,
                          text=True, cwd=ROOT, timeout=120)  # fmt: skip
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_a_file_where_a_configuration_folder_should_be_is_one_line(tmp_path: Path):
+    from app.compose import UsageError, load_config
+    from app.identity import config_hash
+
+    root = tmp_path / "store"
+    root.mkdir()
+    config = load_config([*SMALL, f"store.dir={root}"])
+    (root / f"config={config_hash(config)}").write_text("in the way")
+    with pytest.raises(UsageError, match=r"^store\.dir: .*cannot be written"):
+        _simulate(root)
+    out = tmp_path / "run"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "run.py"), *SMALL, f"store.dir={root}", f"hydra.run.dir={out}"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("error: store.dir:")
+    assert (root / f"config={config_hash(config)}").read_text() == "in the way" and not out.exists()

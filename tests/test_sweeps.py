@@ -338,3 +338,24 @@ def test_a_replicate_leaves_no_model_behind():
     before = sum(isinstance(o, PovertyModel) for o in gc.get_objects())
     run(small_config("replicates=3"))
     assert sum(isinstance(o, PovertyModel) for o in gc.get_objects()) == before  # memory stays flat over replicates
+
+
+def test_a_killed_joblib_sweep_leaves_no_worker_behind(tmp_path: Path):
+    import psutil
+
+    env = {"POVERTY_STORE": str(tmp_path / "store")}
+    process = run_cli(
+        *SWEEP, "hydra/launcher=joblib", "hydra.launcher.n_jobs=2", cwd=tmp_path, env=env, pause="simulate"
+    )
+    line = process.stderr.readline()
+    while "paused at simulate" not in line:
+        assert process.poll() is None, "the sweep never paused"
+        line = process.stderr.readline()
+    workers = [p for p in psutil.Process(process.pid).children(recursive=True) if p.is_running()]
+    assert workers, "the sweep started no worker process"
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=60)
+    _gone, alive = psutil.wait_procs(workers, timeout=20)
+    process.stdout.close()
+    process.stderr.close()
+    assert not alive, f"workers outlived their killed driver: {[p.pid for p in alive]}"
