@@ -19,6 +19,7 @@ from bootstrap import ensure_environment
 ensure_environment()
 
 import contextlib  # noqa: E402
+import json  # noqa: E402
 import os  # noqa: E402
 import signal  # noqa: E402
 import time  # noqa: E402
@@ -65,6 +66,8 @@ INFO_FLAGS = (
 PLANNED: dict[Path, list[Path]] = {}
 #: The sweep directory of a multirun, if this run creates it.
 SWEEP: list[Path] = []
+#: The file in a sweep directory that lists its job folders (read by the comparison).
+JOB_LIST = "jobs.json"
 #: The sweep directory of a multirun, created now or before (where the comparison reads it).
 SWEEP_DIR: list[Path] = []
 #: The validated configuration of every job the command runs, and their folders (when known).
@@ -141,6 +144,10 @@ def preflight(argv: list[str]) -> list[str]:
             PLANNED.update(planned)
             if sweep_folders:
                 SWEEP.append(sweep_dir)
+                # The sweep's job list, so that a comparison can name the jobs that never finished.
+                jobs = [os.path.relpath(directory, sweep_dir) for directory in directories]
+                with open(sweep_dir / JOB_LIST, "x", encoding="utf-8") as listing:
+                    json.dump({"jobs": jobs}, listing, indent=1)
         JOBS.extend(configs)
         FOLDERS.extend(directories)
     except (UsageError, RunDirError, StoreError) as err:
@@ -197,8 +204,9 @@ def _remove_empty_sweep() -> None:
     """After an interrupted sweep, remove the sweep folder this run created if nothing but Hydra's record is left."""
     for sweep in SWEEP:
         record = sweep / "multirun.yaml"
-        if sweep.is_dir() and {p.name for p in sweep.iterdir()} <= {"multirun.yaml"}:
+        if sweep.is_dir() and {p.name for p in sweep.iterdir()} <= {"multirun.yaml", JOB_LIST}:
             record.unlink(missing_ok=True)
+            (sweep / JOB_LIST).unlink(missing_ok=True)
             with contextlib.suppress(OSError):
                 sweep.rmdir()
 

@@ -125,10 +125,22 @@ def find_runs(paths: list[Path]) -> list[Path]:
         )
         for run_dir in run_dirs:
             (found if is_finished(run_dir) else unfinished).append(run_dir)
+        for job in _listed_jobs(path):
+            if not is_finished(job) and job not in unfinished:
+                warn(f"sweep job {job} has no finished run (it failed, was killed or never ran)")
     warn_unfinished(unfinished)
     if not found:
         raise FileNotFoundError(f"no finished run (results.csv with manifest.json) under {', '.join(map(str, paths))}")
     return found
+
+
+def _listed_jobs(sweep: Path) -> list[Path]:
+    """The job folders a sweep directory lists in its ``jobs.json`` (none if it has no readable list)."""
+    try:
+        jobs = json.loads((sweep / "jobs.json").read_text(encoding="utf-8"))["jobs"]
+        return [sweep / job for job in jobs if isinstance(job, str)]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
 
 
 def _identity(manifest: dict) -> tuple[str, str, str]:

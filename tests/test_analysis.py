@@ -427,3 +427,27 @@ def test_a_bad_output_folder_is_refused_before_any_work(tmp_path, capsys, monkey
     (line,) = capsys.readouterr().err.strip().splitlines()
     assert line.startswith("error: --out:")
     assert blocker.read_text() == "mine"
+
+
+def test_a_sweep_job_that_never_finished_is_named(tmp_path, capsys):
+    import subprocess
+    import sys
+
+    from app.compose import ROOT
+
+    sweep = tmp_path / "sweep"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "run.py"), "-m", "population.scale=400", "output.plots=false",
+         "scenario=baseline,no_monitoring", "replicates=2", f"hydra.sweep.dir={sweep}"],
+        capture_output=True, text=True, timeout=600, env={**__import__("os").environ, "POVERTY_STORE": str(tmp_path)},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    jobs = json.loads((sweep / "jobs.json").read_text())["jobs"]
+    assert jobs == ["henan/baseline+population.scale=400", "henan/no_monitoring+population.scale=400"]
+    missing = sweep / jobs[1]
+    for path in missing.iterdir():  # the second job's folder as a kill before it began leaves it: empty
+        path.unlink()
+    capsys.readouterr()
+    assert analysis_main([str(sweep)]) == 0
+    err = capsys.readouterr().err
+    assert f"sweep job {missing} has no finished run" in err
