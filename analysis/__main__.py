@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import importlib.metadata
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -39,7 +38,7 @@ import pandas as pd
 
 from analysis.analyse import Analysis, analyse
 from analysis.figures import FIGURES
-from analysis.files import atomic_path, write_text
+from analysis.files import atomic_path, folder_problem, write_text
 from analysis.report import render
 
 RECORD = "analysis.json"
@@ -81,14 +80,9 @@ def _ours(out: Path) -> set[str]:
 
 def precheck(out: Path) -> None:
     """Refuse, before any work, an output folder that cannot be written or holds files of others."""
-    existing = out
-    while not existing.exists() and existing.parent != existing:
-        existing = existing.parent
-    if not existing.is_dir():
-        where = "is a file" if existing == out else f"lies under the file {existing}"
-        raise OutputError(f"--out: got {out}; it {where}; allowed: a folder")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise OutputError(f"--out: got {out}; {existing} is not writable; allowed: a writable folder")
+    _missing, problem = folder_problem(out)
+    if problem is not None:
+        raise OutputError(f"--out: got {out}; {problem}; allowed: a writable folder")
     if out.is_dir():
         ours = _ours(out)
         figures = out / "figures"

@@ -21,6 +21,27 @@ import matplotlib.pyplot as plt
 MANIFEST = "manifest.json"  # written last, atomically: a run is finished when it exists
 
 
+def folder_problem(path: Path) -> tuple[list[Path], str | None]:
+    """The folders missing on the way to ``path`` (outermost first), and why it cannot be a writable folder.
+
+    The reason (None when there is none) is ``"it is a file"``, ``"it lies under the file X"`` or
+    ``"X is not writable"``, X being the nearest existing part of the path.
+    """
+    path = Path(os.path.abspath(path))
+    missing: list[Path] = []
+    existing = path
+    while not existing.exists():
+        missing.append(existing)
+        if existing.parent == existing:
+            break
+        existing = existing.parent
+    if not existing.is_dir():
+        return [], "it is a file" if existing == path else f"it lies under the file {existing}"
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return [], f"{existing} is not writable"
+    return list(reversed(missing)), None
+
+
 def is_finished(path: Path) -> bool:
     """Whether run directory ``path`` holds a finished run (its manifest exists)."""
     return (path / MANIFEST).is_file()

@@ -21,7 +21,7 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 
-from analysis.files import MANIFEST, is_finished, warn_unfinished
+from analysis.files import MANIFEST, folder_problem, is_finished, warn_unfinished
 
 #: Every file name a run may write into its directory (with ``.<name>.tmp`` while writing).
 OUTPUT_NAMES = (
@@ -60,19 +60,11 @@ def check_writable(path: Path, key: str) -> list[Path]:
         RunDirError: ``path`` is a file, lies under a file, or its nearest existing folder is not writable.
     """
     path = Path(os.path.abspath(path))
-    missing: list[Path] = []
-    existing = path
-    while not existing.exists():
-        missing.append(existing)
-        if existing.parent == existing:
-            break
-        existing = existing.parent
-    if not existing.is_dir():
-        where = "is a file" if existing == path else f"lies under the file {existing}"
-        raise RunDirError(f"{key}: got {path}; it {where}; allowed: a directory path")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise RunDirError(f"{key}: got {path}; {existing} is not writable; allowed: a writable directory")
-    return list(reversed(missing))
+    missing, problem = folder_problem(path)
+    if problem is not None:
+        allowed = "a writable directory" if problem.endswith("not writable") else "a directory path"
+        raise RunDirError(f"{key}: got {path}; {problem}; allowed: {allowed}")
+    return missing
 
 
 def check_target(path: Path, key: str) -> list[Path]:
