@@ -47,13 +47,16 @@ def curves(table: pd.DataFrame) -> pd.DataFrame:
     """Exit, return and fallback curves per replicate and year (percent), in the results layout.
 
     ``curve_exit``: share of the initial register no longer registered; ``curve_return`` and
-    ``curve_fallback``: cumulative returns and falls back into poverty as shares of cumulative
-    exits by development or guarantee.
+    ``curve_fallback``: cumulative returns and falls back into poverty as shares of every person
+    who has exited: those exited before the start (``exited_persons`` of the initial row) plus the
+    cumulative exits by development or guarantee, since both groups return and fall back.
     """
     keys = ["region", "label", "replicate"]
     wide = table.pivot_table(index=[*keys, "year"], columns="metric", values="value", aggfunc="first").sort_index()
     start = wide.groupby(level=keys)["registered_poor"].transform("first")  # the initial stock
-    exits = (wide["exits_development"] + wide["exits_guarantee"]).fillna(0.0).groupby(level=keys).cumsum()
+    earlier = wide["exited_persons"] if "exited_persons" in wide else pd.Series(0.0, index=wide.index)
+    earlier = earlier.groupby(level=keys).transform("first").fillna(0.0)  # exited before the start
+    exits = (wide["exits_development"] + wide["exits_guarantee"]).fillna(0.0).groupby(level=keys).cumsum() + earlier
     exits = exits.where(exits > 0)
     out = pd.DataFrame(
         {

@@ -43,8 +43,8 @@ PALETTE = (
 #: What each plotted metric is called on an axis (Chinese term where it helps).
 NAMES = {
     "curve_exit": "Initial register exited, %",
-    "curve_return": "Cumulative returns (返贫), % of exits",
-    "curve_fallback": "Cumulative fallbacks, % of exits",
+    "curve_return": "Cumulative returns (返贫), % of all exited",
+    "curve_fallback": "Cumulative fallbacks, % of all exited",
     "registered_poor": "Registered poor (建档立卡)",
     "true_poor": "Truly poor",
     "monitored_unstable": "Monitored: unstable exited (脱贫不稳定户)",
