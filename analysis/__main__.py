@@ -18,8 +18,10 @@ comparison is written into ``--out`` (default: the first DIR):
 The output folder is checked before any work.  Files of an earlier comparison in the same folder
 (listed in its ``analysis.json``, finished or not) are replaced; any other file in the way stops
 the command with one line and exit status 2, as does a bad directory.  A pending record
-(``finished: false``) is written before the first file, so a comparison killed part-way leaves a
-folder the next one takes over, never one read as finished.  A finished run whose manifest or
+(``finished: false``) is written before the first file and every file is written into a hidden
+staging folder (``.comparison-staging``) and moved into place only when all are complete, so a
+comparison killed part-way leaves no partial table and a folder the next one takes over, never
+one read as finished.  A finished run whose manifest or
 results cannot be trusted (unreadable, cut short, a row or value missing) is skipped with a
 warning naming the file and the fault.  Warnings (unfinished runs, colliding labels, mixed regions or year ranges,
 too few replicates, no reference) are one line each on stderr and in the report.
@@ -30,6 +32,7 @@ from __future__ import annotations
 import argparse
 import importlib.metadata
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -42,6 +45,8 @@ from analysis.files import atomic_path, folder_problem, write_text
 from analysis.report import render
 
 RECORD = "analysis.json"
+#: Where a comparison writes its files before moving them into place (a hidden folder of ``--out``).
+STAGING = ".comparison-staging"
 TABLES = ("summary.csv", "period_totals.csv", "cost_effectiveness.csv", "frontier.csv", "survival.csv")
 PACKAGES = ("numpy", "scipy", "pandas", "matplotlib", "pyarrow", "mplfonts")
 
@@ -85,6 +90,12 @@ def precheck(out: Path) -> None:
         raise OutputError(f"--out: got {out}; {problem}; allowed: a writable folder")
     if out.is_dir():
         ours = _ours(out)
+        staging = out / STAGING
+        if staging.exists() and STAGING not in ours:
+            raise OutputError(
+                f"--out: {staging} exists and was not written by a comparison; "
+                "allowed: a folder without it (comparisons never overwrite other files)"
+            )
         figures = out / "figures"
         if figures.exists() and not (figures.is_dir() and (not any(figures.iterdir()) or _any_figure(ours))):
             raise OutputError(
@@ -117,8 +128,27 @@ def claim(out: Path, files: list[str]) -> None:
     ours = _ours(out)
     _refuse_others(out, files, ours)
     out.mkdir(parents=True, exist_ok=True)
-    pending = {"finished": False, "files": sorted(ours | set(files))}
+    pending = {"finished": False, "files": sorted(ours | set(files) | {STAGING})}
     write_text(out / RECORD, json.dumps(pending, indent=2) + "\n")
+    _clear_staging(out / STAGING, ours | set(files))
+
+
+def _clear_staging(staging: Path, names: set[str]) -> None:
+    """Remove what a comparison killed part-way left in its staging folder: only files it plans."""
+    if not staging.exists():
+        return
+    for name in sorted(names):
+        if (staging / name).is_file():
+            (staging / name).unlink()
+    for leftover in (staging / "figures", staging):
+        try:
+            leftover.rmdir()
+        except FileNotFoundError:
+            pass
+        except OSError:
+            raise OutputError(
+                f"--out: {leftover} holds files a comparison did not write; allowed: a folder without them"
+            ) from None
 
 
 def write(analysis: Analysis, out: Path, inputs: list[str], reference: str) -> list[Path]:
@@ -126,24 +156,33 @@ def write(analysis: Analysis, out: Path, inputs: list[str], reference: str) -> l
     files = planned_files(analysis)
     earlier = {name for name in _ours(out) if (out / name).exists()} if out.is_dir() else set()
     claim(out, files)
-    written = []
+    # Everything is written into the staging folder first and moved into place only once complete,
+    # so a comparison killed part-way never leaves a partial table beside an earlier finished one.
+    staging = out / STAGING
+    (staging / "figures").mkdir(parents=True, exist_ok=True)
     frames = (analysis.summary, analysis.totals, analysis.cost_effectiveness, analysis.frontier, analysis.survival)
     for name, frame in zip(TABLES, frames, strict=True):
-        written.append(write_text(out / name, csv_text(frame)))
-    (out / "figures").mkdir(exist_ok=True)
+        write_text(staging / name, csv_text(frame))
     pictures: dict[str, list[tuple[str, bytes]]] = {}
     for region in analysis.regions:
         for spec in FIGURES:
             if not spec.available(analysis, region):
                 continue
             fig = spec.draw(analysis, region)
-            path = out / "figures" / f"{spec.name}_{region}.png"
+            path = staging / "figures" / f"{spec.name}_{region}.png"
             with atomic_path(path) as tmp:
                 fig.savefig(tmp, format="png", dpi=110, metadata={"Software": None}, bbox_inches="tight")
             plt.close(fig)
             pictures.setdefault(region, []).append((spec.caption, path.read_bytes()))
-            written.append(path)
-    written.append(write_text(out / "report.html", render(analysis, pictures, inputs)))
+    write_text(staging / "report.html", render(analysis, pictures, inputs))
+    (out / "figures").mkdir(exist_ok=True)
+    written = []
+    for name in files:
+        if name != RECORD:
+            os.replace(staging / name, out / name)
+            written.append(out / name)
+    (staging / "figures").rmdir()
+    staging.rmdir()
     record = {
         "finished": True,
         "inputs": inputs,

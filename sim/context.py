@@ -40,6 +40,8 @@ PUBLISHED: dict[str, str] = {
     "intensity": "share of poverty-era support each lever keeps this year, by lever name (transition regime)",
     "p_detect_monitored": "yearly chance that a monitored household's poverty is found (monitoring)",
     "verification_effort": "yearly chance that a stable exit passes verification, if above the rules' (deadline push)",
+    "register_closed": "1 from the deadline year on: the register takes no new households (deadline push)",
+    "final_verification": "1 in the deadline year: a developed household counts as stably out at once (deadline push)",
 }
 
 

@@ -98,7 +98,10 @@ class PovertyModel(mesa.Model):
         self.h = assign_exit_routes(self.h, ctx.poverty_line, rules.catastrophic_medical_share)
         per_capita = assessment.per_capita_income(self.h)
         above = ((per_capita >= ctx.poverty_line) & (self.h.size > 0)).astype(np.uint8)
-        self.h = self.h.replace(income_pc=per_capita, income_pc_prev=per_capita.copy(), above_line_years=above)
+        own = assessment.own_per_capita_income(self.h)
+        self.h = self.h.replace(
+            income_pc=per_capita, income_pc_prev=per_capita.copy(), own_income_pc=own, above_line_years=above
+        )
 
     def _context(self, year: int, draw: bool = True, config: RunConfig | None = None) -> YearContext:
         region = self.config.region

@@ -82,8 +82,14 @@ class Job(enum.IntEnum):
     FARMING = 1
     LOCAL_WAGE = 2
     MIGRANT = 3
-    PUBLIC_POST = 4  # public-welfare post (公益岗位)
-    WORKSHOP = 5  # poverty workshop job (扶贫车间)
+    WORKSHOP = 4  # poverty workshop job near home (扶贫车间)
+
+
+class SideJob(enum.IntEnum):
+    """Part-time work a member holds beside the household's main job (it does not replace farming)."""
+
+    NONE = 0
+    PUBLIC_POST = 1  # public-welfare post (公益岗位), e.g. ecological forest ranger (生态护林员)
 
 
 class Registration(enum.IntEnum):
@@ -135,7 +141,7 @@ MARKET_WAGE_JOB = np.zeros(len(Job), dtype=bool)
 MARKET_WAGE_JOB[[Job.LOCAL_WAGE, Job.MIGRANT]] = True
 #: Jobs of a worker open to market job finding.
 SEEKING_JOB = np.zeros(len(Job), dtype=bool)
-SEEKING_JOB[[Job.NONE, Job.FARMING]] = True
+SEEKING_JOB[[Job.NONE, Job.FARMING, Job.WORKSHOP]] = True
 
 
 @dataclasses.dataclass(frozen=True)
@@ -228,7 +234,16 @@ COLUMNS: tuple[Column, ...] = (
         ("skill", np.float32, 1.0, "multiple", "earnings multiplier, fixed per household"),
         ("trained_until", np.int16, 0, "year", "last year a training effect lasts; 0 = never trained"),
         ("finding_multiplier", np.float32, 1.0, "multiple", "multiplier on market job finding next year (training)"),
-        ("placed_wage", np.float32, 0.0, "yuan/yr", "pay of a placed job (public post, workshop); 0 otherwise", _MONEY),
+        ("placed_wage", np.float32, 0.0, "yuan/yr", "pay of a placed main job (workshop); 0 otherwise", _MONEY),
+        (
+            "side_job",
+            np.uint8,
+            SideJob.NONE,
+            "code",
+            "part-time job a member holds beside the main job",
+            {"codes": SideJob, "panel": True},
+        ),
+        ("side_wage", np.float32, 0.0, "yuan/yr", "pay of the side job; 0 without one", _MONEY),
     ),
     *_columns(
         "money",
@@ -273,6 +288,13 @@ COLUMNS: tuple[Column, ...] = (
             {"panel": True},
         ),
         ("income_pc_prev", np.float32, 0.0, "yuan/person/yr", "last year's per-capita income"),
+        (
+            "own_income_pc",
+            np.float32,
+            0.0,
+            "yuan/person/yr",
+            "per-capita income without guarantee transfers at the last assessment (last year's until this year's)",
+        ),
     ),
     *_columns(
         "registration",
@@ -451,6 +473,24 @@ def own_income(money, i):
 def total_income(money, i):
     """Income of household ``i`` with every transfer: :func:`own_income` plus the :data:`TRANSFERS` (yuan)."""
     return own_income(money, i) + money.inc_dibao[i] + money.inc_guarantee[i]
+
+
+@kernel
+def cannot_migrate(members, health, labour, i):
+    """Whether household ``i``'s labour is tied to home: nobody can leave for migrant work.
+
+    Seed 000 and seed 002 give near-home work (扶贫车间, 公益岗位) to those who cannot go out:
+    the partly able (no member with full labour capacity, only partial), and carers (the one
+    full labourer looks after an index member with a major illness or severe disability, or
+    children without a second working-age adult).
+    """
+    full = labour.n_labour_full[i]
+    if full == 0:
+        return labour.n_labour_partial[i] > 0
+    if full > 1:
+        return False
+    needs_care = health.illness[i] == Illness.MAJOR or health.disability[i] == Disability.SEVERE
+    return needs_care or (members.n_child[i] > 0 and members.n_adult[i] == 1)
 
 
 @kernel

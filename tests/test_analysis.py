@@ -403,10 +403,22 @@ def test_a_killed_comparison_leaves_nothing_that_blocks_or_fools_the_next(tmp_pa
     with pytest.raises(KeyboardInterrupt):
         analysis_main([str(root)])
     record = json.loads((root / "analysis.json").read_text())
-    assert record["finished"] is False and (root / "summary.csv").is_file()
+    # Nothing half-written is in the folder: the tables wait in the staging folder.
+    assert record["finished"] is False and not (root / "summary.csv").exists()
+    assert (root / ".comparison-staging" / "summary.csv").is_file()
     monkeypatch.undo()
     assert analysis_main([str(root)]) == 0
     assert json.loads((root / "analysis.json").read_text())["finished"] is True
+    assert (root / "summary.csv").is_file() and not (root / ".comparison-staging").exists()
+
+
+def test_a_staging_folder_of_someone_else_is_refused(tmp_path, capsys):
+    root = _two_runs(tmp_path / "sweep")
+    (root / ".comparison-staging").mkdir()
+    (root / ".comparison-staging" / "notes.txt").write_text("mine")
+    assert analysis_main([str(root)]) == 2
+    assert "comparison-staging" in capsys.readouterr().err
+    assert (root / ".comparison-staging" / "notes.txt").read_text() == "mine"
 
 
 @pytest.mark.parametrize("where", ["a file", "under a file", "figures is a file", "unwritable"])

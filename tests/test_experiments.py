@@ -13,8 +13,12 @@ import yaml
 
 from app.compose import ROOT
 
-#: Parameters of the default uncertainty file, counted from the file itself.
+#: Parameters of the default uncertainty file (calibration), counted from the file itself.
 N_UNCERTAIN = len(yaml.safe_load((ROOT / "conf" / "uncertainty" / "default.yaml").read_text())["parameters"])
+#: The sensitivity command's: the default file's and the levers' behavioural parameters.
+N_SENSITIVITY = N_UNCERTAIN + len(
+    yaml.safe_load((ROOT / "conf" / "uncertainty" / "levers.yaml").read_text())["parameters"]
+)
 
 
 def test_validation_writes_its_report_and_manifest(tmp_path: Path):
@@ -82,15 +86,15 @@ def test_sensitivity_writes_indices_for_every_outcome_and_parameter(tmp_path: Pa
         "register_left_at_deadline", "campaign_returns_share", "fallbacks_after", "returns_after",
         "ever_monitored_share", "cost_total",
     }  # fmt: skip
-    assert table.groupby("outcome")["parameter"].nunique().eq(N_UNCERTAIN).all()
+    assert table.groupby("outcome")["parameter"].nunique().eq(N_SENSITIVITY).all()
     assert (table["value"] >= 0).all() and table["value"].notna().all()
-    assert len(pd.read_csv(out / "samples.csv")) == 2 * (N_UNCERTAIN + 1)  # Morris: trajectories x (parameters + 1)
+    assert len(pd.read_csv(out / "samples.csv")) == 2 * (N_SENSITIVITY + 1)  # Morris: trajectories x (parameters + 1)
 
 
 @pytest.mark.parametrize(
     ("override", "message"),
     [
-        ("experiment.uncertainty=nothing", "experiment.uncertainty: got 'nothing'; allowed: default"),
+        ("experiment.uncertainty=nothing", "experiment.uncertainty: got 'nothing'; allowed: default, levers"),
         ("experiment.method=anova", "experiment.method"),
     ],
 )
@@ -131,3 +135,16 @@ def test_lever_response_gives_every_lever_its_doses_paired_with_the_configuratio
     assert "coverage" in changes[(changes["lever"] == "industry") & (changes["multiple"] == 2)]["clipped"].iloc[0]
     text = (out / "lever_response.md").read_text(encoding="utf-8")
     assert "| public_posts | 0 |" in text and "health_insurance" in text
+
+
+def test_an_uncertainty_file_includes_another_once_and_first():
+    from omegaconf import OmegaConf
+
+    from app.compose import compose_dict
+    from app.experiments import uncertain
+
+    resolved = OmegaConf.to_container(compose_dict(["population.scale=400"]), resolve=True)
+    default = [p.key for p in uncertain.load("default", resolved)]
+    levers = [p.key for p in uncertain.load("levers", resolved)]
+    assert levers[: len(default)] == default and len(levers) == N_SENSITIVITY
+    assert "policy.public_posts.wage_per_year" in levers

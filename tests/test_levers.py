@@ -24,7 +24,8 @@ from sim.policies import (
     transition,
     workshops,
 )
-from sim.state import Job, MonitorCategory, Registration
+from sim.processes import income
+from sim.state import Job, MonitorCategory, Registration, SideJob
 from tests.helpers import context, households, small_config
 
 POLICY = small_config().policy
@@ -183,29 +184,72 @@ def test_allocate_equals_a_full_sort(seed):
     assert weight[chosen].sum() <= capacity + 1e-9
 
 
-def test_public_posts_go_to_neediest_eligible():
+def test_public_posts_are_side_jobs_for_the_neediest_who_stay_home():
     h = households(
-        4,
-        income_pc_prev=[500, 100, 300, 50],
-        job=[Job.FARMING, Job.FARMING, Job.FARMING, Job.MIGRANT],
-        n_labour_full=[0, 1, 1, 1],
-        n_labour_partial=[1, 0, 0, 0],
+        5,
+        income_pc_prev=[500, 100, 300, 50, 400],
+        job=[Job.FARMING, Job.FARMING, Job.FARMING, Job.MIGRANT, Job.NONE],
+        n_labour_full=[0, 1, 1, 1, 0],
+        n_labour_partial=[1, 0, 0, 0, 0],
     )
-    effect = public_posts.apply(h, dataclasses.replace(POLICY.public_posts, capacity=2), context(4))
-    assert (effect.updates["job"] == Job.PUBLIC_POST).tolist() == [False, True, True, False]
+    effect = public_posts.apply(h, dataclasses.replace(POLICY.public_posts, capacity=2), context(5))
+    # a migrant household and one without labour are not eligible; the partly able move up the queue
+    assert (effect.updates["side_job"] == SideJob.PUBLIC_POST).tolist() == [True, True, False, False, False]
+    assert "job" not in effect.updates  # the main job (and the farm) stays
+    assert effect.updates["side_wage"].tolist() == [6000, 6000, 0, 0, 0]
     assert effect.cost == pytest.approx(2 * 6000)
 
 
-def test_public_post_released_when_capacity_shrinks():
-    h = households(2, job=[Job.PUBLIC_POST, Job.PUBLIC_POST], income_pc_prev=[100, 200])
-    effect = public_posts.apply(h, dataclasses.replace(POLICY.public_posts, capacity=1), context(2))
-    assert effect.updates["job"].tolist() == [Job.PUBLIC_POST, Job.FARMING]
+def test_public_post_released_when_capacity_shrinks_or_the_household_migrates():
+    h = households(3, side_job=SideJob.PUBLIC_POST, side_wage=6000.0, income_pc_prev=[100, 200, 50])
+    h = h.replace(job=np.array([Job.FARMING, Job.FARMING, Job.MIGRANT], np.uint8))
+    effect = public_posts.apply(h, dataclasses.replace(POLICY.public_posts, capacity=1), context(3))
+    assert effect.updates["side_job"].tolist() == [SideJob.PUBLIC_POST, SideJob.NONE, SideJob.NONE]
+    assert effect.updates["side_wage"].tolist() == [6000, 0, 0]
 
 
-def test_workshops_favour_relocated_households():
-    h = households(2, income_pc_prev=[100, 5000], relocated_year=[0, 2018])
-    effect = workshops.apply(h, dataclasses.replace(POLICY.workshops, capacity=1), context(2))
-    assert effect.updates["job"].tolist() == [Job.FARMING, Job.WORKSHOP]
+def test_a_post_adds_its_pay_and_keeps_most_of_the_farm():
+    config = small_config()
+    params = config.dynamics.income
+    plain = households(1, n_labour_full=1, job=Job.FARMING)
+    posted = plain.replace(side_job=np.array([SideJob.PUBLIC_POST], np.uint8), side_wage=np.array([6000], np.float32))
+    ctx = context(1)
+    a = income.step(plain, params, ctx).updates
+    b = income.step(posted, params, ctx).updates
+    assert b["inc_wage"][0] == pytest.approx(a["inc_wage"][0] + 6000)
+    assert b["inc_farm"][0] == pytest.approx(a["inc_farm"][0] * (1 - params.side_job_labour_unit), rel=1e-5)
+    assert b["inc_wage"][0] + b["inc_farm"][0] > a["inc_wage"][0] + a["inc_farm"][0]
+
+
+def test_workshops_are_for_those_tied_to_home_and_the_relocated():
+    # partly able; a carer of a severely disabled member; a free full labourer; relocated
+    h = households(
+        4,
+        income_pc_prev=[100, 100, 50, 5000],
+        n_labour_full=[0, 1, 1, 1],
+        n_labour_partial=[1, 0, 0, 0],
+        n_adult=[1, 2, 1, 1],
+        disability=[0, 2, 0, 0],
+        relocated_year=[0, 0, 0, 2018],
+    )
+    effect = workshops.apply(h, dataclasses.replace(POLICY.workshops, capacity=10), context(4))
+    assert effect.updates["job"].tolist() == [Job.WORKSHOP, Job.WORKSHOP, Job.FARMING, Job.WORKSHOP]
+
+
+def test_carers_are_not_placed_away_from_home():
+    h = households(2, n_adult=2, illness=[2, 0])
+    effect = transfer_employment.apply(
+        h, dataclasses.replace(POLICY.transfer_employment, placements_per_year=5), context(2)
+    )
+    assert effect.updates["job"].tolist() == [Job.FARMING, Job.MIGRANT]
+
+
+def test_relocated_households_with_labour_get_a_job_on_moving():
+    h = households(2, deep_village=True, n_labour_full=[1, 0], n_labour_partial=[0, 1], income_pc_prev=[100, 200])
+    params = dataclasses.replace(POLICY.relocation, quota_persons_by_year={2018: 10.0})
+    effect = relocation.apply(h, params, context(2))
+    assert effect.updates["relocated_year"].tolist() == [2018, 2018]
+    assert effect.updates["job"].tolist() == [Job.LOCAL_WAGE, Job.FARMING]  # "每户至少有1人就业"
 
 
 def test_transfer_employment_needs_full_labour():

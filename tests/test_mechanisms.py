@@ -103,6 +103,47 @@ def test_the_push_covers_those_who_cannot_clear_the_line_by_development():
         assert effect.cost == pytest.approx(2 * (1.1 * LINE_2018 - 1000.0), rel=1e-6)
 
 
+def test_the_cover_secures_housing_and_medical_care():
+    params = dataclasses.replace(CONFIG.policy.deadline_push, deadline_year=2020, ramp_years=2)
+    # an unsafe dwelling; out-of-pocket costs that would push income below the line; both fine
+    h = households(
+        3,
+        inc_farm=[9000.0, 9000.0, 9000.0],
+        housing_safe=[False, True, True],
+        med_gross=[0.0, 8000.0, 500.0],
+        med_oop=[0.0, 8000.0, 500.0],
+    )
+    effect = deadline_push.apply(h, params, context(3, year=2020, poverty_line=LINE_2018))
+    assert not effect.updates["guaranteed"].any()  # their own income clears the line: no income cover for good
+    assert effect.updates["housing_safe"].all()
+    # medical assistance pays what would take the household below the line, no more
+    assert effect.updates["med_oop"].tolist() == pytest.approx([0.0, 9000.0 - LINE_2018, 500.0])
+    renovation = params.renovation_cost_per_household
+    assert effect.cost == pytest.approx(renovation + 8000.0 - (9000.0 - LINE_2018), rel=1e-6)
+
+
+def test_the_register_takes_no_new_households_from_the_deadline_year():
+    config = small_config()
+    h = households(2, reg=[Registration.NEVER, Registration.EXITED], true_poor=True, exit_year=[0, 2018])
+    ctx = context(2, year=2020, u_registration=np.zeros(2), published={"register_closed": 1.0})
+    effect = registration.step(h, config.dynamics.registration, ctx)
+    assert effect.updates["reg"].tolist() == [Registration.NEVER, Registration.POOR]  # returns are still found
+    ctx = context(2, year=2019, u_registration=np.zeros(2))
+    effect = registration.step(h, config.dynamics.registration, ctx)
+    assert effect.updates["reg"].tolist() == [Registration.POOR, Registration.POOR]
+
+
+def test_the_deadline_year_counts_a_developed_household_as_stably_out_at_once():
+    config = small_config()
+    # own income just above the line (below the stable margin), first year above it
+    h = households(1, inc_farm=LINE_2018 * 1.01, income_pc=LINE_2018 * 1.01, above_line_years=0)
+    rules = dataclasses.replace(config.dynamics.registration, exit_income_margin=0.3, p_verify_exit=1.0)
+    for published, exits in (({}, False), ({"final_verification": 1.0}, True)):
+        ctx = context(1, year=2020, poverty_line=LINE_2018, u_registration=np.zeros(1), published=published)
+        effect = registration.step(h, rules, ctx)
+        assert (effect.updates["reg"][0] == Registration.EXITED) == exits
+
+
 def test_the_cover_reaches_the_push_progress_share_each_year():
     params = dataclasses.replace(CONFIG.policy.deadline_push, deadline_year=2020, ramp_years=4)
     n = 20_000

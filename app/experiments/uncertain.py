@@ -75,17 +75,30 @@ def available() -> list[str]:
     return sorted(p.stem for p in UNCERTAINTY_DIR.glob("*.yaml"))
 
 
-def load(name: str, resolved: dict) -> list[Uncertain]:
-    """The parameters of ``conf/uncertainty/<name>.yaml``, each checked against the resolved config."""
+def _entries(name: str, seen: tuple[str, ...] = ()) -> list[dict]:
+    """The entries of ``conf/uncertainty/<name>.yaml``, those of the files it ``include``s first."""
     path = UNCERTAINTY_DIR / f"{name}.yaml"
-    if not path.is_file():
-        raise UsageError(f"experiment.uncertainty: got {name!r}; allowed: {', '.join(available())}")
+    if not isinstance(name, str) or not path.is_file() or name in seen:
+        what = "experiment.uncertainty" if not seen else f"{seen[-1]}.yaml: include"
+        allowed = ", ".join(n for n in available() if n not in seen)
+        raise UsageError(f"{what}: got {name!r}; allowed: {allowed}")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         entries = data["parameters"]
-    except (yaml.YAMLError, KeyError, TypeError):
+        included = data.get("include", [])
+        if not isinstance(entries, list) or not isinstance(included, list):
+            raise TypeError
+    except (yaml.YAMLError, KeyError, TypeError, AttributeError):
         raise UsageError(f"{path.name}: parameters: got no list; allowed: a list of key/low/high/source") from None
+    return [entry for other in included for entry in _entries(other, (*seen, name))] + entries
 
+
+def load(name: str, resolved: dict) -> list[Uncertain]:
+    """The parameters of ``conf/uncertainty/<name>.yaml``, each checked against the resolved config.
+
+    A file may ``include`` other files of the folder: their parameters come first.
+    """
+    entries = _entries(name)
     found = []
     for i, entry in enumerate(entries):
         try:

@@ -4,8 +4,13 @@ Sources: seed 000 "26.03万农村贫困人口易地扶贫搬迁" over 2016-2020,
 贫困人口易地扶贫搬迁安置点建设任务", "实现易地扶贫搬迁群众全部入住" (2019) and "每户至少有1人
 就业" for relocated households with labour; seed 003 targets harsh places with small villages.
 A yearly quota of persons in eligible villages moves, neediest households first.  A move makes
-the dwelling safe, cuts farm income (land is further away) and raises local job finding; the
-follow-up support gives relocated households priority in workshops and a yearly subsidy.
+the dwelling safe, cuts farm income (land is further away: ``dynamics.income.relocated_farm_multiplier``)
+and brings the job the seed promises: a mover whose main worker has full labour capacity and no
+wage job takes a local wage job at the resettlement site with chance ``jobs_for_movers``.  Later,
+follow-up support (后续扶持, seed 002 "确保搬迁群众稳得住、有就业", "吸引搬迁群众在园区就业")
+finds such a job each year with chance ``follow_up_jobs`` for a relocated target household without
+one, relocation near towns raises local job finding (``dynamics.employment``), workshops take
+relocated households first and open to them, and follow-up services are paid each year.
 """
 
 from __future__ import annotations
@@ -15,9 +20,9 @@ import enum
 
 import numpy as np
 
-from sim.policies.base import Effect, YearContext, allocate, need_score, target_group
-from sim.schema import YearMap, spec, yuan
-from sim.state import Households
+from sim.policies.base import Effect, YearContext, allocate, keyed_share, need_score, target_group
+from sim.schema import YearMap, share, spec, yuan
+from sim.state import MARKET_WAGE_JOB, Households, Job
 from sim.steps import Lever, Phase, register_lever
 
 NAME = "relocation"
@@ -40,6 +45,8 @@ class Params:
     eligibility: Eligibility
     cost_per_person: float = yuan("one-off relocation cost", unit="yuan/person")
     follow_up_per_household: float = yuan("follow-up support while a target household", unit="yuan/household/yr")
+    jobs_for_movers: float = share("chance a mover with full labour and no wage job is given a local job on moving")
+    follow_up_jobs: float = share("yearly chance follow-up finds such a job for a relocated household without one")
 
 
 def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
@@ -59,11 +66,19 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     relocated_year = np.where(movers, np.int16(ctx.year), h.relocated_year).astype(np.int16)
     housing_safe = h.housing_safe | movers
     follow_up = group & (relocated_year > 0) & ~movers
+    # "每户至少有1人就业": the resettlement site's job (workshop, park, services) is a local wage job;
+    # later years' follow-up keeps finding one ("确保搬迁群众稳得住、有就业").
+    can_take = (h.n_labour_full > 0) & ~MARKET_WAGE_JOB[h.job]
+    employed = can_take & (
+        (movers & keyed_share(h, ctx, NAME, params.jobs_for_movers))
+        | (follow_up & keyed_share(h, ctx, NAME, params.follow_up_jobs))
+    )
+    job = np.where(employed, np.uint8(Job.LOCAL_WAGE), h.job).astype(np.uint8)
     cost = (
         float(np.sum(h.weight[movers] * size[movers])) * params.cost_per_person
         + float(np.sum(h.weight[follow_up])) * params.follow_up_per_household
     )
-    return Effect({"relocated_year": relocated_year, "housing_safe": housing_safe}, cost)
+    return Effect({"relocated_year": relocated_year, "housing_safe": housing_safe, "job": job}, cost)
 
 
 LEVER = register_lever(Lever(NAME, Params, apply, Phase.PLACEMENT, withdrawable=True, dose=("quota_persons_by_year",)))

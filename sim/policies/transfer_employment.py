@@ -3,7 +3,8 @@
 Sources: seed 000 employment-rate targets for registered labour able and willing to work
 (2018 80%, 2019 100%) and "春风行动"; seed 002 labour cooperation and labour-export services
 for resettlement sites.  Each year up to ``placements_per_year`` main workers with full labour
-capacity in target households are placed into migrant jobs, neediest first.
+capacity in target households that can leave home (not carers: :func:`sim.policies.jobs.tied_to_home`)
+are placed into migrant jobs, neediest first.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import dataclasses
 import numpy as np
 
 from sim.policies.base import Effect, YearContext
-from sim.policies.jobs import place
+from sim.policies.jobs import place, tied_to_home
 from sim.schema import spec, yuan
 from sim.state import Households, Job
 from sim.steps import Lever, Phase, register_lever
@@ -35,8 +36,9 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     if not params.enabled:
         return Effect()
     updates, placed = place(
-        h, ctx, NAME, Job.MIGRANT, params.placements_per_year, -1.0, needs_full_labour=True, keep_incumbents=False
-    )
+        h, ctx, NAME, Job.MIGRANT, params.placements_per_year, -1.0, needs_full_labour=True, keep_incumbents=False,
+        open_to=~tied_to_home(h),
+    )  # fmt: skip
     return Effect(updates, float(np.sum(h.weight[placed])) * params.cost_per_placement)
 
 

@@ -1,9 +1,12 @@
-"""Poverty-alleviation workshops (扶贫车间): jobs near home.
+"""Poverty-alleviation workshops (扶贫车间): main jobs near home for those who cannot go out.
 
-Sources: seed 000 names 扶贫车间 among employment measures; seed 002 continues preferential
-policies and favours workshops that hire relocated people.  No job counts are in the seeds:
-capacity and wage defaults are assumptions (``conf/policy/workshops/default.yaml``).  Relocated
-households come first, then need.
+Sources: seed 000 "支持扶贫企业、农民专业合作社和扶贫车间吸纳更多贫困人口就近就业"; seed 002
+continues preferential policies and favours workshops that hire relocated people.  A workshop job
+is the household's main job, open to target households whose labour is tied to home (carers and
+the partly able, :func:`sim.policies.jobs.tied_to_home`) and to relocated households (the
+workshops sit by the resettlement sites); whoever can migrate earns more away.  No job counts are
+in the seeds: capacity and wage defaults are assumptions (``conf/policy/workshops/default.yaml``).
+Relocated households come first, then need.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import dataclasses
 import numpy as np
 
 from sim.policies.base import Effect, YearContext
-from sim.policies.jobs import place
+from sim.policies.jobs import place, tied_to_home
 from sim.schema import spec, yuan
 from sim.state import Households, Job
 from sim.steps import Lever, Phase, register_lever
@@ -36,9 +39,10 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     """Fill workshop jobs for this year; the public subsidy is the cost."""
     if not params.enabled:
         return Effect()
+    relocated = h.relocated_year > 0
     updates, holders = place(
-        h, ctx, NAME, Job.WORKSHOP, params.capacity, params.wage_per_year, False, h.relocated_year > 0,
-        params.relocated_priority,
+        h, ctx, NAME, Job.WORKSHOP, params.capacity, params.wage_per_year, False, relocated,
+        params.relocated_priority, open_to=tied_to_home(h) | relocated,
     )  # fmt: skip
     return Effect(updates, float(np.sum(h.weight[holders])) * params.subsidy_per_job)
 

@@ -6,7 +6,9 @@ One uniform per household per year decides loss (for job holders) or finding (fo
 finding scales with skill, training (the ``finding_multiplier`` column the training lever
 sets), relocation near towns and this year's labour demand (``labour_demand``, below 1 in a
 labour-market shock year: :mod:`sim.processes.shocks`).  Households without labour have no job; partial labourers
-can farm or hold a post or workshop job, not a market wage job.
+can farm or hold a workshop job, not a market wage job.  A household whose labour is tied to home
+(:func:`sim.state.cannot_migrate`: a carer, or only the partly able) finds no migrant job: that is
+who seed 000's near-home jobs (扶贫车间, 公益岗位, "就近就地就业") are for.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import numpy as np
 from sim.context import Effect, YearContext
 from sim.jit import kernel
 from sim.schema import check, kernel_scalars, share, spec
-from sim.state import MARKET_WAGE_JOB, SEEKING_JOB, Households, Job
+from sim.state import MARKET_WAGE_JOB, SEEKING_JOB, Households, Job, cannot_migrate
 from sim.steps import Draw, DrawKind, Phase, Process, register_process
 
 FARMING, LOCAL_WAGE, MIGRANT = int(Job.FARMING), int(Job.LOCAL_WAGE), int(Job.MIGRANT)
@@ -54,11 +56,13 @@ def step(h: Households, rates: Params, ctx: YearContext) -> Effect:
         rates.p_loss_workshop,
     )
     u = ctx.draws["u_employment"]
-    return Effect({"job": _transitions(h.labour, h.place, h.shocks, u, p_loss, kernel_scalars(rates))})
+    return Effect(
+        {"job": _transitions(h.members, h.health, h.labour, h.place, h.shocks, u, p_loss, kernel_scalars(rates))}
+    )
 
 
 @kernel
-def _transitions(labour, place, shocks, u, p_loss, rates):
+def _transitions(members, health, labour, place, shocks, u, p_loss, rates):
     job = labour.job
     new = job.copy()
     for i in range(job.size):
@@ -76,7 +80,7 @@ def _transitions(labour, place, shocks, u, p_loss, rates):
             scale *= shocks.labour_demand[i]
             relocated = place.relocated_year[i] > 0
             p_local = rates.p_find_local_wage * scale * (rates.relocated_local_multiplier if relocated else 1.0)
-            p_migrant = rates.p_find_migrant * scale
+            p_migrant = 0.0 if cannot_migrate(members, health, labour, i) else rates.p_find_migrant * scale
             total = p_local + p_migrant
             if total > 0.95:
                 shrink = 0.95 / total

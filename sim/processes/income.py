@@ -4,7 +4,10 @@ Levels are multiples of the region's mean rural income per person in the year be
 start (``region.rural_income_per_capita``), grown at ``region.income_growth``, so a region
 file carries its own income level.  The multiples are assumptions in
 ``conf/dynamics/default.yaml``.  The main worker's job pays a wage (a placed job pays the
-``placed_wage`` its lever set); the other labour units farm, and elders farm small plots.  Farm
+``placed_wage`` its lever set); the other labour units farm, and elders farm small plots.  A side
+job (a public-welfare post, 公益岗位) pays its ``side_wage`` on top and takes ``side_job_labour_unit``
+of a labour unit from farming: seed 000 and seed 002 describe posts as part-time work near home
+("就近就地", "按需设岗") held beside the household's farm.  Farm
 income carries a yearly log-normal shock private to the household (weather, prices: seed 003
 "十年九旱"), and loses the share an area disaster destroys in a struck village (``farm_loss``,
 written by :mod:`sim.processes.shocks`).
@@ -19,7 +22,7 @@ import numpy as np
 from sim.context import Effect, YearContext
 from sim.jit import kernel
 from sim.schema import kernel_scalars, share, spec
-from sim.state import Households, Job
+from sim.state import Households, Job, SideJob
 from sim.steps import Draw, DrawKind, Phase, Process, register_process
 
 
@@ -42,6 +45,7 @@ class Params:
     sigma_farm_shock: float = spec(0.0, 3.0, "log sd", "sd of the yearly log farm shock")
     deep_village_farm_multiplier: float = spec(0.0, 2.0, "multiple", "farm productivity in deep-poverty villages")
     relocated_farm_multiplier: float = spec(0.0, 2.0, "multiple", "farm income kept after relocation")
+    side_job_labour_unit: float = share("labour units a side job (public-welfare post) takes from farming")
 
 
 def step(h: Households, params: Params, ctx: YearContext) -> Effect:
@@ -65,6 +69,8 @@ def _incomes(members, labour, place, shocks, z_farm, level, p):
         units = full + p.partial_labour_unit * labour.n_labour_partial[i]
         if job[i] >= Job.LOCAL_WAGE:
             units = max(units - (1.0 if full > 0 else p.partial_labour_unit), 0.0)
+        if labour.side_job[i] != SideJob.NONE:
+            units = max(units - p.side_job_labour_unit, 0.0)
         units += p.elder_farm_unit * members.n_elder[i]
         factor = p.deep_village_farm_multiplier if place.deep_village[i] else 1.0
         if place.relocated_year[i] > 0:
@@ -76,10 +82,11 @@ def _incomes(members, labour, place, shocks, z_farm, level, p):
             wage[i] = max(p.wage_local * s, p.wage_floor_local) * level
         elif job[i] == Job.MIGRANT:
             wage[i] = max(p.wage_migrant * s, p.wage_floor_migrant) * level
-        elif job[i] == Job.PUBLIC_POST or job[i] == Job.WORKSHOP:
+        elif job[i] == Job.WORKSHOP:
             wage[i] = labour.placed_wage[i]
         else:
             wage[i] = 0.0
+        wage[i] += labour.side_wage[i]
         prop[i] = p.other_income_per_person * level * s * members.size[i]
     return farm, wage, prop
 

@@ -19,7 +19,10 @@ registered household whose members have all died is removed
 after ``lag_years`` with a yearly probability (higher when monitored: the monitoring lever
 publishes its detection probability): as *newly poor* if it was never registered, as a
 *return* if it had exited; missing it is the exclusion error.  The inclusion error registers
-a non-poor household near the line with a small yearly probability.  Stocks and flows count
+a non-poor household near the line with a small yearly probability.  Once the deadline push
+publishes ``register_closed`` (from its deadline year), never-registered households are no longer
+added; returns still are.  In the deadline year (``final_verification``) a developed household is
+stable at once.  Stocks and flows count
 persons as recorded at registration, so the accounting identity holds exactly.
 """
 
@@ -68,6 +71,8 @@ class YearRule(NamedTuple):
     line: float  # yuan/person/yr
     p_detect_monitored: float  # published by the monitoring lever (0 without it)
     p_verify_exit: float  # the rules' verification, or the deadline push's higher effort
+    register_closed: bool  # published by the deadline push from its deadline year: no new households
+    final_verification: bool  # published by the deadline push in its deadline year: developed = stable
 
 
 def step(h: Households, rules: Params, ctx: YearContext) -> Effect:
@@ -78,6 +83,8 @@ def step(h: Households, rules: Params, ctx: YearContext) -> Effect:
         ctx.poverty_line,
         float(published.get("p_detect_monitored", 0.0)),
         max(rules.p_verify_exit, float(published.get("verification_effort", 0.0))),
+        bool(published.get("register_closed", 0.0)),
+        bool(published.get("final_verification", 0.0)),
     )
     u = ctx.draws["u_registration"]
     reg, reg_size, above, exit_year, exit_route, fallback_year, flows = _exits(
@@ -138,11 +145,11 @@ def _exits(identity, members, status, registration, assistance, place, money, u,
         developed = own / size >= line and not guarantee_failed(
             place.housing_safe[i], np.float64(money.med_oop[i]), own, size, rules.catastrophic_medical_share, line
         )
-        # Stable: by development well above the line or for consecutive assessments; else secured by 兜底 for good.
+        # Stable: secured by 兜底 for good, or developed well above the line or for consecutive assessments.
+        stable = assistance.guaranteed[i]
         if developed:
-            stable = status.income_pc[i] >= margin_line or above[i] >= rules.exit_stable_years
-        else:
-            stable = assistance.guaranteed[i]
+            stable = stable or year.final_verification or status.income_pc[i] >= margin_line
+            stable = stable or above[i] >= rules.exit_stable_years
         if stable and u[i] < year.p_verify_exit:
             flows[0 if developed else 1, s] += reg_size[i]
             new_reg[i], exit_year[i], fallback_year[i] = Registration.EXITED, year.year, 0
@@ -169,7 +176,9 @@ def _entries(identity, members, status, registration, monitoring, u, rules, year
         true_poor = status.true_poor[i]
         wait = registration.poor_wait[i] + 1 if true_poor else 0
         enters = False
-        if true_poor and wait > rules.lag_years:
+        if state == Registration.NEVER and year.register_closed:
+            pass  # the campaign's register takes no new households after its deadline
+        elif true_poor and wait > rules.lag_years:
             p_base = rules.p_detect_new if state == Registration.NEVER else rules.p_detect_return
             p = max(p_base, year.p_detect_monitored) if monitoring.monitored[i] else p_base
             enters = u[i] < p
