@@ -476,21 +476,21 @@ def total_income(money, i):
 
 
 @kernel
-def cannot_migrate(members, health, labour, i):
-    """Whether household ``i``'s labour is tied to home: nobody can leave for migrant work.
+def cannot_migrate(n_full, n_partial, illness, disability, n_child, n_adult):
+    """Whether a household's labour is tied to home: nobody can leave for migrant work.
 
     Seed 000 and seed 002 give near-home work (扶贫车间, 公益岗位) to those who cannot go out:
     the partly able (no member with full labour capacity, only partial), and carers (the one
     full labourer looks after an index member with a major illness or severe disability, or
-    children without a second working-age adult).
+    children without a second working-age adult).  Takes one household's values (scalars), so
+    a kernel's loop calls it without passing whole column groups.
     """
-    full = labour.n_labour_full[i]
-    if full == 0:
-        return labour.n_labour_partial[i] > 0
-    if full > 1:
+    if n_full == 0:
+        return n_partial > 0
+    if n_full > 1:
         return False
-    needs_care = health.illness[i] == Illness.MAJOR or health.disability[i] == Disability.SEVERE
-    return needs_care or (members.n_child[i] > 0 and members.n_adult[i] == 1)
+    needs_care = illness == Illness.MAJOR or disability == Disability.SEVERE
+    return needs_care or (n_child > 0 and n_adult == 1)
 
 
 @kernel

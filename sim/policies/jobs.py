@@ -26,7 +26,10 @@ def _tied(members, health, labour):
     n = labour.job.size
     tied = np.zeros(n, np.bool_)
     for i in range(n):
-        tied[i] = cannot_migrate(members, health, labour, i)
+        tied[i] = cannot_migrate(
+            labour.n_labour_full[i], labour.n_labour_partial[i], health.illness[i], health.disability[i],
+            members.n_child[i], members.n_adult[i],
+        )  # fmt: skip
     return tied
 
 

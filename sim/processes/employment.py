@@ -80,7 +80,11 @@ def _transitions(members, health, labour, place, shocks, u, p_loss, rates):
             scale *= shocks.labour_demand[i]
             relocated = place.relocated_year[i] > 0
             p_local = rates.p_find_local_wage * scale * (rates.relocated_local_multiplier if relocated else 1.0)
-            p_migrant = 0.0 if cannot_migrate(members, health, labour, i) else rates.p_find_migrant * scale
+            tied = cannot_migrate(
+                labour.n_labour_full[i], labour.n_labour_partial[i], health.illness[i], health.disability[i],
+                members.n_child[i], members.n_adult[i],
+            )  # fmt: skip
+            p_migrant = 0.0 if tied else rates.p_find_migrant * scale
             total = p_local + p_migrant
             if total > 0.95:
                 shrink = 0.95 / total
