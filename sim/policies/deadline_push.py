@@ -16,11 +16,11 @@ a target the model reads:
   step by step and all of them by the deadline ("应保尽保"); every covered household's income is
   topped up to ``top_up_ratio_to_line`` times the line.
 - *basic guarantees secured* (三保障, unless ``secures_basic_guarantees`` is false): with the same
-  probability a registered household whose
-  dwelling is unsafe has it renovated at ``renovation_cost_per_household`` (seed 000 "开展危房改造
-  清零行动", "全面完成贫困户危房改造任务"), and medical assistance pays the out-of-pocket costs
-  that would push its income below the line (seed 000 "实施扶贫医疗救助", "医疗救助等政策对贫困
-  家庭全覆盖"); this acts in the year only and covers no income for good.
+  probability a registered household whose dwelling is unsafe has it renovated at
+  ``renovation_cost_per_household`` (seed 000 "开展危房改造清零行动", "全面完成贫困户危房改造
+  任务"), and medical assistance pays the out-of-pocket costs that would push its income below
+  the line (seed 000 "实施扶贫医疗救助", "医疗救助等政策对贫困家庭全覆盖"); this acts in the year
+  only and covers no income for good.
 - *the final verification*: in the deadline year a household that clears the line by itself with
   its guarantees met counts as stably out at once (published ``final_verification``), without a
   second year above the line ("应退尽退").
@@ -30,10 +30,10 @@ a target the model reads:
   re-registered (返贫).
 
 The cover stays after the household exits (seed 002 keeps 兜底 stable: "兜底保障…保持稳定") and
-is never withdrawn; the top-up is
-zero once the household's own income and 低保 reach the target.  Registration counts a
-  household that cannot clear the line by itself as stably out of poverty only once it is
-  covered, so the guarantee route of exit grows toward the deadline as seed 000 expects.
+is never withdrawn; the top-up is zero once the household's own income and 低保 reach the
+target.  Registration counts a household that cannot clear the line by itself as stably out of
+poverty only once it is covered, so the guarantee route of exit grows toward the deadline as
+seed 000 expects.
 
 The deadline year is the region's (``region.deadline_year``); without the push
 (``policy/deadline_push=none``) exits follow incomes and the rules' verification alone.
