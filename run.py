@@ -46,7 +46,7 @@ from app.compose import (  # noqa: E402
 from app.faults import pause_if  # noqa: E402
 from app.rundir import RunDirectory, RunDirError, check_target, create, is_finished  # noqa: E402
 from app.store import ResultStore, StoreError, check_store_dir  # noqa: E402
-from sim import metrics  # noqa: E402
+from sim import steps  # noqa: E402
 
 RUN_FLAGS = ("-m", "--multirun")
 INFO_FLAGS = (
@@ -156,13 +156,11 @@ def preflight(argv: list[str]) -> list[str]:
     return argv
 
 
-def print_table(result, scenario: str) -> None:
-    """Print the yearly table in real-population units."""
-    from app import runner
+def print_table(result, config) -> None:
+    """Print the yearly table in the reader's language and units, fitted to the terminal."""
+    from app import console
 
-    wide = runner.yearly_table(result.table, metrics.table_names())
-    print(f"\nScenario '{scenario}' (persons; cost in yuan; mean over replicates)")
-    print(wide.to_string(float_format=lambda v: f"{v:,.0f}", na_rep="-"))
+    print(console.yearly_table(result.table, config.label, config.output.lang.value), end="")
 
 
 def write_outputs(config, result, run_dir: RunDirectory, overrides: list[str]) -> tuple[float, dict]:
@@ -267,8 +265,8 @@ def main(cfg: DictConfig):
     except BaseException:
         _clean_up(run_dir)  # never leave a half-written run behind, nor touch what was there before
         raise
-    if config.output.print_table:
-        print_table(result, config.label)
+    if config.output.print_table and not sweeping:  # a sweep prints one summary at the end instead
+        print_table(result, config)
     if len(result.reused) < config.replicates:
         print(
             f"\n{result.n_households:,} simulated households; setup {result.setup_s:.2f} s, "
@@ -281,6 +279,43 @@ def main(cfg: DictConfig):
     from app.sweep import RunRecord
 
     return RunRecord(config, result.table, manifest, configured, result.ledgers)
+
+
+def language_of(argv: list[str]) -> str:
+    """The language a ``lang=`` or ``output.lang=`` override asks for (English without one)."""
+    asked = [a.split("=", 1)[1] for a in argv if a.split("=", 1)[0] in ("lang", "output.lang")]
+    return asked[-1] if asked else "en"
+
+
+def shorthand(argv: list[str]) -> list[str]:
+    """``lang=zh`` is ``output.lang=zh``."""
+    return [f"output.{a}" if a.startswith("lang=") else a for a in argv]
+
+
+def print_help(argv: list[str]) -> None:
+    """``--help``: what the command does, in the reader's language, with every config group's options."""
+    from analysis.i18n import check_lang, say
+
+    lang = check_lang(language_of(argv))
+    print(say("help.usage", lang))
+    groups = ["region", "scenario", "population", "dynamics", "calibration", "experiment"]
+    groups += [f"policy/{lever.name}" for lever in steps.levers()]
+    print(say("help.groups", lang))
+    for group in groups:
+        print(f"  {group}: {', '.join(group_options(group))}")
+    print(say("help.more", lang))
+
+
+def describe(argv: list[str]) -> None:
+    """``--describe [key] [overrides]``: levers and parameters with unit, range, meaning and value."""
+    from app import console
+
+    keys = [a for a in argv if "=" not in a]
+    overrides = shorthand([a for a in argv if "=" in a])
+    if len(keys) > 1:
+        raise UsageError(f"--describe: got {' '.join(keys)}; allowed: one key (or none) and overrides key=value")
+    config = load_config(overrides)
+    print(console.describe(config, keys[0] if keys else "", config.output.lang.value), end="")
 
 
 def print_catalogue() -> None:
@@ -296,7 +331,14 @@ if __name__ == "__main__":
     if sys.argv[1:] in (["--info"], ["-i"]):  # with a topic (--info defaults, ...) it is Hydra's
         print_catalogue()
         sys.exit(0)
-    sys.argv[1:] = preflight(sys.argv[1:])
+    if sys.argv[1:2] in (["--help"], ["-h"]) or sys.argv[1:2] == ["--describe"]:
+        try:
+            print_help(sys.argv[2:]) if sys.argv[1] != "--describe" else describe(sys.argv[2:])
+        except (UsageError, ValueError) as err:
+            print(f"error: {err}", file=sys.stderr)
+            sys.exit(2)
+        sys.exit(0)
+    sys.argv[1:] = preflight(shorthand(sys.argv[1:]))
     if len(JOBS) > 1 or (JOBS and set(RUN_FLAGS) & set(sys.argv)):
         from app.sweep import SweepProgress, mark_driver
 
@@ -305,6 +347,10 @@ if __name__ == "__main__":
         with SweepProgress(JOBS, FOLDERS, enabled=all(c.output.progress for c in JOBS)):
             main()
         if SWEEP_DIR and any((folder / "results.csv").is_file() for folder in FOLDERS):
+            from app import console
+
+            if all(c.output.print_table for c in JOBS):
+                print(console.sweep_summary(FOLDERS, JOBS[0].output.lang.value), end="")
             print(f"compare the runs: .venv/bin/python -m analysis {SWEEP_DIR[0]}")
     else:
         main()

@@ -12,7 +12,8 @@ comparison is written into ``--out`` (default: the first DIR):
   fallback, with intervals;
 - ``frontier.csv``: cost against each outcome, and which labels no other beats on both;
 - ``survival.csv``: Kaplan-Meier curves by cause group, mean and band over replicates;
-- ``figures/*.png`` and ``report.html``, one self-contained page;
+- ``figures/*.png`` and ``report.html``, one self-contained page (``--lang zh``: ``report_zh.html``
+  and ``figures/*_zh.png`` in Chinese, with persons in 万人 and money in 亿元; ``--lang en,zh``: both);
 - ``analysis.json`` last: inputs, reference, warnings, versions and the files written.
 
 The output folder is checked before any work.  Files of an earlier comparison in the same folder
@@ -39,10 +40,12 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from analysis import i18n
 from analysis.analyse import Analysis, analyse
-from analysis.figures import FIGURES
+from analysis.figures import FIGURES, file_name
 from analysis.files import atomic_path, folder_problem, write_text
 from analysis.report import render
+from sim.text import LANGUAGES
 
 RECORD = "analysis.json"
 #: Where a comparison writes its files before moving them into place (a hidden folder of ``--out``).
@@ -60,15 +63,21 @@ def csv_text(frame: pd.DataFrame) -> str:
     return frame.to_csv(index=False, float_format="%.6f", lineterminator="\n")
 
 
-def planned_files(analysis: Analysis) -> list[str]:
+def report_name(lang: str) -> str:
+    """The report's file: ``report.html`` in English, ``report_<lang>.html`` in another language."""
+    return "report.html" if lang == i18n.DEFAULT else f"report_{lang}.html"
+
+
+def planned_files(analysis: Analysis, langs: tuple[str, ...] = (i18n.DEFAULT,)) -> list[str]:
     """Every file the comparison writes, relative to the output folder (the record last)."""
     figures = [
-        f"figures/{spec.name}_{region}.png"
+        f"figures/{file_name(spec, region, lang)}"
+        for lang in langs
         for region in analysis.regions
         for spec in FIGURES
         if spec.available(analysis, region)
     ]
-    return [*TABLES, *figures, "report.html", RECORD]
+    return [*TABLES, *figures, *(report_name(lang) for lang in langs), RECORD]
 
 
 def _ours(out: Path) -> set[str]:
@@ -102,7 +111,7 @@ def precheck(out: Path) -> None:
                 f"--out: {figures} exists and was not written by a comparison; "
                 "allowed: a folder without it (comparisons never overwrite other files)"
             )
-        _refuse_others(out, [*TABLES, "report.html"], ours)
+        _refuse_others(out, [*TABLES, *(report_name(lang) for lang in LANGUAGES)], ours)
 
 
 def _any_figure(ours: set[str]) -> bool:
@@ -151,9 +160,11 @@ def _clear_staging(staging: Path, names: set[str]) -> None:
             ) from None
 
 
-def write(analysis: Analysis, out: Path, inputs: list[str], reference: str) -> list[Path]:
-    """Write every table, figure, the report and, last, the record; return the paths."""
-    files = planned_files(analysis)
+def write(
+    analysis: Analysis, out: Path, inputs: list[str], reference: str, langs: tuple[str, ...] = (i18n.DEFAULT,)
+) -> list[Path]:
+    """Write every table, the figures and report in each language and, last, the record; return the paths."""
+    files = planned_files(analysis, langs)
     earlier = {name for name in _ours(out) if (out / name).exists()} if out.is_dir() else set()
     claim(out, files)
     # Everything is written into the staging folder first and moved into place only once complete,
@@ -163,18 +174,19 @@ def write(analysis: Analysis, out: Path, inputs: list[str], reference: str) -> l
     frames = (analysis.summary, analysis.totals, analysis.cost_effectiveness, analysis.frontier, analysis.survival)
     for name, frame in zip(TABLES, frames, strict=True):
         write_text(staging / name, csv_text(frame))
-    pictures: dict[str, list[tuple[str, bytes]]] = {}
-    for region in analysis.regions:
-        for spec in FIGURES:
-            if not spec.available(analysis, region):
-                continue
-            fig = spec.draw(analysis, region)
-            path = staging / "figures" / f"{spec.name}_{region}.png"
-            with atomic_path(path) as tmp:
-                fig.savefig(tmp, format="png", dpi=110, metadata={"Software": None}, bbox_inches="tight")
-            plt.close(fig)
-            pictures.setdefault(region, []).append((spec.caption, path.read_bytes()))
-    write_text(staging / "report.html", render(analysis, pictures, inputs))
+    for lang in langs:
+        pictures: dict[str, list[tuple[str, bytes]]] = {}
+        for region in analysis.regions:
+            for spec in FIGURES:
+                if not spec.available(analysis, region):
+                    continue
+                fig = spec.draw(analysis, region, lang)
+                path = staging / "figures" / file_name(spec, region, lang)
+                with atomic_path(path) as tmp:
+                    fig.savefig(tmp, format="png", dpi=110, metadata={"Software": None}, bbox_inches="tight")
+                plt.close(fig)
+                pictures.setdefault(region, []).append((spec.caption(lang), path.read_bytes()))
+        write_text(staging / report_name(lang), render(analysis, pictures, inputs, lang))
     (out / "figures").mkdir(exist_ok=True)
     written = []
     for name in files:
@@ -217,15 +229,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("dirs", nargs="+", type=Path, help="sweep or run directories")
     parser.add_argument("--reference", default="baseline", help="label (or scenario) to pair against")
     parser.add_argument("--out", type=Path, help="where to write (default: the first directory)")
+    parser.add_argument(
+        "--lang",
+        default=i18n.DEFAULT,
+        help="language(s) of the report and figures: en, zh or en,zh (Chinese: report_zh.html, figures *_zh.png)",
+    )
     args = parser.parse_args(argv)
     out = args.out or args.dirs[0]
+    langs = tuple(dict.fromkeys(part.strip() for part in args.lang.split(",")))
+    bad = [lang for lang in langs if lang not in LANGUAGES]
+    if bad or not langs:
+        print(f"error: --lang: got {args.lang!r}; allowed: en, zh or en,zh", file=sys.stderr)
+        return 2
     try:
         for path in args.dirs:
             if not path.is_dir():
                 raise FileNotFoundError(f"{path}: no such directory")
         precheck(out)
         analysis = analyse(args.dirs, args.reference)
-        written = write(analysis, out, [str(d) for d in args.dirs], args.reference)
+        written = write(analysis, out, [str(d) for d in args.dirs], args.reference, langs)
     except (FileNotFoundError, OutputError, pd.errors.ParserError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -233,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: --out: {out}: {err.strerror or err}; allowed: a writable folder with room", file=sys.stderr)
         return 2
     labels = ", ".join(run.label for run in analysis.loaded.runs)
-    print(f"compared {labels}: {len(written)} files in {out}; open {out / 'report.html'}")
+    print(f"compared {labels}: {len(written)} files in {out}; open {out / report_name(langs[0])}")
     return 0
 
 

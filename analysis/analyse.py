@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import survival, tables
+from analysis import i18n, survival, tables
 from analysis.runs import Loaded, load, warn
 from analysis.stats import MIN_REPLICATES
 
@@ -41,6 +41,29 @@ class Analysis:
     def regions(self) -> list[str]:
         """Regions in order of first appearance."""
         return list(self.comparisons)
+
+    def label_name(self, label: str, lang: str = i18n.DEFAULT) -> str:
+        """A label as a planner reads it: its scenario's title (from the run's manifest) and its changes."""
+        run = next((r for r in self.loaded.runs if r.label == label), None)
+        if run is None:
+            return label
+        shared = self._shared_changes(run.region)
+        if shared:  # a change every label of the region makes (a sweep's scale, say) names none of them
+            kept = [part for part in label.split("+")[1:] if part not in shared]
+            label = "+".join([label.split("+")[0], *kept])
+        return i18n.label_name(label, run.scenario, run.manifest.get("title"), lang)
+
+    def _shared_changes(self, region: str) -> set[str]:
+        labels = [r.label for r in self.loaded.runs if r.region == region]
+        if len(labels) < 2:
+            return set()
+        parts = [set(label.split("+")[1:]) for label in labels]
+        return set.intersection(*parts)
+
+    def region_name(self, region: str, lang: str = i18n.DEFAULT) -> str:
+        """A region's name for readers, from its runs' configuration."""
+        run = next((r for r in self.loaded.runs if r.region == region), None)
+        return region.title() if run is None else i18n.region_name(run.config["region"], lang)
 
 
 def curves(table: pd.DataFrame) -> pd.DataFrame:

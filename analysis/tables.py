@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.stats import paired_difference, ratio_of_paired_means, t_interval
+from sim.text import Text
 
 
 @dataclasses.dataclass(frozen=True)
@@ -32,17 +33,64 @@ class Quantity:
     period: str  # "transition": the regime's first year to the last; "run": every simulated year
     unit: str
     meaning: str
+    title: Text  # the planner's name, in English and Chinese
 
 
 QUANTITIES = (
-    Quantity("returns", "returns", "sum", "transition", "persons", "returns to the register (返贫) in the period"),
     Quantity(
-        "new_fallbacks", "new_fallbacks", "sum", "transition", "persons", "exited persons falling back into poverty"
+        "true_poor_years_run",
+        "true_poor",
+        "sum",
+        "run",
+        "person_years",
+        "person-years of true poverty, every simulated year: the truly poor of each year added up",
+        Text("Person-years of true poverty", "实际贫困人年"),
     ),
     Quantity(
-        "fallbacks_last", "fallbacks", "last", "transition", "persons", "exited persons truly poor in the last year"
+        "true_poor_years",
+        "true_poor",
+        "sum",
+        "transition",
+        "person_years",
+        "person-years of true poverty in the transition period",
+        Text("Person-years of true poverty", "实际贫困人年"),
     ),
-    Quantity("true_poor_last", "true_poor", "last", "transition", "persons", "truly poor persons in the last year"),
+    Quantity(
+        "returns",
+        "returns",
+        "sum",
+        "transition",
+        "persons",
+        "returns to the register (返贫) in the period",
+        Text("Returns to the register (返贫)", "返贫人数"),
+    ),
+    Quantity(
+        "new_fallbacks",
+        "new_fallbacks",
+        "sum",
+        "transition",
+        "persons",
+        "exited persons falling back into poverty",
+        Text("Falls back into poverty", "新增实际返贫"),
+    ),
+    Quantity(
+        "fallbacks_last",
+        "fallbacks",
+        "last",
+        "transition",
+        "persons",
+        "exited persons truly poor in the last year",
+        Text("Exited but truly poor", "已脱贫但实际贫困"),
+    ),
+    Quantity(
+        "true_poor_last",
+        "true_poor",
+        "last",
+        "transition",
+        "persons",
+        "truly poor persons in the last year",
+        Text("Truly poor", "实际贫困人口"),
+    ),
     Quantity(
         "registered_last",
         "registered_poor",
@@ -50,12 +98,53 @@ QUANTITIES = (
         "transition",
         "persons",
         "persons on the register in the last year",
+        Text("Registered poor", "建档立卡贫困人口"),
     ),
-    Quantity("monitored_last", "monitored", "last", "transition", "persons", "monitored persons in the last year"),
-    Quantity("cost_total", "cost_total", "sum", "transition", "yuan", "public spending on all levers in the period"),
-    Quantity("exits_run", "exits", "sum", "run", "persons", "exits from the register, every simulated year"),
-    Quantity("returns_run", "returns", "sum", "run", "persons", "returns, every simulated year"),
-    Quantity("new_fallbacks_run", "new_fallbacks", "sum", "run", "persons", "falls back into poverty, every year"),
+    Quantity(
+        "monitored_last",
+        "monitored",
+        "last",
+        "transition",
+        "persons",
+        "monitored persons in the last year",
+        Text("Monitored", "监测对象"),
+    ),
+    Quantity(
+        "cost_total",
+        "cost_total",
+        "sum",
+        "transition",
+        "yuan",
+        "public spending on all levers in the period",
+        Text("Public spending", "财政投入"),
+    ),
+    Quantity(
+        "exits_run",
+        "exits",
+        "sum",
+        "run",
+        "persons",
+        "exits from the register, every simulated year",
+        Text("Exits from poverty", "脱贫人数"),
+    ),
+    Quantity(
+        "returns_run",
+        "returns",
+        "sum",
+        "run",
+        "persons",
+        "returns, every simulated year",
+        Text("Returns to the register (返贫)", "返贫人数"),
+    ),
+    Quantity(
+        "new_fallbacks_run",
+        "new_fallbacks",
+        "sum",
+        "run",
+        "persons",
+        "falls back into poverty, every year",
+        Text("Falls back into poverty", "新增实际返贫"),
+    ),
     Quantity(
         "sustained_exits_last",
         "sustained_exits",
@@ -63,22 +152,94 @@ QUANTITIES = (
         "run",
         "persons",
         "exited and not truly poor since, in the last year",
+        Text("Sustained exits", "稳定脱贫"),
     ),
-    Quantity("cost_total_run", "cost_total", "sum", "run", "yuan", "public spending on all levers, every year"),
-    Quantity("exits_development_run", "exits_development", "sum", "run", "persons", "exits by development"),
-    Quantity("exits_guarantee_run", "exits_guarantee", "sum", "run", "persons", "exits through guarantee (兜底)"),
-    Quantity("exits_deceased_run", "exits_deceased", "sum", "run", "persons", "removals of dead-out households"),
+    Quantity(
+        "cost_total_run",
+        "cost_total",
+        "sum",
+        "run",
+        "yuan",
+        "public spending on all levers, every year",
+        Text("Public spending", "财政投入"),
+    ),
+    Quantity(
+        "exits_development_run",
+        "exits_development",
+        "sum",
+        "run",
+        "persons",
+        "exits by development",
+        Text("Exits by development", "开发式脱贫"),
+    ),
+    Quantity(
+        "exits_guarantee_run",
+        "exits_guarantee",
+        "sum",
+        "run",
+        "persons",
+        "exits through guarantee (兜底)",
+        Text("Exits through the guarantee", "兜底脱贫"),
+    ),
+    Quantity(
+        "exits_deceased_run",
+        "exits_deceased",
+        "sum",
+        "run",
+        "persons",
+        "removals of dead-out households",
+        Text("Removed: household died out", "自然减少"),
+    ),
 )
 
-#: Cost-effectiveness measures: (name, cost quantity, outcome quantity, whether the outcome is prevented).
+
+@dataclasses.dataclass(frozen=True)
+class Ratio:
+    """A cost per outcome: a cost quantity over an outcome quantity of the same period."""
+
+    name: str
+    cost: str
+    outcome: str
+    prevented: bool  # whether the outcome is counted as prevented against the reference
+    title: Text
+
+
+#: Cost-effectiveness measures, the headline first.  Cost and outcome always cover the same years.
 RATIOS = (
-    ("cost_per_sustained_exit", "cost_total_run", "sustained_exits_last", False),
-    ("cost_per_prevented_return", "cost_total_run", "returns_run", True),
-    ("cost_per_prevented_fallback", "cost_total_run", "new_fallbacks_run", True),
+    Ratio(
+        "cost_per_poverty_year_prevented",
+        "cost_total_run",
+        "true_poor_years_run",
+        True,
+        Text("Cost per person-year out of true poverty", "每减少一人年实际贫困的成本"),
+    ),
+    Ratio(
+        "cost_per_prevented_return",
+        "cost_total_run",
+        "returns_run",
+        True,
+        Text("Cost per prevented return", "每减少一人返贫的成本"),
+    ),
+    Ratio(
+        "cost_per_prevented_fallback",
+        "cost_total_run",
+        "new_fallbacks_run",
+        True,
+        Text("Cost per prevented fall back", "每减少一人实际返贫的成本"),
+    ),
+    Ratio(
+        "cost_per_sustained_exit",
+        "cost_total_run",
+        "sustained_exits_last",
+        False,
+        Text("Cost per sustained exit", "每个稳定脱贫的成本"),
+    ),
 )
+#: The ratio that says whether people are truly better off; the others' verdicts are checked against it.
+HEADLINE_RATIO = RATIOS[0]
 
 #: Outcomes of the frontier (lower is better), each against the whole run's cost.
-FRONTIER_OUTCOMES = ("returns_run", "new_fallbacks_run", "true_poor_last")
+FRONTIER_OUTCOMES = ("true_poor_years_run", "returns_run", "new_fallbacks_run")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -102,6 +263,13 @@ class Comparison:
         return f"{first}-{last}"
 
 
+def _metric_title(name: str) -> Text:
+    from sim import metrics
+
+    found = next((m for m in metrics.metrics() if m.name == name), None)
+    return found.title if found is not None else Text(name, name)
+
+
 def quantities(table: pd.DataFrame, comparisons: dict[str, Comparison]) -> pd.DataFrame:
     """Per region, label and replicate: every quantity of :data:`QUANTITIES` and each lever's period cost.
 
@@ -110,7 +278,14 @@ def quantities(table: pd.DataFrame, comparisons: dict[str, Comparison]) -> pd.Da
     costs = sorted(m for m in table["metric"].unique() if m.startswith("cost_") and m != "cost_total")
     declared = [
         *QUANTITIES,
-        *(Quantity(m, m, "sum", "transition", "yuan", f"spending on {m[5:]} in the period") for m in costs),
+        *(
+            Quantity(m, m, "sum", "transition", "yuan", f"spending on {m[5:]} in the period", _metric_title(m))
+            for m in costs
+        ),
+        *(
+            Quantity(f"{m}_run", m, "sum", "run", "yuan", f"spending on {m[5:]}, every year", _metric_title(m))
+            for m in costs
+        ),
     ]
     parts = []
     for region, part in table.groupby("region", sort=False):
@@ -176,12 +351,36 @@ def period_totals(per_replicate: pd.DataFrame, comparisons: dict[str, Comparison
     return summarise(per_replicate, ["region", "label", "quantity", "period", "unit"], comparisons)
 
 
-def cost_effectiveness(per_replicate: pd.DataFrame, comparisons: dict[str, Comparison]) -> pd.DataFrame:
-    """Cost per sustained exit (t interval) and cost per prevented return and fallback (bootstrap).
+def verdict(extra_cost: float, prevented: float, poverty_prevented: float | None) -> str:
+    """What a scenario's paired means say, before any ratio (the report words each code, analysis.i18n).
 
-    Prevented outcomes and extra costs are paired differences against the reference; where
-    nothing is prevented on average the cost per prevented outcome is absent (NaN with a note),
-    never infinite.  Columns: region, label, measure, period, replicates, value, low, high, note.
+    ``trade``: dearer and prevents some (the ratio is a price); ``dominant``: no dearer and prevents
+    some (saves money); ``dominated``: no cheaper and prevents none; ``cheaper_worse``: cheaper and
+    prevents none; ``same``: no difference.  For an outcome other than true poverty,
+    ``poverty_prevented`` (person-years of true poverty prevented) overrules a reading the truly poor
+    contradict: fewer returns counted while more people are truly poor is ``fewer_found``, never a
+    saving; more returns counted while fewer are truly poor is ``more_found``.
+    """
+    if extra_cost == 0 and prevented == 0:
+        return "same"
+    if poverty_prevented is not None:
+        if prevented > 0 and poverty_prevented < 0:
+            return "fewer_found"
+        if prevented < 0 and poverty_prevented > 0:
+            return "more_found"
+    if prevented > 0:
+        return "trade" if extra_cost > 0 else "dominant"
+    return "dominated" if extra_cost >= 0 else "cheaper_worse"
+
+
+def cost_effectiveness(per_replicate: pd.DataFrame, comparisons: dict[str, Comparison]) -> pd.DataFrame:
+    """Each ratio of :data:`RATIOS` per label, with its interval and verdict.
+
+    Cost per sustained exit has a t interval over replicates.  A cost per prevented outcome is
+    the mean paired extra cost over the mean paired outcomes prevented (bootstrap interval),
+    given only when the scenario is dearer and prevents some (verdict ``trade``); otherwise the
+    value is absent and the verdict (:func:`verdict`) says what happened.  Columns: region,
+    label, measure, period, replicates, value, low, high, extra_cost, prevented, verdict, note.
     """
     wide = per_replicate.pivot_table(
         index=["region", "label", "replicate"], columns="quantity", values="value", aggfunc="first"
@@ -194,27 +393,50 @@ def cost_effectiveness(per_replicate: pd.DataFrame, comparisons: dict[str, Compa
         reference = None
         if comparison.reference is not None and comparison.reference != label:
             reference = wide.loc[(region, comparison.reference)].sort_index()
-        for name, cost, outcome, prevented in RATIOS:
+        common = part.index if reference is None else part.index.intersection(reference.index)
+        poverty_prevented = None
+        headline = HEADLINE_RATIO.outcome
+        if reference is not None and headline in part:
+            poverty_prevented = float((reference.loc[common, headline] - part.loc[common, headline]).mean())
+        for ratio in RATIOS:
+            name, cost, outcome = ratio.name, ratio.cost, ratio.outcome
             if cost not in part or outcome not in part:
                 continue
             period = periods[cost]
-            if not prevented:
+            if not ratio.prevented:
                 with np.errstate(divide="ignore", invalid="ignore"):
-                    ratio = (part[cost] / part[outcome].where(part[outcome] > 0)).dropna()
-                value, low, high = t_interval(ratio.to_numpy())
-                note = "" if len(ratio) >= 2 else "too few replicates for an interval"
-                rows.append((region, label, name, period, len(ratio), value, low, high, note))
+                    per = (part[cost] / part[outcome].where(part[outcome] > 0)).dropna()
+                value, low, high = t_interval(per.to_numpy())
+                note = "" if len(per) >= 2 else "too few replicates for an interval"
+                rows.append((region, label, name, period, len(per), value, low, high, np.nan, np.nan, "", note))
                 continue
             if reference is None:
                 continue
-            common = part.index.intersection(reference.index)
             extra_cost = part.loc[common, cost] - reference.loc[common, cost]
             averted = reference.loc[common, outcome] - part.loc[common, outcome]
-            value, low, high, note = ratio_of_paired_means(extra_cost, averted, region, label, name)
-            if value < 0:
-                note = "; ".join(filter(None, ["cheaper than the reference and prevents more: saves money", note]))
-            rows.append((region, label, name, period, len(common), value, low, high, note))
-    columns = ["region", "label", "measure", "period", "replicates", "value", "low", "high", "note"]
+            mean_cost, mean_averted = float(extra_cost.mean()), float(averted.mean())
+            judged = verdict(mean_cost, mean_averted, None if ratio is HEADLINE_RATIO else poverty_prevented)
+            value = low = high = np.nan
+            note = ""
+            if judged == "trade":
+                value, low, high, note = ratio_of_paired_means(extra_cost, averted, region, label, name)
+            rows.append(
+                (region, label, name, period, len(common), value, low, high, mean_cost, mean_averted, judged, note)
+            )
+    columns = [
+        "region",
+        "label",
+        "measure",
+        "period",
+        "replicates",
+        "value",
+        "low",
+        "high",
+        "extra_cost",
+        "prevented",
+        "verdict",
+        "note",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 

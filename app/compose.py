@@ -37,6 +37,7 @@ from sim import steps
 from sim.config import RunConfig, from_mapping
 from sim.population import check_feasible
 from sim.schema import ConfigError, year_keyed_paths
+from sim.text import Text
 
 ROOT = Path(__file__).resolve().parent.parent
 CONF_DIR = ROOT / "conf"
@@ -122,12 +123,19 @@ def register_scenarios(directory: Path = SCENARIO_DIR) -> list[str]:
     return names
 
 
-def scenario_question(name: str, directory: Path = SCENARIO_DIR) -> str:
-    """The question a scenario file opens with (its ``# Question:`` comment, up to ``Grounding:``)."""
+def scenario_question(name: str, directory: Path = SCENARIO_DIR, lang: str = "en") -> str:
+    """The question a scenario file asks: its ``# Question:`` comment (up to ``Grounding:``).
+
+    In Chinese (``lang="zh"``) it is the ``# 问题：`` line, or the English one where the file has none.
+    """
     path = directory / f"{name}.yaml"
     if name in BROKEN_SCENARIOS or not path.is_file():
         return "(cannot be read: run it to see why)"
     comments = [line[2:].strip() for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("# ")]
+    if lang == "zh":
+        chinese = next((c.removeprefix("问题：") for c in comments if c.startswith("问题：")), None)
+        if chinese:
+            return chinese
     start = next((i for i, c in enumerate(comments) if c.startswith("Question: ")), None)
     if start is None:
         return "(no question stated)"
@@ -137,6 +145,18 @@ def scenario_question(name: str, directory: Path = SCENARIO_DIR) -> str:
             break
         question.append(comment)
     return " ".join(question).removeprefix("Question: ")
+
+
+def scenario_title(name: str, directory: Path = SCENARIO_DIR) -> Text | None:
+    """The planner's name of a scenario: its ``# Title: English | 中文`` comment (None without one)."""
+    path = directory / f"{name}.yaml"
+    if not path.is_file():
+        return None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# Title: "):
+            en, _, zh = line.removeprefix("# Title: ").partition(" | ")
+            return Text(en.strip(), zh.strip())
+    return None
 
 
 def register_levers() -> None:

@@ -109,6 +109,22 @@ def provenance(config: RunConfig, replicates: int, overrides: list[str], program
     }
 
 
+def _title(scenario: str) -> dict[str, str] | None:
+    """The scenario's planner name in both languages, as the scenario file gives it now."""
+    from app.compose import scenario_title
+
+    title = scenario_title(scenario)
+    return None if title is None else {"en": title.en, "zh": title.zh}
+
+
+def _question_zh(scenario: str) -> str:
+    """The scenario's question in Chinese, as its file gives it now (empty without one)."""
+    from app.compose import scenario_question
+
+    path_question = scenario_question(scenario, lang="zh")
+    return "" if path_question == scenario_question(scenario) else path_question
+
+
 def manifest(
     config: RunConfig,
     result: RunResult,
@@ -129,6 +145,8 @@ def manifest(
         "scenario": config.scenario_name,
         "label": config.label,
         "question": question,
+        "question_zh": _question_zh(config.scenario_name),
+        "title": _title(config.scenario_name),
         "config_hash": result.config_hash,
         "replicates_from_store": result.reused,
     }

@@ -308,6 +308,7 @@ def scenario_text(name: str, request: Request, question: str, directory: Path = 
     )
     header = [
         "# @package _global_",
+        f"# Title: Saved: {name} | 保存的方案：{name}",
         f"# Question: {_one_line(question)}",
         f"# Grounding: saved from the dashboard on {datetime.now():%Y-%m-%d %H:%M} from scenario "
         f"'{request.scenario}' in region {request.region}, with: {' '.join(levers) or '(no lever changed)'}.",

@@ -23,7 +23,7 @@ matplotlib.use("Agg")  # figures are drawn off screen, in the server's threads
 import matplotlib.pyplot as plt
 import numpy as np
 
-from analysis import plots
+from analysis import i18n
 from analysis.figures import FIGURES
 from analysis.fonts import FAMILY, embedded_font_css, use_cjk
 from analysis.report import answer, key_table
@@ -41,7 +41,7 @@ class View:
 
 
 VIEWS = (
-    View("Curves", ("curves", "deltas")),
+    View("Curves", ("true_poor", "curves", "deltas")),
     View("Totals and costs", ("routes_spending",), ("totals",)),
     View("Poverty and monitoring", ("registered_vs_true", "monitoring")),
     View("Villages, counties", ("areas",)),
@@ -49,9 +49,9 @@ VIEWS = (
     View("Yearly table", (), ("yearly",)),
 )
 
-CAPTIONS = {spec.name: spec.caption for spec in FIGURES}
+CAPTIONS = {spec.name: spec.caption() for spec in FIGURES}
 #: Figures that compare a scenario with its reference: left out when the scenario is the reference.
-PAIRED = ("deltas", "frontier")
+PAIRED = (*(spec.name for spec in FIGURES if spec.paired), "frontier")
 
 #: Metrics of the yearly table, curves first (percent), then the output contract's yearly metrics.
 CURVE_UNITS = {"curve_exit": "%", "curve_return": "% of exits", "curve_fallback": "% of exits"}
@@ -85,7 +85,7 @@ def _draw(comparison: Comparison, name: str) -> bytes | None:
     if not spec.available(comparison.analysis, region):
         return None
     use_cjk()
-    fig = spec.draw(comparison.analysis, region)
+    fig = spec.draw(comparison.analysis, region, i18n.DEFAULT)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=90, metadata={"Software": None}, bbox_inches="tight")
     plt.close(fig)
@@ -112,19 +112,11 @@ def _number(value: float, unit: str) -> str:
 
 def yearly_rows() -> list[tuple[str, str, str, str]]:
     """(metric, name, unit, meaning) of each row of the yearly table."""
-    rows = [
-        (name, plots.NAMES.get(name, name), unit, plots.NAMES.get(name, name)) for name, unit in CURVE_UNITS.items()
-    ]
+    rows = [(name, i18n.metric_name(name), unit, i18n.metric_name(name)) for name, unit in CURVE_UNITS.items()]
     yearly = set(metrics.yearly_names())
     for metric in metrics.metrics():
         if metric.name in yearly:
-            rows.append((metric.name, metric.name, metric.unit, metric.meaning))
-    known = {row[0] for row in rows}
-    rows.extend(
-        (name, name, "yuan", "yearly public spending on this lever")
-        for name in metrics.yearly_names()
-        if name.startswith("cost_") and name not in known
-    )
+            rows.append((metric.name, i18n.metric_name(metric.name), metric.unit, metric.meaning))
     return rows
 
 

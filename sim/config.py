@@ -92,6 +92,13 @@ class Ledger(enum.Enum):
     NEVER = "never"
 
 
+class Language(enum.Enum):
+    """The languages of what a reader sees (analysis.i18n)."""
+
+    EN = "en"
+    ZH = "zh"
+
+
 @dataclasses.dataclass
 class OutputConfig:
     """What a run writes."""
@@ -104,6 +111,7 @@ class OutputConfig:
     events_max_households: int = spec(
         0, 10**9, "households", "largest simulated population whose ledger `auto` keeps", default=2_000_000
     )
+    lang: Language = Language.EN  # language of what is printed (table, summary, --describe): en or zh
 
     def keeps_events(self, n_households: int) -> bool:
         """Whether a run of ``n_households`` simulated households keeps the event ledger."""

@@ -26,6 +26,7 @@ from sim import steps
 from sim.jit import kernel
 from sim.processes.labour import persons_without_labour
 from sim.state import N_STRATA, Disability, Households, Illness, MonitorCategory, Registration, Stratum
+from sim.text import Text
 
 
 class Kind(enum.Enum):
@@ -61,6 +62,7 @@ class Metric:
         initial: also reported for the initial stock (year before the start).
         table: printed in the yearly table of ``run.py``.
         summary: in the comparison summary.
+        title: the planner's name of the metric, in English and Chinese.
     """
 
     name: str
@@ -71,6 +73,7 @@ class Metric:
     initial: bool = False
     table: bool = False
     summary: bool = False
+    title: Text = dataclasses.field(kw_only=True)
 
 
 _REGISTERED: dict[str, Metric] = {}
@@ -106,7 +109,14 @@ def metrics() -> tuple[Metric, ...]:
     if _cache is None:
         acting = steps.acting_levers()
         costs = tuple(
-            Metric(f"cost_{name}", "yuan", Kind.COST, _cost_of(name), f"yearly public spending on {name}")
+            Metric(
+                f"cost_{name}",
+                "yuan",
+                Kind.COST,
+                _cost_of(name),
+                f"yearly public spending on {name}",
+                title=Text(f"Spending: {steps.lever(name).title.en}", f"{steps.lever(name).title.zh}支出"),
+            )
             for name in acting
         )
         total = Metric(
@@ -117,6 +127,7 @@ def metrics() -> tuple[Metric, ...]:
             "yearly public spending on all levers",
             table=True,
             summary=True,
+            title=Text("Public spending", "财政投入"),
         )
         _cache = (*_REGISTERED.values(), *costs, total)
     return _cache
@@ -247,6 +258,7 @@ for _metric in (
         initial=True,
         table=True,
         summary=True,
+        title=Text("Registered poor", "建档立卡贫困人口"),
     ),
     Metric(
         "cohort_registered",
@@ -254,6 +266,7 @@ for _metric in (
         Kind.STOCK,
         lambda r: weighted(cohort_counts(r.h), r.stratum_weight),
         "of those, persons from the initial (start-year minus 1) register",
+        title=Text("Initial register still registered", "初始建档立卡人口在册"),
     ),
     Metric(
         "exited_persons",
@@ -264,6 +277,7 @@ for _metric in (
         "those who exited before the start included",
         initial=True,
         table=True,
+        title=Text("Exited persons", "已脱贫人口"),
     ),
     Metric(
         "exits",
@@ -273,6 +287,7 @@ for _metric in (
         "persons removed from the register this year: exits_development + exits_guarantee + exits_deceased",
         table=True,
         summary=True,
+        title=Text("Exits from poverty", "脱贫人口"),
     ),
     Metric(
         "exits_development",
@@ -281,6 +296,7 @@ for _metric in (
         _flow("exits_development"),
         "exits whose income *without* guarantee transfers (低保, 特困, 兜底 top-up) is already above the line",
         table=True,
+        title=Text("Exits by development", "开发式脱贫"),
     ),
     Metric(
         "exits_guarantee",
@@ -289,6 +305,7 @@ for _metric in (
         _flow("exits_guarantee"),
         "exits that depend on guarantee transfers (兜底脱贫)",
         table=True,
+        title=Text("Exits through the guarantee", "兜底脱贫"),
     ),
     Metric(
         "exits_deceased",
@@ -296,6 +313,7 @@ for _metric in (
         Kind.FLOW,
         _flow("exits_deceased"),
         "registered households whose members have all died (自然减少)",
+        title=Text("Removed: household died out", "自然减少"),
     ),
     Metric(
         "newly_poor",
@@ -305,6 +323,7 @@ for _metric in (
         "truly poor households never registered before, identified this year",
         table=True,
         summary=True,
+        title=Text("Newly identified poor", "新识别贫困人口"),
     ),
     Metric(
         "returns",
@@ -314,6 +333,7 @@ for _metric in (
         "exited households found truly poor again and re-registered (返贫)",
         table=True,
         summary=True,
+        title=Text("Returns to the register", "返贫人口"),
     ),
     Metric(
         "monitored",
@@ -323,15 +343,27 @@ for _metric in (
         "persons in households under return-to-poverty monitoring (from 2021 by default)",
         table=True,
         summary=True,
+        title=Text("Monitored", "监测对象"),
     ),
     *(
-        Metric(f"monitored_{category.name.lower()}", _P, Kind.STOCK, _persons_in_category(category), meaning)
-        for category, meaning in (
-            (MonitorCategory.UNSTABLE, "monitored persons in exited households at risk (脱贫不稳定户)"),
-            (MonitorCategory.EDGE, "monitored persons in never-registered households near the line (边缘易致贫户)"),
+        Metric(
+            f"monitored_{category.name.lower()}", _P, Kind.STOCK, _persons_in_category(category), meaning, title=title
+        )
+        for category, meaning, title in (
+            (
+                MonitorCategory.UNSTABLE,
+                "monitored persons in exited households at risk (脱贫不稳定户)",
+                Text("Monitored: unstable exited", "脱贫不稳定户"),
+            ),
+            (
+                MonitorCategory.EDGE,
+                "monitored persons in never-registered households near the line (边缘易致贫户)",
+                Text("Monitored: edge households", "边缘易致贫户"),
+            ),
             (
                 MonitorCategory.HARDSHIP,
                 "monitored persons in households hit by large expenses or income falls (突发严重困难户)",
+                Text("Monitored: sudden hardship", "突发严重困难户"),
             ),
         )
     ),
@@ -341,6 +373,7 @@ for _metric in (
         Kind.STOCK,
         lambda r: _persons_where(r.h.ever_monitored, r.h.weight, r.h.size),
         "persons (current members) in households monitored at some time so far",
+        title=Text("Ever monitored", "累计监测人口"),
     ),
     Metric(
         "monitoring_eliminated",
@@ -348,6 +381,7 @@ for _metric in (
         Kind.FLOW,
         _flow("monitoring_eliminated"),
         "monitored persons whose risk was eliminated this year (风险消除: stable above the monitoring line)",
+        title=Text("Risk eliminated", "风险消除"),
     ),
     Metric(
         "fallbacks",
@@ -358,6 +392,7 @@ for _metric in (
         "(true fallback; compare returns, which count re-registration)",
         table=True,
         summary=True,
+        title=Text("Exited but truly poor", "已脱贫但实际贫困"),
     ),
     Metric(
         "new_fallbacks",
@@ -367,6 +402,7 @@ for _metric in (
         "persons in exited households truly poor this year for the first time since their exit (true fallback "
         "flow; the year's entries into fallbacks)",
         summary=True,
+        title=Text("Falls back into poverty", "新增实际返贫"),
     ),
     Metric(
         "sustained_exits",
@@ -377,6 +413,7 @@ for _metric in (
         ),
         "persons in exited households not truly poor at any time since their exit (sustained exits)",
         summary=True,
+        title=Text("Sustained exits", "稳定脱贫"),
     ),
     Metric(
         "true_poor",
@@ -387,6 +424,7 @@ for _metric in (
         "registered or not",
         table=True,
         summary=True,
+        title=Text("Truly poor", "实际贫困人口"),
     ),
     Metric(
         "poor_villages",
@@ -396,6 +434,7 @@ for _metric in (
         "poor villages not yet exited (registered incidence below the region's threshold)",
         initial=True,
         table=True,
+        title=Text("Poor villages", "贫困村"),
     ),
     Metric(
         "poor_counties",
@@ -405,16 +444,26 @@ for _metric in (
         "poor counties not yet exited (摘帽)",
         initial=True,
         table=True,
+        title=Text("Poor counties", "贫困县"),
     ),
     *(
-        Metric(name, "share", Kind.INITIAL, _share(name), meaning)
-        for name, meaning in (
+        Metric(name, "share", Kind.INITIAL, _share(name), meaning, title=title)
+        for name, meaning, title in (
             (
                 "share_illness_disability",
                 "persons of the initial register in households poor through illness or disability",
+                Text("Poor through illness or disability, share", "因病因残致贫占比"),
             ),
-            ("share_no_labour", "persons of the initial register without labour capacity"),
-            ("share_aged_65_plus", "persons of the initial register aged 65+"),
+            (
+                "share_no_labour",
+                "persons of the initial register without labour capacity",
+                Text("Without labour capacity, share", "无劳动能力占比"),
+            ),
+            (
+                "share_aged_65_plus",
+                "persons of the initial register aged 65+",
+                Text("Aged 65 and over, share", "65岁及以上占比"),
+            ),
         )
     ),
 ):

@@ -196,6 +196,7 @@ class RegionConfig:
         0.0, 10**7, "counties", "calibration target (poor counties exiting each year), never read", default_factory=dict
     )
     label: str = ""
+    label_zh: str = ""  # the region's name in Chinese, for the Chinese report and page
 
     def __post_init__(self) -> None:
         check(

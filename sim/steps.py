@@ -29,6 +29,7 @@ from sim.context import PUBLISHED, Effect
 from sim.rng import POPULATION
 from sim.schema import ConfigError, at_year, build, scheduled_fields, to_plain, year_keyed_paths
 from sim.state import Households
+from sim.text import Text
 
 StepFunction = Callable[[Households, Any, Any], Effect]
 
@@ -112,6 +113,8 @@ class Lever:
             that need the whole registry (e.g. names of withdrawn levers).
         dose: the parameters that are the lever's intensity (capacity, quota, coverage, amount),
             scaled together when the lever-response experiment gives it k times its dose.
+        title: the lever's name as a planner writes it, in English and Chinese (report, figures,
+            dashboard, ``run.py --describe``).
     """
 
     name: str
@@ -125,6 +128,7 @@ class Lever:
     publishes: tuple[str, ...] = ()
     complete: Callable[[Any], None] | None = None
     dose: tuple[str, ...] = ()
+    title: Text = dataclasses.field(kw_only=True)
 
 
 @dataclasses.dataclass(frozen=True)

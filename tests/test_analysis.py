@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
@@ -13,11 +14,12 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from analysis import plots, runs, survival, tables
+from analysis import i18n, plots, runs, survival, tables
 from analysis.__main__ import main as analysis_main
 from analysis.analyse import analyse
 from analysis.figures import FIGURES
 from analysis.stats import kaplan_meier, paired_difference, ratio_of_paired_means, t_interval
+from app.compose import group_options
 from app.outputs import manifest, write_manifest, write_parquet, write_results
 from app.runner import run
 from sim import events
@@ -54,7 +56,7 @@ def sweep(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def analysed(sweep):
     """The sweep analysed, and its files written."""
-    assert analysis_main([str(sweep)]) == 0
+    assert analysis_main([str(sweep), "--lang", "en,zh"]) == 0
     return analyse([sweep], on_warning=lambda _m: None)
 
 
@@ -67,8 +69,10 @@ def test_the_analysis_of_a_small_sweep_writes_every_file(sweep, analysed):
         "frontier.csv",
         "survival.csv",
         "report.html",
+        "report_zh.html",
         "analysis.json",
         *(f"figures/{spec.name}_henan.png" for spec in FIGURES),
+        *(f"figures/{spec.name}_henan_zh.png" for spec in FIGURES),
     }
     assert set(record["files"]) == expected
     for name in expected:
@@ -190,12 +194,54 @@ def test_cost_per_prevented_return_comes_from_the_paired_differences_and_is_abse
     table = tables.cost_effectiveness(frame, comparison).set_index(["label", "measure"])
     # better: 30 + r extra yuan vs 10 + r fewer returns... paired: (30+r-r)/(10+r-r) -> 30 / 10
     assert table.loc[("better", "cost_per_prevented_return"), "value"] == pytest.approx(3.0)
-    for label, measure in (("worse", "cost_per_prevented_return"), ("better", "cost_per_prevented_fallback")):
+    assert table.loc[("better", "cost_per_prevented_return"), "verdict"] == "trade"
+    for label, measure, verdict in (
+        ("worse", "cost_per_prevented_return", "cheaper_worse"),
+        ("better", "cost_per_prevented_fallback", "dominated"),
+    ):
         row = table.loc[(label, measure)]
-        assert np.isnan(row["value"]) and not np.isinf(row["value"]) and row["note"] == "nothing prevented"
+        assert np.isnan(row["value"]) and not np.isinf(row["value"]) and row["verdict"] == verdict
     assert ("baseline", "cost_per_prevented_return") not in table.index  # the reference prevents nothing of itself
     ratio, low, high, _note = ratio_of_paired_means([30.0, 33.0, 27.0], [10.0, 12.0, 8.0], "k")
     assert ratio == pytest.approx(3.0) and low <= ratio <= high
+
+
+@pytest.mark.parametrize(
+    ("extra_cost", "prevented", "poverty_prevented", "verdict"),
+    [
+        (10.0, 5.0, 3.0, "trade"),
+        (-10.0, 5.0, 3.0, "dominant"),
+        (10.0, -5.0, None, "dominated"),
+        (-10.0, -5.0, -3.0, "cheaper_worse"),
+        (0.0, 0.0, 0.0, "same"),
+        # fewer returns counted while more people are truly poor (no monitoring): never a saving
+        (-10.0, 5.0, -3.0, "fewer_found"),
+        # more returns counted while fewer are truly poor (stronger monitoring): more are found
+        (10.0, -5.0, 3.0, "more_found"),
+    ],
+)
+def test_a_cost_per_outcome_says_what_happened_and_never_saves_money_while_the_truly_poor_rise(
+    extra_cost, prevented, poverty_prevented, verdict
+):
+    assert tables.verdict(extra_cost, prevented, poverty_prevented) == verdict
+
+
+def test_a_cheaper_scenario_with_fewer_returns_but_more_true_poverty_is_not_called_a_saving():
+    rows = []
+    for replicate in range(3):
+        for label, cost, returns, poverty in (("baseline", 100.0, 50.0, 1000.0), ("blind", 90.0, 40.0, 1300.0)):
+            for quantity, value in (
+                ("cost_total_run", cost + replicate),
+                ("returns_run", returns),
+                ("true_poor_years_run", poverty + replicate),
+            ):
+                rows.append(("henan", label, replicate, quantity, "2018-2025", "", value))
+    frame = pd.DataFrame(rows, columns=["region", "label", "replicate", "quantity", "period", "unit", "value"])
+    comparison = {"henan": tables.Comparison("henan", "baseline", 2018, 2025, 2021)}
+    table = tables.cost_effectiveness(frame, comparison).set_index(["label", "measure"])
+    assert table.loc[("blind", "cost_per_prevented_return"), "verdict"] == "fewer_found"
+    assert table.loc[("blind", "cost_per_poverty_year_prevented"), "verdict"] == "cheaper_worse"
+    assert np.isnan(table.loc[("blind", "cost_per_prevented_return"), "value"])
 
 
 def test_the_frontier_keeps_scenarios_no_other_beats_on_cost_and_outcome():
@@ -224,30 +270,78 @@ def test_plots_return_their_axes_and_render_the_same_bytes_twice(analysed):
         lambda ax: plots.survival(analysed.survival, ax, "fallback", "illness", reference),
         lambda ax: plots.frontier(analysed.frontier, ax, "returns_run", reference),
         lambda ax: plots.exit_routes(analysed.totals, ax, reference),
-        lambda ax: plots.spending_by_lever(analysed.totals, ax, reference),
+        lambda ax: plots.spending_change(analysed.totals, ax, reference, "zh"),
+        lambda ax: plots.yearly_difference(summary, ax, "withdraw", "true_poor", reference, 2021, "zh"),
     ]
     for draw in calls:
         fig, ax = plt.subplots()
         assert draw(ax) is ax
         plt.close(fig)
 
-    def png(spec) -> bytes:
-        fig = spec.draw(analysed, region)
+    def png(spec, lang) -> bytes:
+        fig = spec.draw(analysed, region, lang)
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", metadata={"Software": None})
         plt.close(fig)
         return buffer.getvalue()
 
     for spec in FIGURES:
-        assert png(spec) == png(spec), spec.name
+        assert png(spec, "zh") == png(spec, "zh"), spec.name
 
 
-def test_fourteen_scenarios_get_fourteen_distinct_colours_and_the_reference_black():
-    labels = [f"s{i}" for i in range(16)]
-    styles = plots.colours(labels, reference="s0")
-    assert styles["s0"] == (plots.REFERENCE_COLOUR, "-")
-    assert len({styles[f"s{i}"][0] for i in range(15)}) == 15  # the reference and fourteen others
-    assert styles["s15"] == (plots.PALETTE[0], "--")  # beyond the palette: colours repeat, dashed
+def test_every_catalogue_scenario_keeps_one_distinct_colour_in_every_figure_and_the_reference_is_black():
+    catalogue = group_options("scenario")
+    assert set(catalogue) <= set(plots.SCENARIO_COLOURS)
+    assert len(set(plots.SCENARIO_COLOURS.values())) == len(plots.SCENARIO_COLOURS)
+    assert plots.REFERENCE_COLOUR not in plots.SCENARIO_COLOURS.values()
+    alone = plots.colours(["baseline", "withdraw_2021"], reference="baseline")
+    among = plots.colours(list(reversed(catalogue)), reference="no_monitoring")
+    assert alone["baseline"] == among["no_monitoring"] == (plots.REFERENCE_COLOUR, "-")
+    assert alone["withdraw_2021"] == among["withdraw_2021"] == (plots.SCENARIO_COLOURS["withdraw_2021"], "-")
+    # a label built on a scenario keeps the scenario's colour, dashed; a label outside the catalogue its own
+    assert plots.colour_of("jobs_push+dibao.grace_years=2") == (plots.SCENARIO_COLOURS["jobs_push"], "--")
+    assert plots.colour_of("my_own") == plots.colour_of("my_own") and plots.colour_of("my_own")[0] in plots.PALETTE
+
+
+def test_every_phrase_of_the_catalogue_and_every_declared_name_has_both_languages():
+    assert i18n.missing() == []
+    with pytest.raises(ValueError, match="lang: got 'fr'; allowed: en, zh"):
+        i18n.say("report.title", "fr", regions="x")
+
+
+def test_amounts_are_written_in_the_readers_units():
+    assert i18n.amount(2_214_000, "persons", "zh") == "221.4万人"
+    assert i18n.amount(2_214_000, "persons", "en") == "2,214,000 persons"
+    assert i18n.amount(228.9e9, "yuan", "zh") == "2,289亿元"
+    assert i18n.amount(228.9e9, "yuan", "en") == "228.9 billion yuan"
+    assert i18n.amount(-4_815, "persons", "zh", sign=True) == "-0.48万人"
+
+
+def _visible(page: str) -> str:
+    """The text a reader sees in the report's body, without the manifests and code labels."""
+    body = re.sub(r"<details>.*?</details>|<style>.*?</style>|<span class=\"code\">.*?</span>", "", page, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+def test_the_chinese_report_reads_in_chinese_with_wan_and_yi(sweep, analysed):
+    page = (sweep / "report_zh.html").read_text(encoding="utf-8")
+    seen = _visible(page)
+    assert "实际贫困人年" in seen and "万人" in seen and "亿元" in seen and '<html lang="zh-Hans">' in page
+    english = [t.en for t in i18n.PHRASES.values() if len(t.en) > 15 and "{" not in t.en]
+    assert not [phrase for phrase in english if phrase in seen]
+    assert "persons" not in seen and "billion yuan" not in seen
+
+
+def test_the_key_table_leads_with_true_poverty_and_every_column_names_its_period(sweep, analysed):
+    for name, lang in (("report.html", "en"), ("report_zh.html", "zh")):
+        page = (sweep / name).read_text(encoding="utf-8")
+        table = re.search(r'<table class="key">(.*?)</table>', page, flags=re.S).group(1)
+        headers = re.findall(r"<th[^>]*>(.*?)</th>", table.split("</tr>")[0])
+        assert headers[1].startswith(i18n.quantity_name("true_poor_years_run", lang))
+        assert all(re.search(r"20\d\d-20\d\d", h) for h in headers[1:]), headers
+        yearly = re.search(r'<table class="yearly-differences">(.*?)</table>', page, flags=re.S).group(1)
+        assert all(str(year) in yearly for year in range(2018, 2026))
+    assert "saves money" not in (sweep / "report.html").read_text(encoding="utf-8")
 
 
 def test_the_report_is_one_file_with_no_external_reference(sweep, analysed):

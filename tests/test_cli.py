@@ -26,7 +26,7 @@ def finished_run(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("cli") / "run"
     result = run_cli(*FAST, f"hydra.run.dir={out}")
     assert result.returncode == 0, result.stderr
-    assert "registered_poor" in result.stdout
+    assert "Registered poor (persons)" in result.stdout
     return out
 
 
@@ -126,3 +126,62 @@ def test_sweep_functions_expand_like_hydra():
         [f"seed={i}", "population.scale=400"] for i in range(3)
     ]
     assert sweep_combinations(["seed=choice(1,5)"]) == [["seed=1"], ["seed=5"]]
+
+
+def test_describe_lists_a_levers_parameters_with_unit_range_meaning_and_value():
+    result = run_cli("--describe", "dibao")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("policy.dibao: Minimum allowance\n")
+    assert "  policy.dibao.grace_years = 1   (years · [0, 10])" in result.stdout
+    assert "policy.dibao.standard_mode = absolute   (absolute | relative)" in result.stdout
+    assert "share of wages not counted (就业成本扣除)" in result.stdout
+    changed = run_cli("--describe", "policy.dibao.grace_years", "policy.dibao.grace_years=3", "lang=zh")
+    assert changed.returncode == 0 and changed.stdout.startswith("policy.dibao: 农村低保\n")
+    assert "policy.dibao.grace_years = 3" in changed.stdout
+
+
+def test_describe_of_an_unknown_key_is_one_line_and_exit_2():
+    result = run_cli("--describe", "atlantis")
+    assert result.returncode == 2 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: --describe: got 'atlantis'; allowed: ")
+
+
+def test_help_speaks_the_readers_language():
+    chinese = run_cli("--help", "lang=zh")
+    assert chinese.returncode == 0 and "情景目录" in chinese.stdout and "region: henan, luoyang" in chinese.stdout
+    assert run_cli("--help", "lang=fr").returncode == 2
+
+
+def _width(line: str) -> int:
+    return sum(2 if ord(c) >= 0x1100 else 1 for c in line)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_printed_table_fits_the_terminal_and_shows_intervals_in_readable_units(tmp_path, lang):
+    env = {**__import__("os").environ, "COLUMNS": "80"}
+    done = subprocess.run(
+        [sys.executable, "run.py", *FAST, "replicates=2", f"lang={lang}", f"hydra.run.dir={tmp_path / 'run'}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    table = done.stdout.split("outputs:")[0]
+    assert all(_width(line) <= 80 for line in table.splitlines()), table
+    assert " ±" in table
+    unit = "(万人)" if lang == "zh" else "(persons)"
+    money = "(亿元)" if lang == "zh" else "(billion yuan)"
+    assert unit in table and money in table
+    assert not any(len(token) > 9 and token.replace(",", "").isdigit() for token in table.split())  # no raw yuan
+
+
+def test_a_sweep_prints_one_summary_table_at_the_end(tmp_path):
+    done = run_cli("-m", "scenario=baseline,no_monitoring", *FAST, f"hydra.sweep.dir={tmp_path / 'sweep'}")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("Sweep summary: 2 job(s)") == 1
+    assert "Registered poor (persons)" not in done.stdout  # no yearly table per job
+    summary = done.stdout.split("Sweep summary")[1]
+    assert "Person-years of true poverty 2018-2025" in summary and "no_monitoring" in summary

@@ -189,9 +189,12 @@ def test_a_saved_scenario_is_override_only_and_keeps_its_base(scenario_name):
     )
     path = service.save_scenario(scenario_name, request, "what if the taper is longer?")
     text = path.read_text(encoding="utf-8")
-    assert text.startswith("# @package _global_\n# Question: what if the taper is longer?\n")
+    assert text.startswith(
+        f"# @package _global_\n# Title: Saved: {scenario_name} | 保存的方案：{scenario_name}\n"
+        "# Question: what if the taper is longer?\n"
+    )
     assert "${scaled_from:henan,75000}" in text and "override /policy/transition: phased" in text
-    assert "replicates" not in text.split("\n", 4)[-1]  # run settings stay out of the scenario
+    assert "replicates" not in text.split("\n", 5)[-1]  # run settings stay out of the scenario
     saved = controls.configure("henan", scenario_name, list(SMALL))
     made = controls.configure("henan", "posts_cut_2023", list(request.chosen))
     assert saved.policy == made.policy and saved.region == made.region

@@ -17,7 +17,11 @@ from sim.model import PovertyModel
 from sim.policies.base import target_group
 from sim.schema import ConfigError, spec, spec_of, year_keyed_paths, yuan
 from sim.state import COLUMNS, GROUPS, Households, Job, Registration, check_invariants, codebook
+from sim.text import Text
 from tests.helpers import households, small_config
+
+#: The planner's name every toy lever declares (a lever without one is refused).
+TOY_TITLE = Text("Toy lever", "示例政策")
 
 # --- columns ---------------------------------------------------------------------------------
 
@@ -105,9 +109,18 @@ def _noop(h, params, ctx):
 @pytest.mark.parametrize(
     ("lever", "message"),
     [
-        (steps.Lever("zz_toy", ToyParams, _noop, "transfers"), "phase 'transfers' is not a Phase; allowed: DEMOGRAPHY"),
-        (steps.Lever("dibao", ToyParams, _noop, steps.Phase.TRANSFERS), "a step named 'dibao' is already registered"),
-        (steps.Lever("zz_toy", ToyParams, None, steps.Phase.TRANSFERS), "give both apply and phase, or neither"),
+        (
+            steps.Lever("zz_toy", ToyParams, _noop, "transfers", title=TOY_TITLE),
+            "phase 'transfers' is not a Phase; allowed: DEMOGRAPHY",
+        ),
+        (
+            steps.Lever("dibao", ToyParams, _noop, steps.Phase.TRANSFERS, title=TOY_TITLE),
+            "a step named 'dibao' is already registered",
+        ),
+        (
+            steps.Lever("zz_toy", ToyParams, None, steps.Phase.TRANSFERS, title=TOY_TITLE),
+            "give both apply and phase, or neither",
+        ),
     ],
 )
 def test_a_badly_declared_lever_fails_when_registered(lever, message):
@@ -124,7 +137,7 @@ def test_a_badly_declared_lever_fails_when_registered(lever, message):
     ],
 )
 def test_a_step_out_of_place_fails_when_the_year_is_resolved(after, message):
-    steps.register_lever(steps.Lever("zz_toy", ToyParams, _noop, steps.Phase.TRANSFERS, after=after))
+    steps.register_lever(steps.Lever("zz_toy", ToyParams, _noop, steps.Phase.TRANSFERS, after=after, title=TOY_TITLE))
     try:
         with pytest.raises(ValueError, match=message):
             steps.year_steps()
@@ -134,8 +147,8 @@ def test_a_step_out_of_place_fails_when_the_year_is_resolved(after, message):
 
 
 def test_circular_after_declarations_fail():
-    steps.register_lever(steps.Lever("zz_a", ToyParams, _noop, steps.Phase.TRANSFERS, after=("zz_b",)))
-    steps.register_lever(steps.Lever("zz_b", ToyParams, _noop, steps.Phase.TRANSFERS, after=("zz_a",)))
+    steps.register_lever(steps.Lever("zz_a", ToyParams, _noop, steps.Phase.TRANSFERS, after=("zz_b",), title=TOY_TITLE))
+    steps.register_lever(steps.Lever("zz_b", ToyParams, _noop, steps.Phase.TRANSFERS, after=("zz_a",), title=TOY_TITLE))
     try:
         with pytest.raises(ValueError, match="form a cycle"):
             steps.year_steps()
@@ -265,7 +278,9 @@ def flat_cash(h: Households, params: ToyParams, ctx) -> Effect:
 
 @pytest.fixture
 def toy_lever():
-    steps.register_lever(steps.Lever("flat_cash", ToyParams, flat_cash, steps.Phase.TRANSFERS, after=("guarantee",)))
+    steps.register_lever(
+        steps.Lever("flat_cash", ToyParams, flat_cash, steps.Phase.TRANSFERS, after=("guarantee",), title=TOY_TITLE)
+    )
     ConfigStore.instance().store(
         group="policy/flat_cash", name="default", node={"enabled": True, "amount_per_person": 3000.0}
     )
@@ -308,6 +323,7 @@ def test_a_metric_registered_at_test_time_reaches_the_results(tmp_path):
         metrics.Kind.STOCK,
         lambda r: float(r.h.weight[r.h.dibao].sum()),
         "households receiving 低保 at year end",
+        title=Text("Households receiving the allowance", "低保户"),
     )
     metrics.register_metric(metric)
     try:

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from app.compose import ROOT, SCENARIO_DIR, group_options, scenario_question
+from app.compose import ROOT, SCENARIO_DIR, group_options, scenario_question, scenario_title
 from app.runner import run
 from tests.helpers import small_config
 
@@ -33,10 +33,22 @@ def test_the_catalogue_holds_every_required_scenario():
 @pytest.mark.parametrize("name", CATALOGUE)
 def test_each_scenario_opens_with_its_question_and_its_grounding(name):
     text = (SCENARIO_DIR / f"{name}.yaml").read_text(encoding="utf-8")
-    comments = [line[2:] for line in text.splitlines()[1:] if line.startswith("# ")]
+    comments = [
+        line[2:]
+        for line in text.splitlines()[1:]
+        if line.startswith("# ") and not line.startswith(("# Title: ", "# 问题："))
+    ]
     assert comments and comments[0].startswith("Question: ") and "?" in " ".join(comments)
     grounding = " ".join(comments[next(i for i, c in enumerate(comments) if c.startswith("Grounding: ")) :])
     assert re.search(r"seed 00\d", grounding) and re.search(r"[\u4e00-\u9fff]", grounding)  # a seed, quoted
+
+
+@pytest.mark.parametrize("name", CATALOGUE)
+def test_each_scenario_has_a_planner_name_in_both_languages(name):
+    title = scenario_title(name)
+    assert title is not None and not title.missing() and title.en != name
+    chinese = scenario_question(name, lang="zh")
+    assert chinese != scenario_question(name) and re.search(r"[\u4e00-\u9fff]", chinese) and "？" in chinese
 
 
 @pytest.mark.parametrize("name", [n for n in CATALOGUE if n != "baseline"])

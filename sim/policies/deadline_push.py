@@ -50,6 +50,7 @@ from sim.policies.base import Effect, YearContext
 from sim.schema import share, spec, year, yuan
 from sim.state import Households, Registration, own_income, total_income
 from sim.steps import Lever, Phase, register_lever
+from sim.text import Text
 
 NAME = "deadline_push"
 
@@ -176,5 +177,6 @@ LEVER = register_lever(
         publish=publish,
         publishes=("verification_effort", "register_closed", "final_verification"),
         dose=("effort_at_deadline", "top_up_ratio_to_line"),
+        title=Text("Deadline push", "脱贫攻坚收官冲刺"),
     )
 )

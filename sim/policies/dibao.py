@@ -24,6 +24,7 @@ from sim.policies.base import Effect, YearContext
 from sim.schema import kernel_scalars, share, spec
 from sim.state import Band, Disability, Households, Illness, Registration
 from sim.steps import Lever, Phase, register_lever
+from sim.text import Text
 
 NAME = "dibao"
 
@@ -152,4 +153,14 @@ def _enrol(identity, members, health, labour, registration, money, assistance, u
     return benefit, on_dibao, tekun_out, grace_left, cost
 
 
-LEVER = register_lever(Lever(NAME, Params, apply, Phase.TRANSFERS, after=("pension",), dose=("take_up",)))
+LEVER = register_lever(
+    Lever(
+        NAME,
+        Params,
+        apply,
+        Phase.TRANSFERS,
+        after=("pension",),
+        dose=("take_up",),
+        title=Text("Minimum allowance", "农村低保"),
+    )
+)

@@ -22,6 +22,7 @@ from sim.policies.base import Effect, YearContext
 from sim.schema import share, spec
 from sim.state import Households, Registration, total_income
 from sim.steps import Lever, Phase, register_lever
+from sim.text import Text
 
 NAME = "follow_up"
 
@@ -72,5 +73,14 @@ def _follow_up(identity, members, registration, money, u_alloc, salt, p_find, li
 
 
 LEVER = register_lever(
-    Lever(NAME, Params, apply, Phase.TRANSFERS, withdrawable=True, after=("deadline_push",), dose=("p_find",))
+    Lever(
+        NAME,
+        Params,
+        apply,
+        Phase.TRANSFERS,
+        withdrawable=True,
+        after=("deadline_push",),
+        dose=("p_find",),
+        title=Text("Follow-up support", "后续帮扶"),
+    )
 )

@@ -18,6 +18,7 @@ from sim.policies.base import Effect, YearContext, target_group
 from sim.schema import kernel_scalars, spec, yuan
 from sim.state import Disability, Households, total_income
 from sim.steps import Lever, Phase, register_lever
+from sim.text import Text
 
 NAME = "guarantee"
 
@@ -67,4 +68,14 @@ def _guarantee(group, identity, members, health, labour, money, p, poverty_line)
     return total, cost
 
 
-LEVER = register_lever(Lever(NAME, Params, apply, Phase.TRANSFERS, after=("dibao",), dose=("top_up_ratio_to_line",)))
+LEVER = register_lever(
+    Lever(
+        NAME,
+        Params,
+        apply,
+        Phase.TRANSFERS,
+        after=("dibao",),
+        dose=("top_up_ratio_to_line",),
+        title=Text("Guarantee top-up", "兜底保障"),
+    )
+)

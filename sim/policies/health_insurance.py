@@ -21,6 +21,7 @@ from sim.processes.medical import out_of_pocket_one, tiers
 from sim.schema import share, yuan
 from sim.state import Households, Registration
 from sim.steps import Lever, Phase, register_lever
+from sim.text import Text
 
 NAME = "health_insurance"
 
@@ -63,4 +64,6 @@ def _poverty_tiers(group, identity, members, registration, monitoring, money, ti
     return new_oop, savings, persons
 
 
-LEVER = register_lever(Lever(NAME, Params, apply, Phase.MEDICAL, withdrawable=True))
+LEVER = register_lever(
+    Lever(NAME, Params, apply, Phase.MEDICAL, withdrawable=True, title=Text("Health insurance", "医疗保障"))
+)

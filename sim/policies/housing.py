@@ -16,6 +16,7 @@ from sim.policies.base import Effect, YearContext, allocate, need_score, target_
 from sim.schema import YearMap, spec, yuan
 from sim.state import Households
 from sim.steps import Lever, Phase, register_lever
+from sim.text import Text
 
 NAME = "housing"
 
@@ -59,5 +60,6 @@ LEVER = register_lever(
         withdrawable=True,
         after=("relocation",),
         dose=("quota_households_by_year", "quota_after_listed"),
+        title=Text("Housing renovation", "危房改造"),
     )
 )

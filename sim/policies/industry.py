@@ -17,6 +17,7 @@ from sim.policies.base import Effect, YearContext, keyed_share
 from sim.schema import share, spec, yuan
 from sim.state import Households
 from sim.steps import Lever, Phase, register_lever
+from sim.text import Text
 
 NAME = "industry"
 
@@ -62,4 +63,14 @@ def _support(supported, identity, labour, money, multiplier, dividend):
     return new_farm, new_prop, households
 
 
-LEVER = register_lever(Lever(NAME, Params, apply, Phase.INCOME, withdrawable=True, dose=("coverage",)))
+LEVER = register_lever(
+    Lever(
+        NAME,
+        Params,
+        apply,
+        Phase.INCOME,
+        withdrawable=True,
+        dose=("coverage",),
+        title=Text("Industry support", "产业扶贫"),
+    )
+)

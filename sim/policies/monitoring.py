@@ -38,6 +38,7 @@ from sim.policies.base import Effect, YearContext
 from sim.schema import kernel_scalars, share, spec, year, yuan
 from sim.state import N_STRATA, Households, MonitorCategory, Registration
 from sim.steps import Lever, Phase, register_lever
+from sim.text import Text
 
 NAME = "monitoring"
 
@@ -138,6 +139,13 @@ def _monitor(identity, members, registration, status, monitoring, assistance, mo
 
 LEVER = register_lever(
     Lever(
-        NAME, Params, apply, Phase.REGISTRATION, publish=publish, publishes=("p_detect_monitored",), dose=("p_detect",)
+        NAME,
+        Params,
+        apply,
+        Phase.REGISTRATION,
+        publish=publish,
+        publishes=("p_detect_monitored",),
+        dose=("p_detect",),
+        title=Text("Return-to-poverty monitoring", "防止返贫监测"),
     )
 )

@@ -17,6 +17,7 @@ from sim.policies.base import Effect, YearContext
 from sim.schema import spec, yuan
 from sim.state import Households
 from sim.steps import Lever, Phase, register_lever
+from sim.text import Text
 
 NAME = "pension"
 
@@ -53,4 +54,13 @@ def _pensions(identity, members, assistance, yearly):
     return pension, paid, assisted_adults
 
 
-LEVER = register_lever(Lever(NAME, Params, apply, Phase.TRANSFERS, dose=("pension_multiplier",)))
+LEVER = register_lever(
+    Lever(
+        NAME,
+        Params,
+        apply,
+        Phase.TRANSFERS,
+        dose=("pension_multiplier",),
+        title=Text("Basic pension", "城乡居民基本养老保险"),
+    )
+)

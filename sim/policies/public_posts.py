@@ -22,6 +22,7 @@ from sim.policies.jobs import place_side_job, tied_to_home
 from sim.schema import spec, yuan
 from sim.state import Households, Job, SideJob
 from sim.steps import Lever, Phase, register_lever
+from sim.text import Text
 
 NAME = "public_posts"
 
@@ -50,4 +51,14 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     return Effect(updates, float(np.sum(h.weight[holders])) * params.wage_per_year)
 
 
-LEVER = register_lever(Lever(NAME, Params, apply, Phase.PLACEMENT, withdrawable=True, dose=("capacity",)))
+LEVER = register_lever(
+    Lever(
+        NAME,
+        Params,
+        apply,
+        Phase.PLACEMENT,
+        withdrawable=True,
+        dose=("capacity",),
+        title=Text("Public-welfare posts", "公益岗位"),
+    )
+)

@@ -24,6 +24,7 @@ from sim.policies.base import Effect, YearContext, allocate, keyed_share, need_s
 from sim.schema import YearMap, share, spec, yuan
 from sim.state import MARKET_WAGE_JOB, Households, Job
 from sim.steps import Lever, Phase, register_lever
+from sim.text import Text
 
 NAME = "relocation"
 
@@ -81,4 +82,14 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     return Effect({"relocated_year": relocated_year, "housing_safe": housing_safe, "job": job}, cost)
 
 
-LEVER = register_lever(Lever(NAME, Params, apply, Phase.PLACEMENT, withdrawable=True, dose=("quota_persons_by_year",)))
+LEVER = register_lever(
+    Lever(
+        NAME,
+        Params,
+        apply,
+        Phase.PLACEMENT,
+        withdrawable=True,
+        dose=("quota_persons_by_year",),
+        title=Text("Relocation", "易地扶贫搬迁"),
+    )
+)

@@ -17,6 +17,7 @@ from sim.policies.base import Effect, YearContext, keyed_share
 from sim.schema import share, spec, yuan
 from sim.state import MARKET_WAGE_JOB, Households
 from sim.steps import Lever, Phase, register_lever
+from sim.text import Text
 
 NAME = "training"
 
@@ -58,4 +59,14 @@ def _train(drawn, identity, labour, until_year, next_year, finding_multiplier):
     return until, multiplier, trained
 
 
-LEVER = register_lever(Lever(NAME, Params, apply, Phase.PLACEMENT, withdrawable=True, dose=("coverage",)))
+LEVER = register_lever(
+    Lever(
+        NAME,
+        Params,
+        apply,
+        Phase.PLACEMENT,
+        withdrawable=True,
+        dose=("coverage",),
+        title=Text("Skills training", "技能培训"),
+    )
+)

@@ -18,6 +18,7 @@ from sim.policies.jobs import place, tied_to_home
 from sim.schema import spec, yuan
 from sim.state import Households, Job
 from sim.steps import Lever, Phase, register_lever
+from sim.text import Text
 
 NAME = "transfer_employment"
 
@@ -43,5 +44,14 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
 
 
 LEVER = register_lever(
-    Lever(NAME, Params, apply, Phase.PLACEMENT, withdrawable=True, after=("workshops",), dose=("placements_per_year",))
+    Lever(
+        NAME,
+        Params,
+        apply,
+        Phase.PLACEMENT,
+        withdrawable=True,
+        after=("workshops",),
+        dose=("placements_per_year",),
+        title=Text("Transfer employment", "转移就业"),
+    )
 )

@@ -16,6 +16,7 @@ import enum
 from sim import steps
 from sim.schema import ConfigError, spec, year
 from sim.steps import Lever, register_lever
+from sim.text import Text
 
 NAME = "transition"
 
@@ -66,5 +67,15 @@ def complete(params: Params) -> None:
 
 
 LEVER = register_lever(
-    Lever(NAME, Params, None, None, default_option="keep", publish=publish, publishes=("intensity",), complete=complete)
+    Lever(
+        NAME,
+        Params,
+        None,
+        None,
+        default_option="keep",
+        publish=publish,
+        publishes=("intensity",),
+        complete=complete,
+        title=Text("Policies after 2020", "过渡期政策"),
+    )
 )

@@ -20,6 +20,7 @@ from sim.policies.jobs import place, tied_to_home
 from sim.schema import spec, yuan
 from sim.state import Households, Job
 from sim.steps import Lever, Phase, register_lever
+from sim.text import Text
 
 NAME = "workshops"
 
@@ -56,5 +57,6 @@ LEVER = register_lever(
         withdrawable=True,
         after=("relocation", "public_posts"),
         dose=("capacity",),
+        title=Text("Workshops", "扶贫车间"),
     )
 )

@@ -1,0 +1,427 @@
+"""The catalogue of what a planner reads, in English and Chinese, and the units each language counts in.
+
+Every phrase of the report, the figures, the dashboard and the command line's printed tables and
+``--describe`` comes from here: :data:`PHRASES` (keyed phrases with ``{placeholders}``), the
+planner names declared beside each lever and metric (:class:`sim.steps.Lever`,
+:class:`sim.metrics.Metric`), each quantity of :data:`analysis.tables.QUANTITIES`, each scenario's
+``# Title:`` line and each region's ``label`` / ``label_zh``.  :func:`missing` lists any phrase that
+lacks a language (a test keeps it empty).
+
+Units follow the reader's habit: in English persons are written in full (``12,345``) and money in
+billion yuan; in Chinese persons in 万人 (10^4) and money in 亿元 (10^8), as Chinese plans and
+statistical bulletins write them (seed 000 "221.4万农村贫困人口").
+"""
+
+from __future__ import annotations
+
+import math
+
+from sim.text import LANGUAGES, Text
+
+DEFAULT = LANGUAGES[0]
+
+#: Every keyed phrase.  Placeholders in braces are filled by :func:`say`.
+PHRASES: dict[str, Text] = {
+    # --- the report -------------------------------------------------------------------------------
+    "report.title": Text("Scenario comparison: {regions}", "情景比较：{regions}"),
+    "report.question": Text(
+        "Which policy mix keeps the fewest people truly poor and returning to poverty, what does it cost, "
+        "and how sure are we?",
+        "哪种政策组合让实际贫困和返贫的人最少？花费多少？结论有多确定？",
+    ),
+    "report.question_lead": Text("The question.", "要回答的问题："),
+    "report.read_from": Text("Runs read from: {inputs}.", "读取的运行：{inputs}。"),
+    "report.warnings": Text("Warnings", "警告"),
+    "report.scenarios": Text("Scenarios", "情景"),
+    "report.answer": Text("{region}: the answer", "{region}：结论"),
+    "report.figures": Text("{region}: figures", "{region}：图表"),
+    "report.method": Text("How the numbers were made", "数字如何得出"),
+    "report.runs": Text("Runs behind this report", "本报告依据的运行"),
+    "report.no_reference": Text("(none)", "（无）"),
+    "report.reading": Text(
+        "Reference: {reference}. Transition period {transition}; whole run {run}. Each cell: the mean over "
+        "replicates, its 95% interval in brackets, and (Δ) the paired difference to the reference with its "
+        "interval, green when better and red when worse with 95% confidence. Every column names its period.",
+        "参照情景：{reference}。过渡期 {transition}；全程 {run}。每格：各重复运行的均值、方括号内为95%区间；"
+        "Δ为与参照情景逐次配对的差值及其区间，95%置信地更好为绿色、更差为红色。每列标明所指时期。",
+    ),
+    "report.shocks": Text(
+        "Shock years (pinned by a scenario; shaded on the curves): {listed}. Background disasters strike at "
+        "random in every run and are not shaded.",
+        "冲击年份（由情景设定，曲线上以阴影标出）：{listed}。各次运行中随机发生的背景灾害不标出。",
+    ),
+    "report.yearly_heading": Text(
+        "Truly poor persons by year: difference to the reference", "各年实际贫困人口：与参照情景之差"
+    ),
+    "report.yearly_note": Text(
+        "A period total can hide a change inside the period; this table shows each year's paired difference "
+        "(Δ) with its 95% interval.",
+        "时期合计可能掩盖期内变化；本表列出每年的配对差值（Δ）及其95%区间。",
+    ),
+    "report.reference_mark": Text("(reference)", "（参照）"),
+    "col.scenario": Text("Scenario", "情景"),
+    "col.region": Text("Region", "地区"),
+    "col.label": Text("Label (code)", "标签（代码）"),
+    "col.question": Text("Question it answers", "所回答的问题"),
+    "col.replicates": Text("Replicates", "重复次数"),
+    "col.year": Text("Year", "年份"),
+    "question.unrecorded": Text("(not recorded)", "（未记录）"),
+    # the answer, in sentences
+    "answer.fewest": Text(
+        "{label} has the {what} in {period}: {value}{sure}.", "{label}在{period}的{what}最少：{value}{sure}。"
+    ),
+    "answer.sure_below": Text(" (below the reference with 95% confidence)", "（95%置信低于参照情景）"),
+    "answer.not_sure": Text(" (not distinguishable from the reference at 95%)", "（与参照情景在95%水平上无显著差别）"),
+    "answer.cheapest_year": Text(
+        "Among scenarios that cost more and cut true poverty, {label} does it most cheaply: {value} per "
+        "person-year out of poverty over {period}{interval}.",
+        "在花费更多且减少实际贫困的情景中，{label}最为经济：{period}每减少一人年实际贫困花费{value}{interval}。",
+    ),
+    "answer.returns_caveat": Text(
+        "Returns count re-registrations: a scenario that looks for fewer households finds fewer returns. "
+        "Read them beside the person-years of true poverty, which count everyone below the line, found or not.",
+        "返贫人数统计的是重新纳入建档立卡的人：少排查的情景就会少发现返贫。"
+        "请结合实际贫困人年一起看，后者统计所有低于贫困线的人，无论是否被发现。",
+    ),
+    "what.true_poor_years": Text("fewest person-years of true poverty", "实际贫困人年"),
+    "what.returns": Text("fewest returns to the register", "返贫人数"),
+    "what.new_fallbacks": Text("fewest falls back into poverty", "新增实际返贫人数"),
+    "what.cost_total": Text("lowest public spending", "财政投入"),
+    # verdicts of a cost per outcome (analysis.tables.cost_effectiveness's ``verdict``)
+    "verdict.trade": Text("", ""),
+    "verdict.dominant": Text("cheaper and better: saves money", "更省钱且效果更好"),
+    "verdict.dominated": Text("costs more and prevents nothing", "花费更多却没有减少"),
+    "verdict.cheaper_worse": Text("cheaper, but worse", "更省钱，但结果更差"),
+    "verdict.cheaper_worse_by": Text(
+        "cheaper, but worse: {per} saved for each added {unit}", "更省钱，但结果更差：每增加一{unit}节省{per}"
+    ),
+    "per.cost_per_poverty_year_prevented": Text("person-year of true poverty", "人年实际贫困"),
+    "per.cost_per_prevented_return": Text("return", "人返贫"),
+    "per.cost_per_prevented_fallback": Text("fall back into poverty", "人实际返贫"),
+    "verdict.fewer_found": Text(
+        "fewer counted, but more people truly poor: not a saving", "统计数减少，但实际贫困人数增加：并非节省"
+    ),
+    "verdict.more_found": Text(
+        "more counted, while fewer people are truly poor: more are found", "统计数增加，但实际贫困减少：发现了更多"
+    ),
+    "verdict.same": Text("no difference", "无差别"),
+    "verdict.unbounded": Text("interval unbounded", "区间无界"),
+    "verdict.few": Text("too few replicates for an interval", "重复次数太少，无法给出区间"),
+    # how the numbers were made
+    "method.pairing": Text(
+        "Each scenario ran the same replicates: replicate r of every scenario draws the same household shocks "
+        "(common random numbers), so differences are taken replicate by replicate and their {confidence} "
+        "intervals come from {resamples} bootstrap resamples of the paired differences (BCa). A mean's interval "
+        "is Student's t over replicates. Fewer than two replicates give no interval.",
+        "各情景使用相同的重复运行：每个情景的第r次运行抽取相同的家庭冲击（共同随机数），因此差值逐次配对计算，"
+        "其{confidence}区间来自对配对差值的{resamples}次自助重抽样（BCa）。均值的区间为各次运行的t区间。"
+        "少于两次运行则不给区间。",
+    ),
+    "method.true_poverty": Text(
+        "A person is truly poor in a year when the household's income is below the poverty line or its housing or "
+        "basic medical guarantee fails, registered or not. Person-years of true poverty add the truly poor of "
+        "every year of the period: the headline outcome, since it counts everyone, found or not.",
+        "某年家庭收入低于贫困线，或住房安全、基本医疗保障未达标的人，无论是否在册，均计为实际贫困。"
+        "实际贫困人年是时期内各年实际贫困人数之和：这是首要指标，因为它统计所有人，无论是否被发现。",
+    ),
+    "method.counts": Text(
+        "Returns count households re-registered (返贫); falls back count exited households truly poor again for "
+        "the first time since their exit, found or not. Sustained exits have not been truly poor since exiting.",
+        "返贫统计重新纳入建档立卡的家庭；新增实际返贫统计脱贫后首次再次陷入实际贫困的家庭，无论是否被发现。"
+        "稳定脱贫指脱贫后从未再陷入实际贫困。",
+    ),
+    "method.cost": Text(
+        "Cost is all public spending the model counts on every lever, including the basic pension of every rural "
+        "resident 65+, which differs little between scenarios and cancels in the differences. A cost per outcome "
+        "is the paired extra cost over the whole run divided by the paired outcome prevented over the same "
+        "years; where the scenario is cheaper and better, or dearer and no better, the cell says so instead of "
+        "a ratio.",
+        "成本是模型统计的各项政策财政投入，包括每位65岁以上农村居民的基础养老金（各情景间差别很小，在差值中抵消）。"
+        "单位成本为全程配对增加的成本除以同期配对减少的结果；若情景更省钱且更好，或更贵却没有改善，"
+        "单元格直接说明，而不给比值。",
+    ),
+    "method.survival": Text(
+        "Survival curves are Kaplan-Meier estimates (scipy.stats.ecdf, right-censored at a household's dissolution "
+        "or the last year) for the households on the register at the start, one curve per replicate; the band is "
+        "the t interval of the mean over replicates.",
+        "生存曲线为Kaplan-Meier估计（scipy.stats.ecdf，在家庭解体或最后一年右删失），对象为期初在册家庭，"
+        "每次运行一条曲线；阴影带为各次运行均值的t区间。",
+    ),
+    "method.emergent": Text(
+        "Exits, returns and fallbacks emerge from household incomes, shocks and policies; published plans are "
+        "drawn for comparison and never read by the model.",
+        "脱贫、返贫和实际返贫都由家庭收入、冲击和政策决定；公布的计划仅画出作对照，模型从不读取。",
+    ),
+    # --- the command line (app.console) ---------------------------------------------------------------
+    "console.yearly": Text(
+        "Scenario '{label}': mean over {replicates} replicate(s)", "情景“{label}”：{replicates}次重复运行的均值"
+    ),
+    "console.interval": Text("(± half-width of the 95% interval)", "（±为95%区间的半宽）"),
+    "console.sweep": Text(
+        "Sweep summary: {jobs} job(s), {replicates} replicate(s) each",
+        "批量运行汇总：{jobs}个任务，每个{replicates}次重复运行",
+    ),
+    "help.usage": Text(
+        "Rural poverty dynamics, 2018-2025: run a scenario, a sweep or an experiment.\n\n"
+        "  python3 run.py [key=value ...]             one run (the default: Henan, baseline)\n"
+        "  python3 run.py -m key=a,b [...]            a sweep, one run folder per combination\n"
+        "  python3 run.py +experiment=<name>          calibrate_henan, lever_response, sensitivity, validate\n"
+        "  python3 run.py --info                      the scenario catalogue and the question each answers\n"
+        "  python3 run.py --describe [key]            levers and parameters: unit, range, meaning, value\n"
+        "  python3 run.py --hydra-help                Hydra's own options\n"
+        "  lang=zh                                    print tables and descriptions in Chinese\n"
+        "  .venv/bin/python -m analysis <sweep>       compare a sweep's runs (report.html; --lang zh)\n"
+        "  python3 -m dashboard                       the planner's page in a browser\n",
+        "农村贫困动态模拟（2018-2025）：运行一个情景、一组情景或一项实验。\n\n"
+        "  python3 run.py [键=值 ...]                 运行一次（默认：河南省，现行政策组合）\n"
+        "  python3 run.py -m 键=a,b [...]             批量运行，每个组合一个输出目录\n"
+        "  python3 run.py +experiment=<名称>          calibrate_henan（校准）、lever_response（政策响应）、"
+        "sensitivity（敏感性）、validate（验证）\n"
+        "  python3 run.py --info                      情景目录及各情景回答的问题\n"
+        "  python3 run.py --describe [键]             各项政策与参数：单位、范围、含义、当前值\n"
+        "  python3 run.py --hydra-help                Hydra自身的选项\n"
+        "  lang=zh                                    以中文输出表格和说明\n"
+        "  .venv/bin/python -m analysis <目录>        比较一组运行（report.html；--lang zh 输出中文报告）\n"
+        "  python3 -m dashboard                       在浏览器中打开规划者页面\n",
+    ),
+    "help.groups": Text("Config groups and their options (group=option):", "配置组及其选项（组=选项）："),
+    "help.more": Text(
+        "\nAny parameter can be set as key=value; python3 run.py --describe lists them with unit, range and meaning.",
+        "\n任何参数都可用 键=值 设置；python3 run.py --describe 列出各参数的单位、范围和含义。",
+    ),
+    # --- figures ----------------------------------------------------------------------------------
+    "fig.context": Text(
+        "{region}, {first}-{last} · 1 simulated household = {scale} real · {replicates} replicates",
+        "{region}，{first}-{last}年 · 1个模拟家庭代表{scale}户 · {replicates}次重复运行",
+    ),
+    "fig.bands": Text("bands: 95% intervals", "阴影带：95%区间"),
+    "fig.year": Text("Year", "年份"),
+    "fig.years": Text("Years", "年"),
+    "fig.plan": Text("plan", "计划"),
+    "fig.shock": Text("{year}: shock", "{year}年：冲击"),
+    "fig.transition": Text("{year}: transition (巩固衔接)", "{year}年：巩固衔接过渡期"),
+    "fig.registered_line": Text("registered (建档立卡)", "建档立卡"),
+    "fig.true_poor_line": Text("truly poor", "实际贫困"),
+    "fig.beyond": Text("{label} peaks at {value} (off scale)", "{label}峰值{value}（超出坐标）"),
+    "fig.difference_to": Text("difference to {reference}", "与{reference}之差"),
+    "fig.difference": Text("difference", "差值"),
+    "fig.paired": Text("paired with {reference} replicate by replicate", "与{reference}逐次配对"),
+    "fig.mean": Text("mean over replicates", "各次运行均值"),
+    "fig.exit_title": Text("Exit from poverty (脱贫)", "脱贫"),
+    "fig.return_title": Text("Return to the register (返贫)", "返贫（重新建档）"),
+    "fig.fallback_title": Text("True fallback into poverty", "实际返贫"),
+    "fig.registered_title": Text("Registered poor (建档立卡) and truly poor persons", "建档立卡贫困人口与实际贫困人口"),
+    "fig.true_poor_delta_title": Text(
+        "{label}: truly poor, difference to {reference}", "{label}：实际贫困人口与{reference}之差"
+    ),
+    "fig.true_poor_years_total": Text("{period}: Δ {value} person-years", "{period}：Δ {value}人年"),
+    "fig.survival_row": Text("Share not yet: {curve}", "尚未{curve}的比例"),
+    "fig.survival_title": Text(
+        "initial register, Kaplan-Meier by cause of poverty", "期初在册家庭，按致贫原因的Kaplan-Meier曲线"
+    ),
+    "fig.households": Text("{group} (~{households} households)", "{group}（约{households}户）"),
+    "fig.frontier_title": Text("{outcome}: o on the frontier, x dominated", "{outcome}：o为前沿，x为被占优"),
+    "fig.spending_run": Text("Public spending, {period}", "财政投入，{period}"),
+    "fig.routes_title": Text("Routes out of the register, {period}", "退出建档立卡的途径，{period}"),
+    "fig.share_of_exits": Text("Share of exits, %", "占脱贫人数的百分比"),
+    "fig.spending_delta_title": Text(
+        "Change in spending by lever against {reference}, {period}", "各项政策财政投入相对{reference}的变化，{period}"
+    ),
+    "fig.spending_apart": Text("pension, set apart", "养老金（单列）"),
+    "fig.total": Text("total", "合计"),
+    "fig.monitoring_title": Text("monitoring (防止返贫监测) by category", "防止返贫监测对象（按类别）"),
+    "fig.areas_title": Text("poor villages and counties (摘帽)", "贫困村与贫困县（摘帽）"),
+    "fig.not_exited": Text("{name} not yet exited", "尚未退出的{name}"),
+    "curve.exit": Text("Initial register exited, %", "期初在册人口已脱贫比例（%）"),
+    "curve.return": Text("Cumulative returns (返贫), % of all exited", "累计返贫占已脱贫人口的百分比"),
+    "curve.fallback": Text("Cumulative fallbacks, % of all exited", "累计实际返贫占已脱贫人口的百分比"),
+    "survival.exit": Text("exited", "脱贫"),
+    "survival.fallback": Text("fallen back", "实际返贫"),
+    "survival.return": Text("returned", "返贫"),
+    "cause.illness": Text("Illness (因病)", "因病"),
+    "cause.disability": Text("Disability (因残)", "因残"),
+    "cause.no_labour": Text("No labour capacity (缺劳力)", "缺劳力"),
+    "cause.other": Text("Other causes", "其他原因"),
+    "cause.all": Text("All households", "全部家庭"),
+    "route.exits_development_run": Text("Development", "开发式脱贫"),
+    "route.exits_guarantee_run": Text("Guarantee (兜底)", "兜底脱贫"),
+    "route.exits_deceased_run": Text("Deceased (自然减少)", "自然减少"),
+    "unit.persons": Text("persons", "万人"),
+    "unit.person_years": Text("person-years", "万人年"),
+    "unit.yuan": Text("billion yuan", "亿元"),
+    "unit.yuan_each": Text("yuan", "元"),
+    "unit.villages": Text("villages", "个村"),
+    "unit.counties": Text("counties", "个县"),
+    "unit.share": Text("share", "比例"),
+    "unit.": Text("count", "个"),
+    "unit.percent": Text("%", "%"),
+    # captions of the report's figures (analysis.figures.FIGURES, by file stem)
+    "caption.true_poor": Text(
+        "Truly poor persons by year: each scenario's paired difference to the reference with its 95% band, one "
+        "panel each on its own scale, so no scenario flattens the others. Below zero is fewer truly poor.",
+        "各年实际贫困人口：每个情景与参照情景的配对差值及95%区间，每个情景一幅小图、各用自己的刻度，"
+        "互不压扁。零线以下表示实际贫困更少。",
+    ),
+    "caption.curves": Text(
+        "Exit, return and fallback curves with 95% bands. Returns count re-registration (返贫); fallbacks count "
+        "exited households truly poor again whether or not they are found. The dashed line is the region's plan; "
+        "a curve that leaves the scale is marked with its peak.",
+        "脱贫、返贫和实际返贫曲线及95%区间。返贫统计重新建档；实际返贫统计已脱贫家庭再次陷入实际贫困，无论是否被发现。"
+        "虚线为本地区计划；超出坐标的曲线标出其峰值。",
+    ),
+    "caption.registered_vs_true": Text(
+        "Registered poor against truly poor persons, with 95% bands: the register can empty while true poverty stays.",
+        "建档立卡贫困人口与实际贫困人口及95%区间：建档立卡可以清零，而实际贫困仍在。",
+    ),
+    "caption.deltas": Text(
+        "Paired differences to the reference (replicate r against replicate r), each with its 95% bootstrap "
+        "interval and value written; left of zero is fewer than the reference. A difference beyond the scale "
+        "is drawn at the edge with its value.",
+        "与参照情景的配对差值（第r次对第r次），标出95%自助区间和数值；零线左侧表示少于参照情景。"
+        "超出坐标的差值画在边缘并标出数值。",
+    ),
+    "caption.survival": Text(
+        "Kaplan-Meier curves of the initial register by cause of poverty, with 95% bands: share not yet exited "
+        "(top), share of exited households not yet fallen back (middle) and not yet returned (bottom).",
+        "期初在册家庭按致贫原因的Kaplan-Meier曲线及95%区间：尚未脱贫的比例（上）、已脱贫家庭尚未实际返贫的比例（中）"
+        "和尚未返贫的比例（下）。",
+    ),
+    "caption.frontier": Text(
+        "Cost against outcome, means over replicates: a scenario is on the frontier (o) when no other is both no "
+        "dearer and no worse.",
+        "成本与结果（各次运行均值）：若没有其他情景既不更贵又不更差，则该情景在前沿上（o）。",
+    ),
+    "caption.routes_spending": Text(
+        "How households left the register over the whole run, and each lever's paired change in spending against "
+        "the reference (the basic pension, large and nearly equal everywhere, set apart).",
+        "全程各家庭退出建档立卡的途径，以及各项政策财政投入相对参照情景的配对变化（基础养老金数额大且各情景几乎相同，单列）。",
+    ),
+    "caption.monitoring": Text(
+        "Persons under monitoring by seed 002's three categories, with 95% bands.",
+        "按第002号文件三类划分的监测对象人数及95%区间。",
+    ),
+    "caption.areas": Text(
+        "Poor villages and counties not yet exited, with 95% bands (village counts are estimates; county exits "
+        "need scale 20 or finer). The dashed line is the region's plan.",
+        "尚未退出的贫困村和贫困县及95%区间（贫困村数为估计；贫困县退出需抽样比例20或更细）。虚线为本地区计划。",
+    ),
+}
+
+
+def say(key: str, lang: str = DEFAULT, **values) -> str:
+    """The phrase ``key`` in ``lang`` with its placeholders filled."""
+    text = PHRASES[key](lang)
+    return text.format(**values) if values else text
+
+
+# --- units ---------------------------------------------------------------------------------------------
+
+#: Per language and unit: the factor a value is divided by on an axis or in a table, and its unit key.
+SCALES = {
+    "en": {"persons": (1.0, "unit.persons"), "person_years": (1.0, "unit.person_years"), "yuan": (1e9, "unit.yuan")},
+    "zh": {"persons": (1e4, "unit.persons"), "person_years": (1e4, "unit.person_years"), "yuan": (1e8, "unit.yuan")},
+}
+
+
+def scale(unit: str, lang: str = DEFAULT) -> tuple[float, str]:
+    """How ``unit`` is written in ``lang``: (divide by, unit name); other units as they are."""
+    factor, key = SCALES[lang].get(unit, (1.0, f"unit.{unit}"))
+    return factor, say(key, lang) if key in PHRASES else unit
+
+
+def amount(value: float, unit: str, lang: str = DEFAULT, with_unit: bool = True, sign: bool = False) -> str:
+    """A number in the reader's units: ``12,345 persons``, ``2.29 billion yuan``, ``1.2万人``, ``22.9亿元``."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    factor, name = scale(unit, lang)
+    shown = value / factor
+    plus = "+" if sign and shown > 0 else ""
+    if unit == "yuan":
+        text = f"{shown:,.2f}" if abs(shown) < 100 else f"{shown:,.1f}" if abs(shown) < 1000 else f"{shown:,.0f}"
+    elif factor > 1:
+        text = f"{shown:,.2f}" if abs(shown) < 10 else f"{shown:,.1f}" if abs(shown) < 1000 else f"{shown:,.0f}"
+    elif unit in ("share",):
+        text = f"{shown:.3f}"
+    else:
+        text = f"{shown:,.0f}"
+    if not with_unit:
+        return plus + text
+    joiner = "" if lang == "zh" or name == "%" else " "
+    return f"{plus}{text}{joiner}{name}"
+
+
+def money_per(value: float, lang: str = DEFAULT, with_unit: bool = True) -> str:
+    """A cost per outcome in yuan, written whole (a ratio, never in 亿)."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    if not with_unit:
+        return f"{value:,.0f}"
+    return f"{value:,.0f}元" if lang == "zh" else f"{value:,.0f} yuan"
+
+
+# --- names declared elsewhere ---------------------------------------------------------------------------
+
+
+def metric_name(name: str, lang: str = DEFAULT) -> str:
+    """A metric's planner name (curves and registered metrics), else its code name."""
+    curve = f"curve.{name.removeprefix('curve_')}"
+    if name.startswith("curve_") and curve in PHRASES:
+        return say(curve, lang)
+    from sim import metrics
+
+    found = next((m for m in metrics.metrics() if m.name == name), None)
+    return found.title(lang) if found is not None else name
+
+
+def lever_name(name: str, lang: str = DEFAULT) -> str:
+    """A lever's planner name."""
+    from sim import steps
+
+    return steps.lever(name).title(lang)
+
+
+def quantity_name(name: str, lang: str = DEFAULT) -> str:
+    """A period quantity's planner name (``cost_<lever>``: the lever's spending)."""
+    from analysis.tables import QUANTITIES
+
+    found = next((q for q in QUANTITIES if q.name == name), None)
+    if found is not None:
+        return found.title(lang)
+    return metric_name(name, lang)
+
+
+def label_name(label: str, scenario: str, title: dict | None, lang: str = DEFAULT) -> str:
+    """A run label as a planner reads it: its scenario's title, then what the label changes."""
+    if not title or not title.get(lang):
+        return label
+    rest = label.removeprefix(scenario)
+    if rest == label:  # a label of its own (label=...): shown as given
+        return label
+    return title[lang] + (f" ({rest.removeprefix('+')})" if rest else "")
+
+
+def region_name(config_region: dict, lang: str = DEFAULT) -> str:
+    """A region's name from its resolved configuration (``label_zh`` in Chinese, where given)."""
+    english = config_region.get("label") or str(config_region.get("name", "?")).title()
+    if lang == "zh":
+        return config_region.get("label_zh") or english
+    return english
+
+
+def missing() -> list[str]:
+    """Every catalogued phrase or declared name that lacks a language (as ``where: language``)."""
+    from analysis.tables import QUANTITIES
+    from sim import metrics, steps
+
+    entries = [(f"phrase {key}", text) for key, text in PHRASES.items() if not key.startswith("verdict.trade")]
+    entries += [(f"metric {m.name}", m.title) for m in metrics.metrics()]
+    entries += [(f"lever {lever.name}", lever.title) for lever in steps.levers()]
+    entries += [(f"quantity {q.name}", q.title) for q in QUANTITIES]
+    return [f"{where}: {lang}" for where, text in entries for lang in text.missing()]
+
+
+def check_lang(lang: str) -> str:
+    """``lang`` if it is a catalogue language, else a ValueError with the one-line message."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang: got {lang!r}; allowed: {', '.join(LANGUAGES)}")
+    return lang
