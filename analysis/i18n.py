@@ -189,6 +189,80 @@ PHRASES: dict[str, Text] = {
         "\nAny parameter can be set as key=value; python3 run.py --describe lists them with unit, range and meaning.",
         "\n任何参数都可用 键=值 设置；python3 run.py --describe 列出各参数的单位、范围和含义。",
     ),
+    # --- the dashboard (dashboard/page.py, dashboard/views.py) ----------------------------------------
+    "page.title": Text("Rural poverty dynamics · scenario dashboard", "农村贫困动态 · 情景比较"),
+    "page.intro": Text(
+        "### Exit, return and true poverty against a reference\n"
+        "Pick a region, the scenario whose levers you move, any further scenarios to compare, and the "
+        "reference; press **Run comparison**. Every scenario runs on the same replicates as the reference "
+        "(paired), and every view shows them with 95% intervals. The page's address keeps the setup: copy it "
+        "to share or reopen it.",
+        "### 与参照情景比较脱贫、返贫与实际贫困\n"
+        "选择地区、要调整政策的情景、其他要比较的情景和参照情景，然后点击**运行比较**。各情景与参照情景使用相同的"
+        "重复运行（配对），各视图均给出95%区间。页面地址保存了当前设置：复制地址即可分享或重新打开。",
+    ),
+    "page.language": Text("Language / 语言", "语言 / Language"),
+    "page.region": Text("Region", "地区"),
+    "page.scenario": Text("Scenario whose levers you move", "调整政策的情景"),
+    "page.others": Text("Also compare (as in the catalogue)", "同时比较（按情景目录原样）"),
+    "page.reference": Text("Compare against (reference)", "参照情景"),
+    "page.run": Text("Run comparison", "运行比较"),
+    "page.reset": Text("Reset levers", "重置政策"),
+    "page.changed_from": Text("changed from {value}", "原值 {value}"),
+    "page.allowed": Text("allowed: {allowed}", "允许：{allowed}"),
+    "page.running": Text(
+        "Running: {done} of {total} replicates done{left} (replicates already in the store are read at once)",
+        "运行中：已完成{total}次中的{done}次{left}（结果库中已有的重复运行直接读取）",
+    ),
+    "page.left": Text(", about {seconds} s left", "，约剩{seconds}秒"),
+    "page.starting": Text("Starting…", "正在开始……"),
+    "page.shown": Text(
+        "Showing {labels} against {reference} · {simulated} replicates simulated, {reused} read from the store · "
+        "{seconds} s · {folder}",
+        "正在显示{labels}与{reference}的比较 · 模拟{simulated}次，从结果库读取{reused}次 · {seconds}秒 · {folder}",
+    ),
+    "page.shock": Text(
+        "Shock year {year}: {what} (shaded on the curves)", "冲击年份{year}：{what}（曲线上以阴影标出）"
+    ),
+    "page.no_figure": Text(
+        "No {name} figure: the runs kept no event ledger (output.events).",
+        "没有{name}图：运行未保存事件记录（output.events）。",
+    ),
+    "page.nothing_yet": Text(
+        "No comparison yet: the setup above is the question the catalogue asks most (support withdrawn or phased "
+        "out in 2021, and no monitoring, against the current policy mix). Press Run comparison.",
+        "尚未比较：上面的设置是情景目录中最常问的问题（2021年撤出或逐步退出帮扶、不开展监测，与现行政策组合比较）。"
+        "请点击运行比较。",
+    ),
+    "page.save_tab": Text("Save, download", "保存与下载"),
+    "page.save_help": Text(
+        "**Save as scenario** writes the lever settings of the run shown as `scenarios/<name>.yaml` (overrides only, "
+        "on top of its scenario). The command in the file's comments then gives the same table.",
+        "**另存为情景**将所示运行的政策设置写入`scenarios/<名称>.yaml`（只含修改项，基于原情景）。"
+        "文件注释中的命令可重现同样的表格。",
+    ),
+    "page.save_name": Text("Scenario name (lower-case letters, digits, _)", "情景名称（小写字母、数字、_）"),
+    "page.save_question": Text("Question it answers", "所回答的问题"),
+    "page.save": Text("Save as scenario", "另存为情景"),
+    "page.saved": Text("Saved {path}. The same table: {command}", "已保存{path}。同样的表格：{command}"),
+    "page.download": Text("**Download** the runs shown:", "**下载**所示运行："),
+    "page.results_csv": Text("Results (CSV)", "结果（CSV）"),
+    "page.results_parquet": Text("Results (Parquet)", "结果（Parquet）"),
+    "page.manifest": Text("Manifest (JSON)", "运行清单（JSON）"),
+    "page.report": Text("Report (HTML)", "报告（HTML）"),
+    "page.everything": Text("Everything (zip)", "全部文件（zip）"),
+    "page.metric": Text("Metric", "指标"),
+    "page.unit": Text("Unit", "单位"),
+    "page.yearly_paired": Text(
+        "Mean over replicates of {label}; Δ is the paired difference to {reference} (replicate r against "
+        "replicate r) with its 95% bootstrap interval. Persons are real persons, money is yuan.",
+        "{label}各次运行的均值；Δ为与{reference}的配对差值（第r次对第r次）及其95%自助区间。人数为实际人数，金额单位为元。",
+    ),
+    "page.yearly_self": Text(
+        "Mean over replicates of {label}, which is the reference itself. Persons are real persons, money is yuan.",
+        "{label}各次运行的均值（即参照情景本身）。人数为实际人数，金额单位为元。",
+    ),
+    "page.failed": Text("the run failed: {error}", "运行失败：{error}"),
     # --- figures ----------------------------------------------------------------------------------
     "fig.context": Text(
         "{region}, {first}-{last} · 1 simulated household = {scale} real · {replicates} replicates",
@@ -250,6 +324,7 @@ PHRASES: dict[str, Text] = {
     "unit.person_years": Text("person-years", "万人年"),
     "unit.yuan": Text("billion yuan", "亿元"),
     "unit.yuan_each": Text("yuan", "元"),
+    "unit.persons_full": Text("persons", "人"),
     "unit.villages": Text("villages", "个村"),
     "unit.counties": Text("counties", "个县"),
     "unit.share": Text("share", "比例"),

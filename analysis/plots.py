@@ -103,8 +103,12 @@ def colour_of(label: str, reference: str | None = None) -> tuple[str, str]:
 def colours(labels, reference: str | None = None) -> dict[str, tuple[str, str]]:
     """Colour and line style of each label (:func:`colour_of`); a style taken twice in one figure turns dotted."""
     styles, taken = {}, set()
-    for label in dict.fromkeys(labels):
-        colour, style = colour_of(label, reference)
+    labels = list(dict.fromkeys(labels))
+    shared = set.intersection(*(set(label.split("+")[1:]) for label in labels)) if len(labels) > 1 else set()
+    for label in labels:
+        # a change every label makes (a sweep's sample scale) does not set a label apart
+        own = "+".join([label.split("+")[0], *(p for p in label.split("+")[1:] if p not in shared)])
+        colour, style = colour_of(own, reference if label != reference else own)
         if (colour, style) in taken:
             style = ":" if style != ":" else "-."
         taken.add((colour, style))

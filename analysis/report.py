@@ -57,7 +57,7 @@ h2 { font-size: 1.25em; margin-top: 2em; border-bottom: 1px solid #ccc; } h3 { f
 table { border-collapse: collapse; font-size: 0.85em; margin: 0.5em 0 1em; }
 th, td { border: 1px solid #ddd; padding: 4px 7px; text-align: right; vertical-align: top; }
 th { background: #f3f3f3; font-weight: normal; color: #000; } td:first-child, th:first-child { text-align: left; }
-th.headline, td.headline { background: #f4f8ff; } table.key td .note { display: inline-block; max-width: 11em; }
+th.lead, td.lead { background: #f4f8ff; } table.key td .note { display: inline-block; max-width: 11em; }
 th.text { text-align: left; }
 .ci { color: #666; font-size: 0.9em; white-space: nowrap; } .note { color: #666; font-size: 0.85em; }
 .code { color: #888; font-size: 0.8em; } .swatch { display: inline-block; width: 0.8em; height: 0.8em;
@@ -147,7 +147,7 @@ def key_table(analysis: Analysis, region: str, lang: str = i18n.DEFAULT) -> str:
             columns.append((kind, name, str(ratios.xs(name, level="measure")["period"].iloc[0]), "yuan"))
     head = [say("col.scenario", lang)]
     head += [_heading(kind, name, period, unit, lang) for kind, name, period, unit in columns]
-    css = ["" if i > 2 or i == 0 else ' class="headline"' for i in range(len(head))]
+    css = ["" if i > 2 or i == 0 else ' class="lead"' for i in range(len(head))]
     rows = ["<tr>" + "".join(f"<th{c}>{h}</th>" for c, h in zip(css, head, strict=True)) + "</tr>"]
     for label in labels:
         cells = [label_cell(analysis, label, comparison.reference, lang)]

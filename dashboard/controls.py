@@ -23,6 +23,7 @@ from typing import Any
 from app.compose import UsageError, compose_dict, group_options, load_config
 from sim.config import RunConfig
 from sim.schema import Parameter, YearSchedule, parameter
+from sim.text import Text
 
 #: Hydra's composition is process-global (``GlobalHydra``): one at a time across the page's threads.
 COMPOSE_LOCK = threading.Lock()
@@ -33,7 +34,8 @@ class Control:
     """One setting on the page: a configuration key or config group, and its title."""
 
     key: str  # dotted key (``policy.dibao.grace_years``) or config group (``policy/transition``)
-    title: str
+    title: Text
+    meaning_zh: str  # what the parameter is, in Chinese (the English meaning is the parameter's declaration's)
 
     @property
     def is_group(self) -> bool:
@@ -92,75 +94,169 @@ class Control:
             return rule.doc
         return (self.parameter.type.__doc__ or "").strip().splitlines()[0] if self.choices else ""
 
-    def label(self) -> str:
+    def label(self, lang: str = "en") -> str:
         """Title with the unit, unless the title already says it."""
-        return f"{self.title} ({self.unit})" if self.unit and self.unit not in self.title.lower() else self.title
+        title = self.title(lang)
+        return f"{title} ({self.unit})" if self.unit and self.unit not in title.lower() else title
+
+    def allowed_in(self, lang: str = "en") -> str:
+        """The allowed values in ``lang`` (Chinese: the choices or the range, the rest as the command line says)."""
+        if lang != "zh":
+            return self.allowed
+        if self.choices:
+            return "以下之一：" + "、".join(self.choices)
+        rule = self.parameter.spec
+        if rule is None or (rule.low is None and rule.high is None) or self.parameter.type not in (int, float):
+            return self.allowed
+        low = "-inf" if rule.low is None else f"{rule.low:g}"
+        high = "inf" if rule.high is None else f"{rule.high:g}"
+        kind = "整数" if self.parameter.type is int else "数"
+        return f"[{low}, {high}]之间的{kind}"
+
+    def hint(self, lang: str = "en") -> str:
+        """What the parameter is, in ``lang``."""
+        return self.meaning_zh if lang == "zh" else self.meaning
 
 
 @dataclasses.dataclass(frozen=True)
 class Section:
     """Controls of one policy module, shown together."""
 
-    title: str
+    title: Text
     controls: tuple[Control, ...]
 
 
-#: The key levers of each policy module, in the order the page shows them.
+#: The key levers of each policy module, in the order the page shows them: the key, the title in
+#: English and Chinese, and the meaning in Chinese (the English meaning is the parameter's own).
 LEVERS = (
     Section(
-        "Minimum allowance (低保) and its taper",
+        Text("Minimum allowance (低保) and its taper", "农村低保及其渐退"),
         (
-            Control("policy.dibao.standard_mode", "Standard: published or relative to the line"),
-            Control("policy.dibao.standard_ratio_to_line", "Standard in relative mode"),
-            Control("policy.dibao.grace_years", "Grace period after income rises (渐退期)"),
-            Control("policy.dibao.grace_benefit_share", "Share of the benefit paid in the grace period"),
-            Control("policy.dibao.work_cost_disregard", "Share of wages not counted (就业成本扣除)"),
-        ),
-    ),
-    Section("Public-welfare posts (公益岗位)", (Control("policy.public_posts.capacity", "Post capacity"),)),
-    Section(
-        "Relocation (易地扶贫搬迁)", (Control("policy.relocation.quota_persons_by_year", "Relocation quota by year"),)
-    ),
-    Section(
-        "Health insurance",
-        (
-            Control("region.medical.basic_ratio_poor", "Reimbursement ratio of the registered poor"),
-            Control("policy.health_insurance.oop_cap_share", "Out-of-pocket cap, share of income"),
-        ),
-    ),
-    Section(
-        "Monitoring (防止返贫监测)",
-        (
-            Control("policy/monitoring", "Return-to-poverty monitoring"),
-            Control("policy.monitoring.threshold_ratio", "Monitoring threshold"),
-            Control("policy.monitoring.lag_years", "Discovery lag"),
-            Control("policy.monitoring.p_detect", "Yearly chance a household at risk is found"),
-        ),
-    ),
-    Section(
-        "Shocks (灾害, 疫情) pinned to a year",
-        (
-            Control("dynamics.shocks.disaster.pinned", "Disasters: year and counties struck"),
-            Control("dynamics.shocks.labour_market.pinned_years", "Labour-market shock years"),
-            Control("dynamics.shocks.labour_market.migrant_job_loss", "Migrant jobs lost in a shock year"),
+            Control(
+                "policy.dibao.standard_mode",
+                Text("Standard: published or relative to the line", "低保标准：公布标准或相对贫困线"),
+                "absolute：采用公布的低保标准；relative：按贫困线的倍数",
+            ),
+            Control(
+                "policy.dibao.standard_ratio_to_line",
+                Text("Standard in relative mode", "相对模式下的低保标准"),
+                "相对模式下低保标准为贫困线的倍数",
+            ),
+            Control(
+                "policy.dibao.grace_years",
+                Text("Grace period after income rises (渐退期)", "收入提高后的渐退期"),
+                "收入超过标准后继续发放低保的年数（低保渐退）",
+            ),
+            Control(
+                "policy.dibao.grace_benefit_share",
+                Text("Share of the benefit paid in the grace period", "渐退期内发放的低保比例"),
+                "渐退期内按原低保金的多大比例发放",
+            ),
+            Control(
+                "policy.dibao.work_cost_disregard",
+                Text("Share of wages not counted (就业成本扣除)", "不计入收入的工资比例（就业成本扣除）"),
+                "核算低保时不计入的工资收入比例",
+            ),
         ),
     ),
     Section(
-        "2021-2025 regime and the deadline push",
+        Text("Public-welfare posts (公益岗位)", "公益岗位"),
+        (Control("policy.public_posts.capacity", Text("Post capacity", "岗位数量"), "每年可提供的公益岗位数"),),
+    ),
+    Section(
+        Text("Relocation (易地扶贫搬迁)", "易地扶贫搬迁"),
         (
-            Control("policy/transition", "Support for exited households from 2021"),
-            Control("policy/deadline_push", "Push toward the 2020 deadline"),
+            Control(
+                "policy.relocation.quota_persons_by_year",
+                Text("Relocation quota by year", "各年搬迁人数指标"),
+                "各年计划搬迁的人数",
+            ),
+        ),
+    ),
+    Section(
+        Text("Health insurance", "医疗保障"),
+        (
+            Control(
+                "region.medical.basic_ratio_poor",
+                Text("Reimbursement ratio of the registered poor", "建档立卡贫困人口报销比例"),
+                "建档立卡贫困人口住院费用的基本报销比例",
+            ),
+            Control(
+                "policy.health_insurance.oop_cap_share",
+                Text("Out-of-pocket cap, share of income", "自付费用上限（占收入比例）"),
+                "个人自付医疗费用不超过收入的比例",
+            ),
+        ),
+    ),
+    Section(
+        Text("Monitoring (防止返贫监测)", "防止返贫监测"),
+        (
+            Control(
+                "policy/monitoring",
+                Text("Return-to-poverty monitoring", "防止返贫监测"),
+                "是否开展防止返贫监测（none：不开展）",
+            ),
+            Control(
+                "policy.monitoring.threshold_ratio",
+                Text("Monitoring threshold", "监测线"),
+                "收入低于贫困线的多少倍时纳入监测",
+            ),
+            Control("policy.monitoring.lag_years", Text("Discovery lag", "发现滞后"), "从陷入风险到被发现的年数"),
+            Control(
+                "policy.monitoring.p_detect",
+                Text("Yearly chance a household at risk is found", "风险家庭每年被发现的概率"),
+                "有返贫风险的家庭每年被排查发现的概率",
+            ),
+        ),
+    ),
+    Section(
+        Text("Shocks (灾害, 疫情) pinned to a year", "指定年份的冲击（灾害、疫情）"),
+        (
+            Control(
+                "dynamics.shocks.disaster.pinned",
+                Text("Disasters: year and counties struck", "灾害：年份和受灾县数"),
+                "在指定年份发生的灾害及受灾县数",
+            ),
+            Control(
+                "dynamics.shocks.labour_market.pinned_years",
+                Text("Labour-market shock years", "劳动力市场冲击年份"),
+                "发生劳动力市场冲击的年份",
+            ),
+            Control(
+                "dynamics.shocks.labour_market.migrant_job_loss",
+                Text("Migrant jobs lost in a shock year", "冲击年份外出务工岗位损失比例"),
+                "冲击年份失去的外出务工岗位比例",
+            ),
+        ),
+    ),
+    Section(
+        Text("2021-2025 regime and the deadline push", "2021-2025年过渡期与收官冲刺"),
+        (
+            Control(
+                "policy/transition",
+                Text("Support for exited households from 2021", "2021年起对已脱贫家庭的帮扶"),
+                "keep：保持；phased：逐步退出；withdraw：立即撤出",
+            ),
+            Control(
+                "policy/deadline_push",
+                Text("Push toward the 2020 deadline", "2020年收官冲刺"),
+                "是否开展脱贫攻坚收官冲刺（none：不开展）",
+            ),
         ),
     ),
 )
 
 #: How much to simulate: sample scale, replicates and seed.
 RUN_SETTINGS = Section(
-    "Sample, replicates and seed",
+    Text("Sample, replicates and seed", "抽样、重复次数与随机种子"),
     (
-        Control("population.scale", "Real households per simulated household"),
-        Control("replicates", "Replicates"),
-        Control("seed", "Seed"),
+        Control(
+            "population.scale",
+            Text("Real households per simulated household", "每个模拟家庭代表的实际户数"),
+            "抽样比例：越小越精确，也越慢",
+        ),
+        Control("replicates", Text("Replicates", "重复次数"), "每个情景运行的次数，用于计算区间"),
+        Control("seed", Text("Seed", "随机种子"), "相同种子给出完全相同的结果"),
     ),
 )
 

@@ -50,6 +50,7 @@ class Request:
     scenario: str
     reference: str
     chosen: tuple[str, ...]  # overrides, levers and run settings
+    others: tuple[str, ...] = ()  # further catalogue scenarios compared as they are (with the run settings)
 
     @property
     def levers(self) -> list[str]:
@@ -66,6 +67,10 @@ class Request:
         scenario = self.reference if reference else self.scenario
         return [f"region={self.region}", f"scenario={scenario}", *(self.settings if reference else self.chosen)]
 
+    def other_overrides(self, name: str) -> list[str]:
+        """The command line of a further scenario: as the catalogue has it, with the run settings."""
+        return [f"region={self.region}", f"scenario={name}", *self.settings]
+
 
 @dataclasses.dataclass
 class Comparison:
@@ -79,6 +84,7 @@ class Comparison:
     reused: int  # replicates read from the store
     simulated: int
     seconds: float
+    others: tuple[RunConfig, ...] = ()  # the further scenarios, as they ran
 
     @property
     def label(self) -> str:
@@ -90,9 +96,14 @@ class Comparison:
         """The reference run's label."""
         return self.reference.label
 
-    def run_folder(self, reference: bool = False) -> Path:
-        """The run folder of the scenario (or the reference)."""
-        config = self.reference if reference else self.config
+    @property
+    def labels(self) -> list[str]:
+        """Every label shown: the scenario, the further scenarios, the reference (each once)."""
+        return list(dict.fromkeys([self.label, *(c.label for c in self.others), self.reference_label]))
+
+    def run_folder(self, reference: bool = False, config: RunConfig | None = None) -> Path:
+        """The run folder of the scenario (or the reference, or another of its configurations)."""
+        config = config or (self.reference if reference else self.config)
         return self.folder / config.region.name / folder_name(config.label)
 
 
@@ -124,6 +135,24 @@ def configurations(request: Request) -> tuple[RunConfig, RunConfig]:
     return config, configure(request.region, request.reference, request.settings)
 
 
+def other_configurations(request: Request) -> tuple[RunConfig, ...]:
+    """The validated configurations of the further scenarios."""
+    return tuple(configure(request.region, name, request.settings) for name in request.others)
+
+
+def stored(request: Request) -> bool:
+    """Whether every replicate of every configuration of ``request`` is in the result store already."""
+    from app.identity import config_hash
+
+    configs = [*configurations(request), *other_configurations(request)]
+    for config in configs:
+        store = ResultStore(config.store.dir)
+        key = config_hash(config)
+        if not all(store.has(key, r) for r in range(config.replicates)):
+            return False
+    return True
+
+
 def compare(
     request: Request, out_root: Path, progress: Callable[[int, int], None] | None = None, on_warning=None
 ) -> Comparison:
@@ -138,17 +167,22 @@ def compare(
     from app.identity import config_hash
 
     config, reference = configurations(request)
-    key = (config_hash(config), config_hash(reference))
+    others = other_configurations(request)
+    key = (config_hash(config), config_hash(reference), *(config_hash(c) for c in others))
     with _CACHE_LOCK:
         known = _CACHE.get(key)
-    if known is not None and all(is_finished(known.run_folder(r)) for r in (False, True)):
+    if known is not None and all(is_finished(known.run_folder(config=c)) for c in (config, reference, *others)):
         if progress is not None:
             progress(1, 1)
         return known
     t0 = time.perf_counter()
     jobs = [(config, request.overrides())]
-    if reference.label != config.label:
+    for other, name in zip(others, request.others, strict=True):
+        if other.label not in {job.label for job, _ in jobs}:
+            jobs.append((other, request.other_overrides(name)))
+    if reference.label not in {job.label for job, _ in jobs}:
         jobs.append((reference, request.overrides(reference=True)))
+    others = tuple(job for job, _ in jobs[1:] if job.label != reference.label)
     folder = Path(out_root).resolve() / new_stamp()
     created = _claim(folder, "--out")
     steps = Steps(sum(c.replicates for c, _ in jobs), progress)
@@ -181,7 +215,7 @@ def compare(
                 break
         raise
     done = Comparison(
-        request, folder, config, reference, analysis, reused, simulated, round(time.perf_counter() - t0, 2)
+        request, folder, config, reference, analysis, reused, simulated, round(time.perf_counter() - t0, 2), others
     )
     with _CACHE_LOCK:
         _CACHE[key] = done
@@ -206,10 +240,9 @@ def _claim(folder: Path, key: str) -> list[Path]:
 
 
 def results_table(comparison: Comparison) -> pd.DataFrame:
-    """The results of both runs in the output contract (scenario first, then the reference)."""
-    tables = [pd.read_csv(comparison.run_folder(r) / "results.csv") for r in (False, True)]
-    if comparison.reference_label == comparison.label:
-        tables = tables[:1]
+    """The results of every run in the output contract (the scenario first, the reference last)."""
+    configs = {c.label: c for c in (comparison.config, *comparison.others, comparison.reference)}
+    tables = [pd.read_csv(comparison.run_folder(config=configs[label]) / "results.csv") for label in comparison.labels]
     return pd.concat(tables, ignore_index=True)
 
 
@@ -234,19 +267,22 @@ _REPORT_LOCK = threading.Lock()
 
 
 def report(comparison: Comparison) -> Path:
-    """Write the comparison's report and tables into its folder once (as ``python -m analysis``); return the report."""
+    """Write the comparison's reports (English and Chinese) and tables into its folder once; return the English one."""
     from analysis.__main__ import RECORD, write
+    from sim.text import LANGUAGES
 
     path = comparison.folder / "report.html"
     with _REPORT_LOCK:
         if not (comparison.folder / RECORD).is_file():
-            write(comparison.analysis, comparison.folder, [str(comparison.folder)], comparison.reference_label)
+            folder = comparison.folder
+            write(comparison.analysis, folder, [str(folder)], comparison.reference_label, LANGUAGES)
     return path
 
 
-def report_html(comparison: Comparison) -> bytes:
-    """The report, written first if need be."""
-    return report(comparison).read_bytes()
+def report_html(comparison: Comparison, lang: str = "en") -> bytes:
+    """The report in ``lang``, written first if need be."""
+    path = report(comparison)
+    return (path if lang == "en" else path.with_name(f"report_{lang}.html")).read_bytes()
 
 
 def archive(comparison: Comparison) -> bytes:
@@ -362,11 +398,11 @@ def save_scenario(name: str, request: Request, question: str, directory: Path = 
     return path
 
 
-def catalogue() -> list[tuple[str, str]]:
-    """Every scenario with the question it answers (as ``python3 run.py --info`` lists them)."""
+def catalogue(lang: str = "en") -> list[tuple[str, str]]:
+    """Every scenario with the question it answers, in ``lang`` (as ``python3 run.py --info`` lists them)."""
     from app.compose import group_options
 
-    return [(name, scenario_question(name)) for name in group_options("scenario")]
+    return [(name, scenario_question(name, lang=lang)) for name in group_options("scenario")]
 
 
 def regions() -> list[str]:

@@ -26,30 +26,32 @@ import numpy as np
 from analysis import i18n
 from analysis.figures import FIGURES
 from analysis.fonts import FAMILY, embedded_font_css, use_cjk
-from analysis.report import answer, key_table
+from analysis.i18n import say
+from analysis.report import answer, key_table, yearly_differences
 from dashboard.service import Comparison
 from sim import metrics
+from sim.text import Text
 
 
 @dataclasses.dataclass(frozen=True)
 class View:
     """One tab of results: report figures by name and tables by kind."""
 
-    title: str
+    title: Text
     figures: tuple[str, ...] = ()
     tables: tuple[str, ...] = ()  # "totals", "yearly"
 
 
 VIEWS = (
-    View("Curves", ("true_poor", "curves", "deltas")),
-    View("Totals and costs", ("routes_spending",), ("totals",)),
-    View("Poverty and monitoring", ("registered_vs_true", "monitoring")),
-    View("Villages, counties", ("areas",)),
-    View("Survival", ("survival", "frontier")),
-    View("Yearly table", (), ("yearly",)),
+    View(Text("Curves", "曲线"), ("true_poor", "curves", "deltas")),
+    View(Text("Totals and costs", "合计与成本"), ("routes_spending",), ("totals",)),
+    View(Text("Poverty and monitoring", "贫困与监测"), ("registered_vs_true", "monitoring")),
+    View(Text("Villages, counties", "贫困村与贫困县"), ("areas",)),
+    View(Text("Survival", "生存曲线"), ("survival", "frontier")),
+    View(Text("Yearly table", "逐年表"), (), ("yearly",)),
 )
 
-CAPTIONS = {spec.name: spec.caption() for spec in FIGURES}
+CAPTIONS = {spec.name: spec.caption for spec in FIGURES}  # name -> caption(lang)
 #: Figures that compare a scenario with its reference: left out when the scenario is the reference.
 PAIRED = (*(spec.name for spec in FIGURES if spec.paired), "frontier")
 
@@ -74,31 +76,35 @@ def _once(comparison: Comparison, part: str, make):
         return _MADE[key]
 
 
-def figure_png(comparison: Comparison, name: str) -> bytes | None:
+def figure_png(comparison: Comparison, name: str, lang: str = i18n.DEFAULT) -> bytes | None:
     """The report's figure ``name`` for this comparison as PNG (None when it has no rows, e.g. no ledger)."""
-    return _once(comparison, f"figure:{name}", lambda: _draw(comparison, name))
+    return _once(comparison, f"figure:{name}:{lang}", lambda: _draw(comparison, name, lang))
 
 
-def _draw(comparison: Comparison, name: str) -> bytes | None:
+def _draw(comparison: Comparison, name: str, lang: str) -> bytes | None:
     spec = next(spec for spec in FIGURES if spec.name == name)
     region = comparison.config.region.name
     if not spec.available(comparison.analysis, region):
         return None
     use_cjk()
-    fig = spec.draw(comparison.analysis, region, i18n.DEFAULT)
+    fig = spec.draw(comparison.analysis, region, lang)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=90, metadata={"Software": None}, bbox_inches="tight")
     plt.close(fig)
     return buffer.getvalue()
 
 
-def totals_html(comparison: Comparison) -> str:
-    """The report's plain-sentence answer and key table (period totals, paired differences, costs)."""
+def totals_html(comparison: Comparison, lang: str = i18n.DEFAULT) -> str:
+    """The report's plain-sentence answer, key table and the truly poor's yearly differences."""
     region = comparison.config.region.name
+    analysis = comparison.analysis
     return _once(
         comparison,
-        "totals",
-        lambda: f"<p>{answer(comparison.analysis, region)}</p>{key_table(comparison.analysis, region)}",
+        f"totals:{lang}",
+        lambda: (
+            f"<p>{answer(analysis, region, lang)}</p>{key_table(analysis, region, lang)}"
+            f"{yearly_differences(analysis, region, lang)}"
+        ),
     )
 
 
@@ -110,33 +116,38 @@ def _number(value: float, unit: str) -> str:
     return f"{value:,.0f}"
 
 
-def yearly_rows() -> list[tuple[str, str, str, str]]:
-    """(metric, name, unit, meaning) of each row of the yearly table."""
-    rows = [(name, i18n.metric_name(name), unit, i18n.metric_name(name)) for name, unit in CURVE_UNITS.items()]
+def yearly_rows(lang: str = i18n.DEFAULT) -> list[tuple[str, str, str, str]]:
+    """(metric, planner name, unit, meaning) of each row of the yearly table."""
+    rows = [
+        (name, i18n.metric_name(name, lang), unit, i18n.metric_name(name, lang)) for name, unit in CURVE_UNITS.items()
+    ]
     yearly = set(metrics.yearly_names())
     for metric in metrics.metrics():
         if metric.name in yearly:
-            rows.append((metric.name, i18n.metric_name(metric.name), metric.unit, metric.meaning))
+            meaning = metric.meaning if lang == i18n.DEFAULT else metric.title(lang)
+            rows.append((metric.name, i18n.metric_name(metric.name, lang), metric.unit, meaning))
     return rows
 
 
-def yearly_table(comparison: Comparison) -> str:
+def yearly_table(comparison: Comparison, lang: str = i18n.DEFAULT) -> str:
     """Mean by year of every metric for the scenario, with its paired difference to the reference.
 
     Each value cell carries ``data-metric``, ``data-year`` and ``data-label`` so that a reader (or a
     test) can find one figure for a known year.
     """
-    return _once(comparison, "yearly", lambda: _yearly_table(comparison))
+    return _once(comparison, f"yearly:{lang}", lambda: _yearly_table(comparison, lang))
 
 
-def _yearly_table(comparison: Comparison) -> str:
+def _yearly_table(comparison: Comparison, lang: str) -> str:
     summary = comparison.analysis.summary
     mine = summary[summary["label"] == comparison.label].set_index(["metric", "year"])
     years = sorted(int(y) for y in mine.index.get_level_values("year").unique())
     paired = comparison.label != comparison.reference_label
     head = "".join(f"<th>{year}</th>" for year in years)
-    lines = [f"<table class='yearly'><tr><th>Metric</th><th>Unit</th>{head}</tr>"]
-    for metric, name, unit, meaning in yearly_rows():
+    lines = [
+        f"<table class='yearly'><tr><th>{say('page.metric', lang)}</th><th>{say('page.unit', lang)}</th>{head}</tr>"
+    ]
+    for metric, name, unit, meaning in yearly_rows(lang):
         if (metric, years[-1]) not in mine.index:
             continue
         cells = []
@@ -159,19 +170,22 @@ def _yearly_table(comparison: Comparison) -> str:
             )
         title = html.escape(meaning, quote=True)
         lines.append(
-            f"<tr><td class='text' title='{title}'>{html.escape(name)}</td><td class='text'>{unit}</td>"
+            f"<tr><td class='text' title='{title}'>{html.escape(name)}</td>"
+            f"<td class='text'>{html.escape(_unit_name(unit, lang))}</td>"
             f"{''.join(cells)}</tr>"
         )
     lines.append("</table>")
-    note = (
-        f"<p class='note'>Mean over replicates of <b>{html.escape(comparison.label)}</b>; Δ is the paired "
-        f"difference to <b>{html.escape(comparison.reference_label)}</b> (replicate r against replicate r) with "
-        "its 95% bootstrap interval. Persons are real persons, money is yuan.</p>"
-        if paired
-        else f"<p class='note'>Mean over replicates of <b>{html.escape(comparison.label)}</b>, which is the "
-        "reference itself. Persons are real persons, money is yuan.</p>"
-    )
+    scenario = html.escape(comparison.analysis.label_name(comparison.label, lang))
+    reference = html.escape(comparison.analysis.label_name(comparison.reference_label, lang))
+    key = "page.yearly_paired" if paired else "page.yearly_self"
+    note = f"<p class='note'>{say(key, lang, label=f'<b>{scenario}</b>', reference=f'<b>{reference}</b>')}</p>"
     return note + "\n".join(lines)
+
+
+def _unit_name(unit: str, lang: str) -> str:
+    """The unit as the yearly table writes it (real persons and yuan, in full)."""
+    key = {"persons": "unit.persons_full", "yuan": "unit.yuan_each"}.get(unit, f"unit.{unit}")
+    return say(key, lang) if key in i18n.PHRASES else unit
 
 
 def _signed(value: float, unit: str) -> str:
@@ -180,8 +194,12 @@ def _signed(value: float, unit: str) -> str:
 
 
 PAGE_STYLE = """
-.v-application, .v-application .body-1, .v-application .body-2, .v-application .caption {
+.v-application, .v-application .body-1, .v-application .body-2, .v-application .caption,
+.v-application .solara-markdown, .v-application .rendered_html, .v-application h1, .v-application h2,
+.v-application h3, .v-application .v-btn, .v-application .v-label, .v-application input {
   font-family: Roboto, 'DejaVu Sans', '%(family)s', sans-serif !important; }
+.v-application h1, .v-application h2, .v-application h3, .v-application strong, .v-application b,
+.v-application .v-btn { font-weight: normal !important; }
 .results table { border-collapse: collapse; font-size: 0.82em; margin: 0.5em 0 1em; }
 .results th, .results td { border: 1px solid #ddd; padding: 3px 6px; text-align: right; vertical-align: top; }
 .results th { background: #f3f3f3; font-weight: normal; }
@@ -191,6 +209,11 @@ PAGE_STYLE = """
 .results figure img { max-width: 100%%; }
 .results .table-yearly { overflow-x: auto; max-width: 100%%; } .results .table-yearly table { width: auto; }
 .results .table-yearly td { white-space: nowrap; }
+.results .swatch { display: inline-block; width: 0.8em; height: 0.8em; margin-right: 0.35em; }
+.results .code { color: #888; font-size: 0.8em; }
+.results table.key td .note { display: inline-block; max-width: 11em; }
+.results th.lead, .results td.lead { background: #f4f8ff; }
+.run-bar { position: sticky; top: 0; z-index: 5; background: #ffffff; padding: 6px 0; }
 """
 
 

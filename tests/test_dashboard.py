@@ -7,6 +7,7 @@ missing.  Its screenshots go to ``test-artifacts/`` (not committed).
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
@@ -27,7 +28,7 @@ import pytest
 from app.compose import SCENARIO_DIR, UsageError, group_options
 from app.identity import config_hash
 from app.rundir import is_finished
-from dashboard import controls, service
+from dashboard import controls, service, views
 from dashboard.server import ArgumentError, is_loopback, parse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,6 +71,35 @@ def test_shown_values_give_back_the_scenario_exactly(scenario):
     assert config_hash(controls.configure("henan", scenario, every)) == config_hash(plain)
 
 
+def test_every_control_view_and_section_reads_in_both_languages():
+    for control in controls.CONTROLS:
+        assert not control.title.missing() and control.meaning_zh.strip(), control.key
+        assert re.search(r"[\u4e00-\u9fff]", control.label("zh") + control.hint("zh")), control.key
+    for section in (*controls.LEVERS, controls.RUN_SETTINGS):
+        assert not section.title.missing()
+    assert all(not view.title.missing() for view in views.VIEWS)
+    assert controls.CONTROLS[2].allowed_in("zh") == "[0, 10]之间的整数"  # policy.dibao.grace_years
+
+
+def test_the_page_address_holds_the_whole_setup_and_reads_back_the_same():
+    from dashboard import page
+
+    state = {
+        "region": "luoyang",
+        "scenario": "jobs_push",
+        "reference": "no_monitoring",
+        "others": ["phased_2021", "withdraw_2021"],
+        "lang": "zh",
+        "values": {"policy.monitoring.threshold_ratio": "2", "replicates": "3", "policy/transition": "phased"},
+    }
+    query = page.to_query(state)
+    assert page.from_query(query) == state
+    assert page.from_query("") is None and page.from_query("utm=x") is None
+    # unknown keys in an address are ignored rather than sent as overrides; a bad language falls back
+    odd = page.from_query("region=henan&scenario=baseline&set=rm%20-rf=1&lang=fr")
+    assert odd["values"] == {} and odd["lang"] == "en"
+
+
 def test_only_changed_controls_become_overrides_in_page_order():
     shown = controls.current_values("henan", "baseline")
     changed = {**shown, "seed": "3", "policy/transition": "phased", "policy.dibao.grace_years": " 2 "}
@@ -105,6 +135,22 @@ def comparison(tmp_path_factory):
     out = tmp_path_factory.mktemp("dashboard")
     request = service.Request("henan", "baseline", "baseline", ("policy.monitoring.threshold_ratio=2", *SMALL))
     return service.compare(request, out)
+
+
+def test_several_scenarios_against_one_reference_and_the_store_knows_when_they_are_ready(tmp_path):
+    request = service.Request("henan", "withdraw_2021", "baseline", SMALL, ("no_monitoring", "withdraw_2021"))
+    assert not service.stored(dataclasses.replace(request, chosen=(*SMALL, "seed=987654")))
+    done = service.compare(request, tmp_path)
+    assert done.labels == [
+        "withdraw_2021+population.scale=400",
+        "no_monitoring+population.scale=400",
+        "baseline+population.scale=400",
+    ]
+    assert service.stored(request)
+    table = service.results_table(done)
+    assert list(dict.fromkeys(table["label"])) == done.labels
+    totals = done.analysis.totals
+    assert set(totals.loc[totals["quantity"] == "true_poor_years_run", "label"]) == set(done.labels)
 
 
 def test_a_comparison_writes_two_finished_run_folders_and_pairs_them(comparison):
@@ -379,13 +425,29 @@ def set_text(page, label: str, value: str) -> None:
     field.press("Enter")
 
 
-def run_and_wait(page, expected_label: str) -> None:
-    page.get_by_role("button", name="Run comparison").click()
-    page.locator(".shown", has_text=f"Showing {expected_label} against").wait_for(timeout=300_000)
+def wait_for_address(page, pattern: str, seconds: float = 30) -> None:
+    """Wait until the page's address (changed by the page itself, without loading) matches ``pattern``."""
+    deadline = time.monotonic() + seconds
+    while not re.search(pattern, page.url):
+        assert time.monotonic() < deadline, f"the address {page.url} never matched {pattern}"
+        page.wait_for_timeout(200)
+
+
+def run_and_wait(page, expected_label: str, run: str = "Run comparison", yearly: str = "Yearly table") -> None:
+    """Press run and wait until the yearly table shows ``expected_label``."""
+    page.get_by_role("button", name=run).click()
+    page.locator(".running").wait_for(state="detached", timeout=300_000)
+    page.locator(".shown").wait_for(timeout=300_000)
+    page.get_by_role("tab", name=yearly).dispatch_event("click")
+    page.locator(f"td[data-label='{expected_label}']").first.wait_for(state="attached", timeout=300_000)
 
 
 def test_the_page_end_to_end_in_headless_chromium(tmp_path):
-    """Open the page, run the defaults, move a lever, see the figure move, save, reproduce on the command line."""
+    """The page from opening to the command line, as a planner uses it.
+
+    Open on the opening question, run several scenarios, move a lever and see the figure move, reopen the
+    setup from its address, read it in Chinese, save, and reproduce the table on the command line.
+    """
     browser_path = chromium()
     if browser_path is None:
         pytest.skip("no Chromium on this machine: install Debian's chromium package (.ci/run does) to run this test")
@@ -402,11 +464,17 @@ def test_the_page_end_to_end_in_headless_chromium(tmp_path):
             page.on("request", lambda r: requested.append(r.url))
             page.goto(server.url)
             page.get_by_role("button", name="Run comparison").wait_for(timeout=120_000)
+            # The page opens on the catalogue's most asked question; the address follows every change.
+            assert page.locator(".nothing-yet").is_visible()
             set_text(page, "Real households per simulated household", "400")
             set_text(page, "Replicates", "2")
-            run_and_wait(page, "baseline+population.scale=400")
+            wait_for_address(page, r"scenario=withdraw_2021.*also=phased_2021.*also=no_monitoring.*scale%3D400")
+            first = "withdraw_2021+population.scale=400"
+            run_and_wait(page, first)
+            shown = page.locator(".shown").inner_text()
+            assert "Support withdrawn in 2021" in shown and "No monitoring" in shown and "Current policy mix" in shown
             page.screenshot(path=str(ARTIFACTS / "dashboard_default.png"), full_page=True)
-            before = yearly_value(page, "baseline+population.scale=400", "monitored", 2023)
+            before = yearly_value(page, first, "monitored", 2023)
 
             # A bad value: the one-line message of the command line, no traceback, nothing run.
             page.get_by_text("Monitoring (防止返贫监测)").click()
@@ -424,13 +492,34 @@ def test_the_page_end_to_end_in_headless_chromium(tmp_path):
 
             # A higher monitoring threshold flags more households: monitored persons rise.
             set_text(page, "Monitoring threshold (x poverty line)", "2")
-            label = "baseline+monitoring.threshold_ratio=2+population.scale=400"
+            label = "withdraw_2021+monitoring.threshold_ratio=2+population.scale=400"
             run_and_wait(page, label)
             after = yearly_value(page, label, "monitored", 2023)
             assert after > before
             show_tab(page, "Curves")
             page.wait_for_timeout(1500)
             page.screenshot(path=str(ARTIFACTS / "dashboard_changed.png"), full_page=True)
+
+            # The address holds the setup: a new page opened on it shows the same settings.
+            address = page.url
+            assert "set=policy.monitoring.threshold_ratio%3D2" in address and "set=replicates%3D2" in address
+            again = browser.new_page(viewport={"width": 1500, "height": 1100})
+            again.goto(address)
+            again.get_by_role("button", name="Run comparison").wait_for(timeout=120_000)
+            again.get_by_text("Monitoring (防止返贫监测)").click()
+            assert again.get_by_label("Monitoring threshold (x poverty line)", exact=True).input_value() == "2"
+            assert again.get_by_label("Replicates", exact=True).input_value() == "2"
+            assert "No monitoring · no_monitoring" in again.locator("body").inner_text()
+
+            # The Chinese page: every word from the catalogue, the address keeps the language.
+            again.get_by_role("button", name="zh").click()
+            again.get_by_role("button", name="运行比较").wait_for(timeout=60_000)
+            wait_for_address(again, r"lang=zh")
+            run_and_wait(again, label, "运行比较", "逐年表")
+            body = again.locator("body").inner_text()
+            assert "逐年表" in body and "Run comparison" not in body and "Yearly table" not in body
+            again.screenshot(path=str(ARTIFACTS / "dashboard_zh.png"), full_page=True)
+            again.close()
 
             # Save as scenario, then the command line gives the same table.
             show_tab(page, "Save, download")
@@ -457,6 +546,7 @@ def test_the_page_end_to_end_in_headless_chromium(tmp_path):
         assert done.returncode == 0, done.stderr
     finally:
         saved.unlink(missing_ok=True)
+    assert {label, "baseline+population.scale=400", "no_monitoring+population.scale=400"} <= set(downloaded["label"])
     keys = ["replicate", "year", "metric", "value"]
     ours = downloaded[downloaded["label"] == label][keys].reset_index(drop=True)
     theirs = pd.read_csv(cli / "results.csv")[keys]
