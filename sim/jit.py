@@ -1,4 +1,4 @@
-"""Compiled per-household kernels: numba's ``njit`` with an on-disk cache.
+"""Compiled per-household kernels: numba's ``njit`` with an on-disk cache keyed by what each kernel reads.
 
 The hot yearly loops run as compiled loops over households (one pass, no temporaries),
 while every random number is still drawn by numpy from the named streams beforehand, so
@@ -8,18 +8,23 @@ on a machine compiles them (a few seconds); later runs load them from the cache.
 
 numba checks a cached kernel only against its own source file, yet kernels inline module
 globals (enum values, lookup tables such as ``MARKET_WAGE_JOB``) and call kernels in other
-modules.  So the cache lives in ``.numba_cache/<digest>`` at the project root, where the
-digest covers every source file of the ``sim`` package: any edit to the engine recompiles
-everything rather than load a kernel built against stale code.  ``NUMBA_CACHE_DIR``, when
+modules.  So each kernel is cached in ``.numba_cache/<digest>`` at the project root, where the
+digest covers the source of the kernel's module and of every ``sim`` module it imports, directly
+or through others (:func:`closure`): an edit recompiles exactly the kernels whose module could
+see it (a comment in ``sim/policies/dibao.py`` recompiles dibao's kernels, an edit to
+``sim/state.py`` every kernel), never one built against stale code.  ``NUMBA_CACHE_DIR``, when
 set, takes precedence.
 """
 
 from __future__ import annotations
 
+import ast
+import functools
 import hashlib
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -30,44 +35,112 @@ F = TypeVar("F", bound=Callable)
 
 PACKAGE = Path(__file__).resolve().parent
 CACHE_ROOT = PACKAGE.parent / ".numba_cache"
-KEEP_STALE = 2  # caches of other source versions kept (switching branches stays cheap)
+#: Cache folders of no current kernel kept (switching branches stays cheap); older ones are removed.
+KEEP_STALE = 40
 
 
-def source_digest() -> str:
-    """Digest of every Python source file of the ``sim`` package (paths and contents)."""
+def _module_path(name: str) -> Path | None:
+    """The source file of ``sim`` module ``name`` (``sim.state`` -> ``sim/state.py``), if there is one."""
+    parts = name.split(".")
+    if parts[0] != PACKAGE.name:
+        return None
+    base = PACKAGE.joinpath(*parts[1:])
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imports(path: Path) -> set[str]:
+    """The ``sim`` modules a source file imports (``from sim import x`` counts ``sim.x`` when it is a module)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names if alias.name.split(".")[0] == PACKAGE.name}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == PACKAGE.name:
+            found.add(node.module)
+            found |= {f"{node.module}.{a.name}" for a in node.names if _module_path(f"{node.module}.{a.name}")}
+    return {name for name in found if _module_path(name) is not None}
+
+
+def closure(module: str) -> list[Path]:
+    """The source files a kernel of ``module`` can depend on: its own and every ``sim`` module it imports.
+
+    Imports are followed transitively, so a kernel that calls a kernel of another module, or
+    inlines a global that module took from a third, is keyed by all three.
+    """
+    seen, pending = set(), [module]
+    while pending:
+        name = pending.pop()
+        if name in seen or _module_path(name) is None:
+            continue
+        seen.add(name)
+        pending.extend(_imports(_module_path(name)))
+    return sorted({_module_path(name) for name in seen})
+
+
+def digest_of(paths: list[Path]) -> str:
+    """Digest of the given source files (paths relative to the package, and contents)."""
     digest = hashlib.sha256()
-    for path in sorted(PACKAGE.rglob("*.py")):
+    for path in sorted(paths):
         digest.update(path.relative_to(PACKAGE).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
-def _use_versioned_cache() -> None:
+@functools.cache
+def module_digest(module: str) -> str:
+    """The cache key of the kernels of ``module`` (computed once per process)."""
+    return digest_of(closure(module))
+
+
+def source_digest() -> str:
+    """Digest of every Python source file of the ``sim`` package (paths and contents)."""
+    return digest_of(list(PACKAGE.rglob("*.py")))
+
+
+def cache_dir(module: str) -> Path | None:
+    """Where the kernels of ``module`` are cached (None when ``NUMBA_CACHE_DIR`` is set or nowhere is writable)."""
     if os.environ.get("NUMBA_CACHE_DIR"):
-        return
-    digest = source_digest()
-    current = CACHE_ROOT / digest
+        return None
+    folder = CACHE_ROOT / module_digest(module)
     try:
-        current.mkdir(parents=True, exist_ok=True)
-        current.touch()
-        others = sorted((p for p in CACHE_ROOT.iterdir() if p != current), key=lambda p: p.stat().st_mtime)
+        folder.mkdir(parents=True, exist_ok=True)
+        folder.touch()
+        return folder
     except OSError:
-        # A read-only checkout: keep the versioned cache in the temporary folder instead.
-        fallback = Path(tempfile.gettempdir()) / f"poverty-numba-cache-{os.getuid()}" / digest
+        # A read-only checkout: keep the cache in the temporary folder instead.
+        fallback = Path(tempfile.gettempdir()) / f"poverty-numba-cache-{os.getuid()}" / module_digest(module)
         try:
             fallback.mkdir(parents=True, exist_ok=True)
         except OSError:
-            return  # nowhere writable: numba compiles in memory and warns that it cannot cache
-        numba.config.CACHE_DIR = str(fallback)
+            return None  # nowhere writable: numba compiles in memory and warns that it cannot cache
+        return fallback
+
+
+def prune(keep: int = KEEP_STALE, now: float | None = None) -> None:
+    """Remove the oldest cache folders beyond ``keep`` that no kernel touched in the last hour."""
+    try:
+        folders = sorted((p for p in CACHE_ROOT.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
+    except OSError:
         return
-    numba.config.CACHE_DIR = str(current)
-    for stale in others[: max(len(others) - KEEP_STALE, 0)]:
-        shutil.rmtree(stale, ignore_errors=True)
+    recent = (now or time.time()) - 3600
+    stale = [p for p in folders if p.stat().st_mtime < recent]
+    for folder in stale[: max(len(stale) - keep, 0)]:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def kernel(function: F) -> F:
-    """Compile ``function`` in nopython mode, cached on disk, releasing the GIL."""
-    return numba.njit(cache=True, nogil=True)(function)
+    """Compile ``function`` in nopython mode, cached on disk under its module's digest, releasing the GIL."""
+    folder = cache_dir(function.__module__)
+    if folder is None:
+        return numba.njit(cache=True, nogil=True)(function)
+    previous = numba.config.CACHE_DIR
+    numba.config.CACHE_DIR = str(folder)  # numba picks the cache folder when the dispatcher is made
+    try:
+        return numba.njit(cache=True, nogil=True)(function)
+    finally:
+        numba.config.CACHE_DIR = previous
 
 
-_use_versioned_cache()
+prune()

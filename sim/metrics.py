@@ -61,7 +61,6 @@ class Metric:
         meaning: one line for tables and the README.
         initial: also reported for the initial stock (year before the start).
         table: printed in the yearly table of ``run.py``.
-        summary: in the comparison summary.
         title: the planner's name of the metric, in English and Chinese.
     """
 
@@ -72,7 +71,6 @@ class Metric:
     meaning: str
     initial: bool = False
     table: bool = False
-    summary: bool = False
     title: Text = dataclasses.field(kw_only=True)
 
 
@@ -126,9 +124,15 @@ def metrics() -> tuple[Metric, ...]:
             lambda r: math.fsum(r.costs.values()),  # exact, whatever the order of the levers
             "yearly public spending on all levers",
             table=True,
-            summary=True,
             title=Text("Public spending", "财政投入"),
         )
+        declared = set(steps.declared_counts())
+        for metric in _REGISTERED.values():
+            if isinstance(metric.compute, Flow) and metric.compute.name not in declared:
+                raise ValueError(
+                    f"metric {metric.name!r} reads the count {metric.compute.name!r}, which no step declares; "
+                    f"declared: {', '.join(sorted(declared))}"
+                )
         _cache = (*_REGISTERED.values(), *costs, total)
     return _cache
 
@@ -150,11 +154,6 @@ def initial_names() -> tuple[str, ...]:
 def table_names() -> tuple[str, ...]:
     """Metrics printed in the yearly table."""
     return tuple(m.name for m in metrics() if m.table)
-
-
-def summary_names() -> tuple[str, ...]:
-    """Metrics in the comparison summary."""
-    return tuple(m.name for m in metrics() if m.summary)
 
 
 def yearly_row(record: Record) -> dict[str, float]:
@@ -229,9 +228,19 @@ def _persons_where(mask, weight, size):
     return total
 
 
-def _flow(name: str) -> Callable[[Record], float]:
-    """A count a step reports; zero in a year the step reports none (e.g. monitoring before it starts)."""
-    return lambda r: weighted(r.counts[name], r.stratum_weight) if name in r.counts else 0.0
+@dataclasses.dataclass(frozen=True)
+class Flow:
+    """A count a step declares and reports (``Effect.counts``), in persons.
+
+    Zero in a year the step reports none (monitoring before it starts); a name no step declares
+    is refused when the metric list is made (:func:`metrics`), so a misspelt name cannot read 0.
+    """
+
+    name: str
+
+    def __call__(self, r: Record) -> float:
+        """The weighted count of this year."""
+        return weighted(r.counts[self.name], r.stratum_weight) if self.name in r.counts else 0.0
 
 
 def _persons_in_category(category: MonitorCategory) -> Callable[[Record], float]:
@@ -257,7 +266,6 @@ for _metric in (
         "persons on the register (建档立卡) at year end, counted as recorded at registration",
         initial=True,
         table=True,
-        summary=True,
         title=Text("Registered poor", "建档立卡贫困人口"),
     ),
     Metric(
@@ -286,14 +294,13 @@ for _metric in (
         _exits,
         "persons removed from the register this year: exits_development + exits_guarantee + exits_deceased",
         table=True,
-        summary=True,
         title=Text("Exits from poverty", "脱贫人口"),
     ),
     Metric(
         "exits_development",
         _P,
         Kind.FLOW,
-        _flow("exits_development"),
+        Flow("exits_development"),
         "exits whose income *without* guarantee transfers (低保, 特困, 兜底 top-up) is already above the line",
         table=True,
         title=Text("Exits by development", "开发式脱贫"),
@@ -302,7 +309,7 @@ for _metric in (
         "exits_guarantee",
         _P,
         Kind.FLOW,
-        _flow("exits_guarantee"),
+        Flow("exits_guarantee"),
         "exits that depend on guarantee transfers (兜底脱贫)",
         table=True,
         title=Text("Exits through the guarantee", "兜底脱贫"),
@@ -311,7 +318,7 @@ for _metric in (
         "exits_deceased",
         _P,
         Kind.FLOW,
-        _flow("exits_deceased"),
+        Flow("exits_deceased"),
         "registered households whose members have all died (自然减少)",
         title=Text("Removed: household died out", "自然减少"),
     ),
@@ -319,20 +326,18 @@ for _metric in (
         "newly_poor",
         _P,
         Kind.FLOW,
-        _flow("newly_poor"),
+        Flow("newly_poor"),
         "truly poor households never registered before, identified this year",
         table=True,
-        summary=True,
         title=Text("Newly identified poor", "新识别贫困人口"),
     ),
     Metric(
         "returns",
         _P,
         Kind.FLOW,
-        _flow("returns"),
+        Flow("returns"),
         "exited households found truly poor again and re-registered (返贫)",
         table=True,
-        summary=True,
         title=Text("Returns to the register", "返贫人口"),
     ),
     Metric(
@@ -342,7 +347,6 @@ for _metric in (
         lambda r: _persons_where(r.h.monitored, r.h.weight, r.h.size),
         "persons in households under return-to-poverty monitoring (from 2021 by default)",
         table=True,
-        summary=True,
         title=Text("Monitored", "监测对象"),
     ),
     *(
@@ -379,7 +383,7 @@ for _metric in (
         "monitoring_eliminated",
         _P,
         Kind.FLOW,
-        _flow("monitoring_eliminated"),
+        Flow("monitoring_eliminated"),
         "monitored persons whose risk was eliminated this year (风险消除: stable above the monitoring line)",
         title=Text("Risk eliminated", "风险消除"),
     ),
@@ -391,17 +395,15 @@ for _metric in (
         "persons in households that have exited and are truly poor again this year, registered or not "
         "(true fallback; compare returns, which count re-registration)",
         table=True,
-        summary=True,
         title=Text("Exited but truly poor", "已脱贫但实际贫困"),
     ),
     Metric(
         "new_fallbacks",
         _P,
         Kind.FLOW,
-        _flow("new_fallbacks"),
+        Flow("new_fallbacks"),
         "persons in exited households truly poor this year for the first time since their exit (true fallback "
         "flow; the year's entries into fallbacks)",
-        summary=True,
         title=Text("Falls back into poverty", "新增实际返贫"),
     ),
     Metric(
@@ -412,7 +414,6 @@ for _metric in (
             (r.h.reg == Registration.EXITED) & (r.h.fallback_year == 0) & (r.h.size > 0), r.h.weight, r.h.size
         ),
         "persons in exited households not truly poor at any time since their exit (sustained exits)",
-        summary=True,
         title=Text("Sustained exits", "稳定脱贫"),
     ),
     Metric(
@@ -423,7 +424,6 @@ for _metric in (
         "persons whose household income is below the line or whose housing or basic medical guarantee fails, "
         "registered or not",
         table=True,
-        summary=True,
         title=Text("Truly poor", "实际贫困人口"),
     ),
     Metric(

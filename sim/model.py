@@ -136,7 +136,14 @@ class PovertyModel(mesa.Model):
             self.h = self.h.fold(effect.updates, step.name)
             if step.is_lever:
                 costs[step.name] = effect.cost
-            counts.update(effect.counts)
+            if effect.counts:
+                undeclared = set(effect.counts) - set(step.counts)
+                if undeclared:
+                    raise ValueError(
+                        f"step {step.name!r} reports counts {sorted(undeclared)} it does not declare "
+                        f"(its declaration's counts: {list(step.counts)})"
+                    )
+                counts.update(effect.counts)
             if effect.areas:
                 self.areas = dataclasses.replace(self.areas, **effect.areas)
         self._record(year, counts, costs)

@@ -35,19 +35,35 @@ StepFunction = Callable[[Households, Any, Any], Effect]
 
 
 class Phase(enum.IntEnum):
-    """The phases of a year, in the order they run."""
+    """The phases of a year, in the order they run (what each holds: :data:`PHASE_MEANING`)."""
 
-    DEMOGRAPHY = 1  # deaths, ageing, births
-    SHOCKS = 2  # shocks that strike many households at once: area disasters, labour-market shocks
-    HEALTH = 3  # illness and disability of the index member
-    LABOUR = 4  # labour capacity, market job loss and finding
-    PLACEMENT = 5  # levers that place workers or households: training, relocation, housing, jobs
-    INCOME = 6  # market incomes, then income levers
-    MEDICAL = 7  # medical spending, then health levers
-    TRANSFERS = 8  # pension, 低保, 兜底
-    ASSESSMENT = 9  # true poverty status
-    REGISTRATION = 10  # register flows, then monitoring
-    AREAS = 11  # village and county exits
+    DEMOGRAPHY = 1
+    SHOCKS = 2
+    HEALTH = 3
+    LABOUR = 4
+    PLACEMENT = 5
+    INCOME = 6
+    MEDICAL = 7
+    TRANSFERS = 8
+    ASSESSMENT = 9
+    REGISTRATION = 10
+    AREAS = 11
+
+
+#: What each phase holds (the README's order of a year is generated from this and the registry).
+PHASE_MEANING = {
+    Phase.DEMOGRAPHY: "deaths, ageing, births",
+    Phase.SHOCKS: "shocks that strike many households at once: area disasters, labour-market shocks",
+    Phase.HEALTH: "illness and disability of the index member",
+    Phase.LABOUR: "labour capacity, market job loss and finding",
+    Phase.PLACEMENT: "levers that place workers or households: jobs, training, relocation, housing",
+    Phase.INCOME: "market incomes, then income levers",
+    Phase.MEDICAL: "medical spending under insurance, then health levers",
+    Phase.TRANSFERS: "pension, 低保, 兜底 and the campaign's guarantees",
+    Phase.ASSESSMENT: "true poverty status",
+    Phase.REGISTRATION: "register flows (exits by route, identification, returns), then monitoring",
+    Phase.AREAS: "village and county exits",
+}
 
 
 class DrawKind(enum.Enum):
@@ -81,6 +97,8 @@ class Process:
         params: the parameter dataclass of that block.
         draws: random numbers it reads from ``ctx.draws``.
         after: steps of the same phase it must follow.
+        counts: names of the per-stratum person counts its ``Effect.counts`` reports (metrics read
+            them with :class:`sim.metrics.Flow`; an undeclared name is an error, never a silent 0).
     """
 
     name: str
@@ -90,6 +108,7 @@ class Process:
     params: type | None = None
     draws: tuple[Draw, ...] = ()
     after: tuple[str, ...] = ()
+    counts: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -113,6 +132,7 @@ class Lever:
             that need the whole registry (e.g. names of withdrawn levers).
         dose: the parameters that are the lever's intensity (capacity, quota, coverage, amount),
             scaled together when the lever-response experiment gives it k times its dose.
+        counts: names of the per-stratum person counts its ``Effect.counts`` reports.
         title: the lever's name as a planner writes it, in English and Chinese (report, figures,
             dashboard, ``run.py --describe``).
     """
@@ -128,6 +148,7 @@ class Lever:
     publishes: tuple[str, ...] = ()
     complete: Callable[[Any], None] | None = None
     dose: tuple[str, ...] = ()
+    counts: tuple[str, ...] = ()
     title: Text = dataclasses.field(kw_only=True)
 
 
@@ -140,6 +161,7 @@ class Step:
     run: StepFunction
     params_path: tuple[str, ...]  # attribute path in RunConfig, () for none
     is_lever: bool
+    counts: tuple[str, ...] = ()  # the counts it may report
 
 
 _PROCESSES: dict[str, Process] = {}
@@ -251,10 +273,13 @@ def year_steps() -> tuple[Step, ...]:
 
 def _resolve() -> tuple[Step, ...]:
     candidates = [
-        Step(p.name, p.phase, p.run, ("dynamics", p.config) if p.config else (), False) for p in _PROCESSES.values()
+        Step(p.name, p.phase, p.run, ("dynamics", p.config) if p.config else (), False, p.counts)
+        for p in _PROCESSES.values()
     ]
     candidates += [
-        Step(lv.name, lv.phase, lv.apply, ("policy", lv.name), True) for lv in _LEVERS.values() if lv.apply is not None
+        Step(lv.name, lv.phase, lv.apply, ("policy", lv.name), True, lv.counts)
+        for lv in _LEVERS.values()
+        if lv.apply is not None
     ]
     after = {p.name: p.after for p in _PROCESSES.values()} | {lv.name: lv.after for lv in _LEVERS.values()}
     phase_of = {s.name: s.phase for s in candidates}
@@ -283,6 +308,11 @@ COMMON_DRAWS: tuple[Draw, ...] = (
     Draw("u_target", "targeting", DrawKind.UNIFORM32),  # take-up and targeting errors
     Draw("u_monitor", "monitoring", DrawKind.UNIFORM32),  # discovery by monitoring
 )
+
+
+def declared_counts() -> tuple[str, ...]:
+    """Every count name a step of the year declares it reports."""
+    return tuple(dict.fromkeys(name for step in year_steps() for name in step.counts))
 
 
 def declared_draws() -> tuple[Draw, ...]:
@@ -456,6 +486,17 @@ def year_table() -> str:
         lines.append(
             f"| {i} | {step.phase.name.lower()} | `{step.name}` | {kind} | `{params}` | `{modules[step.name]}` |"
         )
+    return "\n".join(lines)
+
+
+def year_summary() -> str:
+    """The README's order of a year: one line per phase with its steps (levers marked), in order."""
+    lines = []
+    for number, phase in enumerate(Phase, 1):
+        names = [
+            f"`{step.name}`" + (" (lever)" if step.is_lever else "") for step in year_steps() if step.phase == phase
+        ]
+        lines.append(f"{number}. {phase.name.capitalize()}: {PHASE_MEANING[phase]}. Steps: {', '.join(names) or '-'}.")
     return "\n".join(lines)
 
 

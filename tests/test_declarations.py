@@ -336,3 +336,32 @@ def test_a_metric_registered_at_test_time_reaches_the_results(tmp_path):
     finally:
         metrics.unregister_metric("dibao_households")
     assert "dibao_households" not in metrics.yearly_names()
+
+
+def test_a_metric_reading_a_count_no_step_declares_is_refused_not_read_as_zero():
+    metric = metrics.Metric(
+        "returnz", "persons", metrics.Kind.FLOW, metrics.Flow("returnz"), "a misspelt count", title=TOY_TITLE
+    )
+    metrics.register_metric(metric)
+    try:
+        with pytest.raises(ValueError, match="metric 'returnz' reads the count 'returnz', which no step declares"):
+            metrics.metrics()
+    finally:
+        metrics.unregister_metric("returnz")
+    assert "returns" in steps.declared_counts() and len(metrics.metrics()) > 0
+
+
+def test_a_step_reporting_a_count_it_does_not_declare_fails_the_year():
+    def noisy(h, params, ctx):
+        return Effect(counts={"surprise": np.zeros(3)})
+
+    steps.register_lever(steps.Lever("zz_noisy", ToyParams, noisy, steps.Phase.TRANSFERS, title=TOY_TITLE))
+    ConfigStore.instance().store(
+        group="policy/zz_noisy", name="default", node={"enabled": True, "amount_per_person": 1.0}
+    )
+    try:
+        model = PovertyModel(load_config(["population.scale=400", "region.end_year=2018"]))
+        with pytest.raises(ValueError, match="step 'zz_noisy' reports counts \\['surprise'\\] it does not declare"):
+            model.step()
+    finally:
+        steps.unregister("zz_noisy")

@@ -1,37 +1,70 @@
-"""The kernel cache is keyed by the whole engine's source, so no kernel runs against stale code."""
+"""The kernel cache is keyed by the sources each kernel can see.
+
+No kernel runs against stale code, and an edit recompiles only the kernels it can affect.
+"""
 
 from __future__ import annotations
 
 import os
+import time
 
-import numba
 import pytest
 
 from sim import jit
 
 
-def test_digest_changes_with_any_engine_source(tmp_path, monkeypatch):
-    (tmp_path / "state.py").write_text("FARMING = 1\n")
-    (tmp_path / "processes").mkdir()
-    (tmp_path / "processes" / "employment.py").write_text("def step(): pass\n")
-    monkeypatch.setattr(jit, "PACKAGE", tmp_path)
-    before = jit.source_digest()
-    assert jit.source_digest() == before
-    (tmp_path / "state.py").write_text("FARMING = 2\n")  # a global a kernel elsewhere inlines
-    assert jit.source_digest() != before
+@pytest.fixture
+def package(tmp_path, monkeypatch):
+    """A small package named ``sim``: state (enums), a policy that imports it, and one that does not."""
+    root = tmp_path / "sim"
+    (root / "policies").mkdir(parents=True)
+    (root / "__init__.py").write_text("")
+    (root / "state.py").write_text("FARMING = 1\n")
+    (root / "jit.py").write_text("def kernel(f): return f\n")
+    (root / "policies" / "__init__.py").write_text("")
+    (root / "policies" / "dibao.py").write_text("from sim.jit import kernel\nfrom sim.state import FARMING\n")
+    (root / "policies" / "posts.py").write_text("from sim import jit\n")
+    monkeypatch.setattr(jit, "PACKAGE", root)
+    return root
+
+
+def test_a_kernels_key_covers_its_module_and_every_module_it_imports(package):
+    names = lambda module: [p.relative_to(package).as_posix() for p in jit.closure(module)]  # noqa: E731
+    assert names("sim.policies.dibao") == ["jit.py", "policies/dibao.py", "state.py"]
+    assert names("sim.policies.posts") == ["__init__.py", "jit.py", "policies/posts.py"]
+    assert names("sim.state") == ["state.py"]
+
+
+def test_an_edit_changes_the_key_of_exactly_the_kernels_that_can_see_it(package):
+    def keys():
+        return {m: jit.digest_of(jit.closure(m)) for m in ("sim.policies.dibao", "sim.policies.posts", "sim.state")}
+
+    before = keys()
+    assert keys() == before
+    (package / "state.py").write_text("FARMING = 2\n")  # a global dibao's kernels inline
+    after = keys()
+    assert after["sim.policies.dibao"] != before["sim.policies.dibao"] and after["sim.state"] != before["sim.state"]
+    assert after["sim.policies.posts"] == before["sim.policies.posts"]  # posts does not import state
+    (package / "policies" / "posts.py").write_text("from sim import jit\n# a comment\n")
+    assert keys()["sim.policies.dibao"] == after["sim.policies.dibao"]
 
 
 @pytest.mark.skipif(bool(os.environ.get("NUMBA_CACHE_DIR")), reason="NUMBA_CACHE_DIR overrides the cache location")
-def test_kernels_cache_under_the_current_digest():
-    assert str(jit.CACHE_ROOT / jit.source_digest()) == numba.config.CACHE_DIR
+def test_kernels_cache_under_their_modules_digest():
+    from sim.processes import employment
+    from sim.state import cannot_migrate
+
+    for dispatcher, module in ((cannot_migrate, "sim.state"), (employment._transitions, "sim.processes.employment")):
+        path = dispatcher._cache._cache_path  # numba adds a folder for the source file's place under it
+        assert path.startswith(str(jit.CACHE_ROOT / jit.module_digest(module)) + os.sep), (module, path)
 
 
-def test_stale_caches_are_pruned(tmp_path, monkeypatch):
-    monkeypatch.delenv("NUMBA_CACHE_DIR", raising=False)
+def test_stale_caches_are_pruned_oldest_first_and_recent_ones_kept(tmp_path, monkeypatch):
     monkeypatch.setattr(jit, "CACHE_ROOT", tmp_path)
-    monkeypatch.setattr(numba.config, "CACHE_DIR", numba.config.CACHE_DIR)
+    now = time.time()
     for i, name in enumerate(["old1", "old2", "old3", "old4"]):
         (tmp_path / name).mkdir()
-        os.utime(tmp_path / name, (1000 + i, 1000 + i))
-    jit._use_versioned_cache()
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["old3", "old4", jit.source_digest()])
+        os.utime(tmp_path / name, (now - 10_000 + i, now - 10_000 + i))
+    (tmp_path / "fresh").mkdir()
+    jit.prune(keep=2, now=now)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fresh", "old3", "old4"]

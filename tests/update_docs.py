@@ -21,7 +21,7 @@ BLOCKS: dict[Path, dict[str, Callable[[], str]]] = {
         "year": steps.year_table,
         "levers": steps.lever_table,
     },
-    ROOT / "README.md": {"metrics": metrics.metric_table},
+    ROOT / "README.md": {"metrics": metrics.metric_table, "year": steps.year_summary},
 }
 
 

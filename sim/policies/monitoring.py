@@ -146,6 +146,7 @@ LEVER = register_lever(
         publish=publish,
         publishes=("p_detect_monitored",),
         dose=("p_detect",),
+        counts=("monitoring_eliminated",),
         title=Text("Return-to-poverty monitoring", "防止返贫监测"),
     )
 )

@@ -199,5 +199,6 @@ PROCESS = register_process(
         config="registration",
         params=Params,
         draws=(Draw("u_registration", "registration", DrawKind.UNIFORM32),),
+        counts=FLOWS,
     )
 )
