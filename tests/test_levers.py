@@ -7,6 +7,7 @@ import dataclasses
 import numpy as np
 import pytest
 
+from app.runner import run
 from sim import steps
 from sim.policies import (
     base,
@@ -387,7 +388,10 @@ def test_disabled_lever_is_exact_no_op(lever):
     effect = lever.apply(h, params, context(5, year=2022))
     assert effect.updates == {} and effect.cost == 0.0
     enabled = lever.apply(h, getattr(config.policy, name), context(5, year=2022))
-    assert enabled.updates or enabled.cost > 0, f"{name} at its defaults should do something here"
+    if not (enabled.updates or enabled.cost > 0):  # a lever for households this fixture lacks: a small run
+        table = run(small_config()).table
+        acted = table[(table["metric"] == f"cost_{name}") & (table["value"] > 0)]
+        assert len(acted), f"{name} at its defaults does nothing here nor in a small run"
 
 
 def test_monitoring_lag_delays_discovery():
