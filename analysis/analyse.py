@@ -110,7 +110,7 @@ def comparisons(loaded: Loaded, reference: str, on_warning) -> dict[str, tables.
     out = {}
     regions = list(dict.fromkeys(run.region for run in loaded.runs))
     if len(regions) > 1:
-        on_warning(f"mixed regions ({', '.join(regions)}): each is compared only within its own region")
+        on_warning(i18n.Notice("warn.mixed_regions", regions=", ".join(regions)))
     for region in regions:
         runs = [run for run in loaded.runs if run.region == region]
         chosen = next((run for run in runs if run.label == reference), None)
@@ -118,14 +118,12 @@ def comparisons(loaded: Loaded, reference: str, on_warning) -> dict[str, tables.
             by_scenario = [run for run in runs if run.scenario == reference]
             chosen = by_scenario[0] if len(by_scenario) == 1 else None
         if chosen is None:
-            on_warning(
-                f"no reference {reference!r} in {region} (labels: {', '.join(r.label for r in runs)}): "
-                "paired differences and costs per prevented outcome are left out (choose one with --reference)"
-            )
+            labels = ", ".join(r.label for r in runs)
+            on_warning(i18n.Notice("warn.no_reference", reference=reference, region=region, labels=labels))
         ranges = Counter(run.years for run in runs)
         if len(ranges) > 1:
             listing = ", ".join(f"{a}-{b}" for a, b in sorted(ranges))
-            on_warning(f"mixed year ranges in {region} ({listing}): runs are paired only over the years they share")
+            on_warning(i18n.Notice("warn.mixed_years", region=region, listing=listing))
         base = chosen or runs[0]
         first, last = base.years
         transition = base.transition_year
@@ -158,9 +156,9 @@ def analyse(paths: list[Path], reference: str = "baseline", on_warning=warn) -> 
     for run in loaded.runs:
         count = loaded.replicates(run)
         if count < MIN_REPLICATES:
-            note(f"{run.label} ({run.region}) has {count} replicate: no interval can be given (run replicates>=5)")
+            note(i18n.Notice("warn.few_replicates", label=run.label, region=run.region, count=count))
         if (run.region, run.label) not in loaded.ledgers:
-            note(f"{run.label} ({run.region}) has no event ledger (output.events): no survival curves for it")
+            note(i18n.Notice("warn.no_ledger", label=run.label, region=run.region))
     series = pd.concat([table[["region", "label", "replicate", "year", "metric", "value"]], curves(table)])
     summary = tables.yearly_summary(series, chosen)
     per_replicate = tables.quantities(table, chosen)

@@ -182,7 +182,9 @@ def deltas(analysis: Analysis, region: str, lang: str = i18n.DEFAULT) -> Figure:
     for ax, quantity in zip(axes, DELTA_QUANTITIES, strict=True):
         plots.paired_deltas(totals, ax, quantity, comparison.reference, lang, labelled)
     reference = labelled.get(comparison.reference, comparison.reference or "")
-    fig.suptitle(f"{context(analysis, region, lang)} · {say('fig.paired', lang, reference=reference)}", fontsize=9)
+    # intervals are drawn as bars, named in the caption; the title claims no bands
+    title = f"{context(analysis, region, lang, bands=False)} · {say('fig.paired', lang, reference=reference)}"
+    fig.suptitle(title, fontsize=9)
     return fig
 
 
@@ -197,11 +199,13 @@ def survival_curves(analysis: Analysis, region: str, lang: str = i18n.DEFAULT) -
     for row, curve in enumerate(CURVES):
         for column, group in enumerate(GROUPS):
             plots.survival(bands, axes[row, column], curve, group, comparison.reference, lang, labelled)
-        axes[row, 0].set_ylabel(say("fig.survival_row", lang, curve=say(f"survival.{curve}", lang)), fontsize=8)
+        axes[row, 0].set_ylabel(say("fig.survival_row", lang, curve=say(f"survival.{curve}", lang)), fontsize=10)
+    for ax in axes.flat:
+        ax.tick_params(labelsize=9)
     for ax in axes[-1]:
-        ax.set_xlabel(say("fig.years", lang))
-    axes[0, -1].legend(fontsize=7)
-    fig.suptitle(f"{context(analysis, region, lang)} · {say('fig.survival_title', lang)}", fontsize=9)
+        ax.set_xlabel(say("fig.years", lang), fontsize=10)
+    axes[0, -1].legend(fontsize=9)
+    fig.suptitle(f"{context(analysis, region, lang)} · {say('fig.survival_title', lang)}", fontsize=11)
     return fig
 
 

@@ -152,6 +152,38 @@ PHRASES: dict[str, Text] = {
         "drawn for comparison and never read by the model.",
         "脱贫、返贫和实际返贫都由家庭收入、冲击和政策决定；公布的计划仅画出作对照，模型从不读取。",
     ),
+    # warnings of a comparison (analysis.analyse, analysis.runs): printed in English, shown in the report's language
+    "warn.mixed_regions": Text(
+        "mixed regions ({regions}): each is compared only within its own region",
+        "多个地区（{regions}）：每个地区只在本地区内比较",
+    ),
+    "warn.no_reference": Text(
+        "no reference '{reference}' in {region} (labels: {labels}): paired differences and costs per prevented "
+        "outcome are left out (choose one with --reference)",
+        "{region}没有参照情景“{reference}”（标签：{labels}）：不给出配对差值和单位成本（请用 --reference 指定）",
+    ),
+    "warn.mixed_years": Text(
+        "mixed year ranges in {region} ({listing}): runs are paired only over the years they share",
+        "{region}的年份范围不一致（{listing}）：只在共同年份上配对",
+    ),
+    "warn.few_replicates": Text(
+        "{label} ({region}) has {count} replicate: no interval can be given (run replicates>=5)",
+        "{label}（{region}）只有{count}次重复运行：无法给出区间（请设置 replicates>=5）",
+    ),
+    "warn.no_ledger": Text(
+        "{label} ({region}) has no event ledger (output.events): no survival curves for it",
+        "{label}（{region}）没有事件记录（output.events）：没有它的生存曲线",
+    ),
+    "warn.skipped_run": Text("skipping run {folder}: {fault}", "跳过运行{folder}：{fault}"),
+    "warn.label_collision": Text(
+        "label '{label}' ({region}) names {count} different configurations ({listing}); each is shown with its "
+        "configuration hash (name runs apart with label=...)",
+        "标签“{label}”（{region}）对应{count}个不同配置（{listing}）；分别以配置哈希标出（请用 label=... 区分）",
+    ),
+    "warn.bad_ledger": Text(
+        "leaving out the ledger {path}: it cannot be read ({fault}); no survival curves from it",
+        "不使用事件记录{path}：无法读取（{fault}）；不据此绘制生存曲线",
+    ),
     # --- the command line (app.console) ---------------------------------------------------------------
     "console.yearly": Text(
         "Scenario '{label}': mean over {replicates} replicate(s)", "情景“{label}”：{replicates}次重复运行的均值"
@@ -383,6 +415,55 @@ PHRASES: dict[str, Text] = {
 }
 
 
+#: Every unit a parameter declares (``sim.schema.spec``), in Chinese; a test keeps the list complete.
+UNITS_ZH = {
+    "areas": "个地区",
+    "births/person/yr": "出生/人/年",
+    "counties": "个县",
+    "draws": "次抽样",
+    "elasticity": "弹性",
+    "households": "户",
+    "households/yr": "户/年",
+    "id": "编号",
+    "jobs": "个岗位",
+    "log multiple": "对数倍数",
+    "log sd": "对数标准差",
+    "multiple": "倍",
+    "persons": "人",
+    "posts": "个岗位",
+    "replicates": "次",
+    "seed": "种子",
+    "share": "比例",
+    "share above the line": "高出贫困线的比例",
+    "share of income": "占收入比例",
+    "share/yr": "比例/年",
+    "villages": "个村",
+    "workers/yr": "人/年",
+    "x mean rural income per person": "倍农村人均收入",
+    "x poverty line": "倍贫困线",
+    "x rural incidence": "倍农村贫困发生率",
+    "x standard": "倍标准",
+    "year": "年份",
+    "years": "年",
+    "yuan": "元",
+    "yuan/household": "元/户",
+    "yuan/household/yr": "元/户/年",
+    "yuan/job/yr": "元/岗位/年",
+    "yuan/person": "元/人",
+    "yuan/person/month": "元/人/月",
+    "yuan/person/yr": "元/人/年",
+    "yuan/placement": "元/人次",
+    "yuan/post/yr": "元/岗位/年",
+    "yuan/trainee": "元/培训人次",
+    "yuan/yr": "元/年",
+}
+
+
+def unit_name(unit: str, lang: str = DEFAULT) -> str:
+    """A parameter's unit as ``lang`` writes it (the declared English unit, or its Chinese)."""
+    return UNITS_ZH.get(unit, unit) if lang == "zh" else unit
+
+
 def say(key: str, lang: str = DEFAULT, **values) -> str:
     """The phrase ``key`` in ``lang`` with its placeholders filled."""
     text = PHRASES[key](lang)
@@ -493,6 +574,32 @@ def missing() -> list[str]:
     entries += [(f"lever {lever.name}", lever.title) for lever in steps.levers()]
     entries += [(f"quantity {q.name}", q.title) for q in QUANTITIES]
     return [f"{where}: {lang}" for where, text in entries for lang in text.missing()]
+
+
+class Notice(str):
+    """A warning that reads as its English line and can be said in another language (``notice(lang)``)."""
+
+    key: str
+    values: dict
+
+    def __new__(cls, key: str, **values) -> Notice:
+        """The notice ``key`` of the catalogue with its placeholders' values."""
+        notice = super().__new__(cls, say(key, DEFAULT, **values))
+        notice.key, notice.values = key, values
+        return notice
+
+    def __call__(self, lang: str = DEFAULT) -> str:
+        """The notice in ``lang``."""
+        return say(self.key, lang, **self.values)
+
+    def __getnewargs_ex__(self) -> tuple[tuple, dict]:
+        """Pickled and copied as its key and values."""
+        return (self.key,), self.values
+
+
+def in_language(message: str, lang: str) -> str:
+    """A warning in ``lang`` when it is a :class:`Notice`, else as written."""
+    return message(lang) if isinstance(message, Notice) else message
 
 
 def check_lang(lang: str) -> str:

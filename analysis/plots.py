@@ -432,7 +432,7 @@ def survival(
         ax.fill_between(line["time"], line["low"], line["high"], step="post", color=colour, alpha=0.15, linewidth=0)
     households = chosen["households"].mean() if len(chosen) else 0
     group_name = say(f"cause.{group}", lang) if f"cause.{group}" in i18n.PHRASES else group
-    ax.set_title(say("fig.households", lang, group=group_name, households=f"{households:,.0f}"), fontsize=8)
+    ax.set_title(say("fig.households", lang, group=group_name, households=f"{households:,.0f}"), fontsize=10)
     ax.autoscale(axis="y")
     ax.set_ylim(top=1.01)
     ax.grid(alpha=0.3)

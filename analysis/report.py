@@ -304,7 +304,7 @@ def render(
     body.append(f"<p><b>{say('report.question_lead', lang)}</b> {say('report.question', lang)}</p>")
     body.append(f"<p>{html.escape(say('report.read_from', lang, inputs=', '.join(inputs)))}</p>")
     if analysis.warnings:
-        items = "".join(f"<li>{html.escape(w)}</li>" for w in analysis.warnings)
+        items = "".join(f"<li>{html.escape(i18n.in_language(w, lang))}</li>" for w in analysis.warnings)
         body.append(f'<div class="warn"><b>{say("report.warnings", lang)}</b><ul>{items}</ul></div>')
     body.append(f"<h2>{say('report.scenarios', lang)}</h2>" + scenarios(analysis, lang))
     for region in analysis.regions:

@@ -22,6 +22,7 @@ import pandas as pd
 from pyarrow import ArrowException
 
 from analysis.files import MANIFEST, is_finished, warn_unfinished
+from analysis.i18n import Notice
 
 
 def warn(message: str) -> None:
@@ -223,7 +224,7 @@ def load(paths: list[Path], on_warning: Callable[[str], None] = warn) -> Loaded:
             results[folder] = checked_results(folder / "results.csv")
         except MalformedRun as err:
             manifests.pop(folder, None)
-            on_warning(f"skipping run {folder}: {err}")
+            on_warning(Notice("warn.skipped_run", folder=folder, fault=err))
     if not manifests:
         raise FileNotFoundError(f"no readable finished run under {', '.join(map(str, paths))} (see the warnings)")
     hashes: dict[tuple[str, str], dict[str, list[Path]]] = {}
@@ -234,10 +235,7 @@ def load(paths: list[Path], on_warning: Callable[[str], None] = warn) -> Loaded:
     for (region, label), by_hash in hashes.items():
         if len(by_hash) > 1:
             listing = "; ".join(", ".join(map(str, dirs)) for dirs in by_hash.values())
-            on_warning(
-                f"label {label!r} ({region}) names {len(by_hash)} different configurations ({listing}); "
-                "each is shown with its configuration hash (name runs apart with label=...)"
-            )
+            on_warning(Notice("warn.label_collision", label=label, region=region, count=len(by_hash), listing=listing))
         for key, dirs in by_hash.items():
             name = label if len(by_hash) == 1 else f"{label} [{key[:8]}]"
             runs.append(Run(region, name, key, dirs, manifests[dirs[0]]))
@@ -268,7 +266,7 @@ def _ledger(dirs: list[Path], on_warning: Callable[[str], None] = warn) -> pd.Da
             if not {"replicate", "household", "year", "event", "cause"} <= set(ledger.columns):
                 raise ValueError(f"columns {list(ledger.columns)}")
         except (OSError, ValueError, ArrowException) as err:
-            on_warning(f"leaving out the ledger {path}: it cannot be read ({_short(err)}); no survival curves from it")
+            on_warning(Notice("warn.bad_ledger", path=path, fault=_short(err)))
             continue
         fresh = ledger[~ledger["replicate"].isin(seen)]
         seen |= set(fresh["replicate"].unique())

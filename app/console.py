@@ -215,7 +215,7 @@ def describe(config: RunConfig, key: str = "", lang: str = i18n.DEFAULT) -> str:
         except ConfigError:
             found = None
         rule, kind = (found.spec, found.type) if found is not None else (None, None)
-        unit = rule.unit if rule is not None and rule.unit else ""
+        unit = i18n.unit_name(rule.unit, lang) if rule is not None and rule.unit else ""
         allowed = ""
         if rule is not None and (rule.low is not None or rule.high is not None):
             low = "-inf" if rule.low is None else f"{rule.low:g}"

@@ -96,8 +96,11 @@ class Control:
 
     def label(self, lang: str = "en") -> str:
         """Title with the unit, unless the title already says it."""
+        from analysis.i18n import unit_name
+
         title = self.title(lang)
-        return f"{title} ({self.unit})" if self.unit and self.unit not in title.lower() else title
+        unit = unit_name(self.unit, lang)
+        return f"{title} ({unit})" if unit and self.unit not in title.lower() and unit not in title else title
 
     def allowed_in(self, lang: str = "en") -> str:
         """The allowed values in ``lang`` (Chinese: the choices or the range, the rest as the command line says)."""

@@ -334,7 +334,7 @@ def Status() -> None:
             classes=["shown"],
         )
         for warning in analysis.warnings:
-            solara.Warning(warning, dense=True)
+            solara.Warning(i18n.in_language(warning, language), dense=True)
         for comparison in analysis.comparisons.values():
             for year, what in comparison.shock_years.items():
                 solara.Info(say("page.shock", language, year=year, what=what), dense=True, classes=["shock-year"])
@@ -442,6 +442,7 @@ def page_text() -> str:
     shown = comparison_task.latest
     if shown is not None:
         parts += [views.totals_html(shown, language), *(shown.analysis.label_name(x, language) for x in shown.labels)]
+        parts += [i18n.in_language(w, language) for w in shown.analysis.warnings]
     return "".join(parts)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import io
 import json
@@ -307,6 +308,30 @@ def test_every_phrase_of_the_catalogue_and_every_declared_name_has_both_language
     assert i18n.missing() == []
     with pytest.raises(ValueError, match="lang: got 'fr'; allowed: en, zh"):
         i18n.say("report.title", "fr", regions="x")
+
+
+def test_every_declared_unit_has_its_chinese_name():
+    import typing
+
+    from sim import steps
+    from sim.config import RunConfig
+    from sim.schema import spec_of
+
+    units, pending, seen = set(), [RunConfig, *(lv.params for lv in steps.levers())], set()
+    pending += list(steps.dynamics_blocks().values())
+    while pending:
+        cls = pending.pop()
+        if cls in seen or not dataclasses.is_dataclass(cls):
+            continue
+        seen.add(cls)
+        hints = typing.get_type_hints(cls)
+        for field in dataclasses.fields(cls):
+            rule = spec_of(field)
+            if rule is not None and rule.unit:
+                units.add(rule.unit)
+            kind = hints.get(field.name)
+            pending += [a for a in (kind, *typing.get_args(kind)) if dataclasses.is_dataclass(a)]
+    assert units and not (units - set(i18n.UNITS_ZH)), sorted(units - set(i18n.UNITS_ZH))
 
 
 def test_amounts_are_written_in_the_readers_units():

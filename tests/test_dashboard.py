@@ -81,6 +81,7 @@ def test_every_control_view_and_section_reads_in_both_languages():
     assert controls.CONTROLS[2].allowed_in("zh") == "[0, 10]之间的整数"  # policy.dibao.grace_years
 
 
+@pytest.mark.fast  # the fast tier's one test of the page module (importing solara takes a second)
 def test_the_page_address_holds_the_whole_setup_and_reads_back_the_same():
     from dashboard import page
 

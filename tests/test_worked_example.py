@@ -135,4 +135,4 @@ def test_a_lever_added_exactly_as_the_recipe_says_passes_every_check(tmp_path):
     assert (table.loc[table["metric"] == "cost_winter_relief", "value"] > 0).any()
     described = _run(copy, "run.py", "--describe", "winter_relief", "lang=zh")
     assert described.returncode == 0 and described.stdout.startswith("policy.winter_relief: 冬季救助\n")
-    assert "policy.winter_relief.amount_per_person = 300   (yuan/person/yr · [0, 100000])" in described.stdout
+    assert "policy.winter_relief.amount_per_person = 300   (元/人/年 · [0, 100000])" in described.stdout
