@@ -53,6 +53,12 @@ def _module_path(name: str) -> Path | None:
 
 def _imports(path: Path) -> set[str]:
     """The ``sim`` modules a source file imports (``from sim import x`` counts ``sim.x`` when it is a module)."""
+    return _imports_of(path, path.stat().st_mtime_ns)
+
+
+@functools.cache
+def _imports_of(path: Path, _mtime_ns: int) -> frozenset[str]:
+    # Parsed once per file version: every kernel module's closure walks the same shared modules.
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
@@ -60,7 +66,7 @@ def _imports(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == PACKAGE.name:
             found.add(node.module)
             found |= {f"{node.module}.{a.name}" for a in node.names if _module_path(f"{node.module}.{a.name}")}
-    return {name for name in found if _module_path(name) is not None}
+    return frozenset(name for name in found if _module_path(name) is not None)
 
 
 def closure(module: str) -> list[Path]:
