@@ -13,11 +13,6 @@ import os
 import sys
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-
 MANIFEST = "manifest.json"  # written last, atomically: a run is finished when it exists
 
 
@@ -69,6 +64,8 @@ def atomic_path(path: Path):
 
 def save_figure(fig, path: Path) -> None:
     """Save a PNG without metadata that changes between runs, then close the figure."""
+    import matplotlib.pyplot as plt  # here, not at the top: the command line's preflight imports this module
+
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", dpi=120, metadata={"Software": None}, bbox_inches="tight")
     plt.close(fig)

@@ -5,25 +5,24 @@ values, with no traceback, leaving no output folder and touching nothing that wa
 Hand-written cases cover every class of bad input (unknown groups, options and keys, types,
 non-finite and out-of-range numbers, year keys, lists, parse errors, sweeps, Hydra's own settings
 and launchers, output paths, interpolations, populations too large or too small); one more case
-per declared parameter bound comes from the parameter metadata.  The cases run two at a time.
+per declared parameter bound comes from the parameter metadata.  The cases run two at a time, each
+as ``python3 run.py`` in a fork of the test process (``tests/forked.py``): the real command line,
+without paying for an interpreter's start-up 237 times.
 """
 
 from __future__ import annotations
 
-import concurrent.futures
 import dataclasses
 import itertools
 import os
-import subprocess
-import sys
 import typing
 from pathlib import Path
 
 import pytest
 
-from app.compose import ROOT
 from sim import steps
 from sim.schema import spec_of
+from tests import forked
 
 # (command-line arguments, the key the message must name)
 CASES: list[tuple[str, str]] = [
@@ -213,21 +212,15 @@ PARAMS = [
 ]
 
 
-def _run(args: str, out: Path) -> subprocess.CompletedProcess:
+def _command(args: str, out: Path) -> tuple[list[str], Path]:
     argv = [a.replace("{OUT}", str(out.parent)) for a in args.split(" ")]
     if not any(a.startswith(("hydra.run.dir", "hydra.sweep.dir")) for a in argv):
         argv.append(f"hydra.sweep.dir={out}" if "-m" in argv else f"hydra.run.dir={out}")
-    return subprocess.run(
-        [sys.executable, str(ROOT / "run.py"), "population.scale=400", *argv],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        cwd=out.parent,
-    )
+    return ["population.scale=400", *argv], out.parent
 
 
 @pytest.fixture(scope="module")
-def outcomes(tmp_path_factory, request) -> dict[str, tuple[subprocess.CompletedProcess, Path, set[str]]]:
+def outcomes(tmp_path_factory, request) -> dict[str, tuple]:
     scratch = tmp_path_factory.mktemp("bad_input")
     (scratch / "afile").write_text("a file, not a folder\n")
     (scratch / "finished").mkdir()
@@ -237,20 +230,17 @@ def outcomes(tmp_path_factory, request) -> dict[str, tuple[subprocess.CompletedP
     (scratch / "killed" / ".results.csv.tmp").write_text("partial\n")
     before = {p.name for p in scratch.iterdir()}
 
-    def one(index_case):
-        index, (args, _) = index_case
-        out = scratch / f"out{index}"
-        return args, (_run(args, out), out)
-
-    # Only the cases this session selected run (the fast tier selects a fortieth of them), two at a time.
+    # Only the cases this session selected run (the fast tier selects a fortieth of them), two at a
+    # time, each as `python3 run.py` in a fork of this process (tests/forked.py).
     selected = {
         item.callspec.params["args"]
         for item in request.session.items
         if item.originalname == "test_bad_input_gets_one_line_and_leaves_nothing"
     }
-    chosen = [case for case in ALL_CASES if case[0] in selected]
-    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
-        results = dict(pool.map(one, enumerate(chosen)))
+    chosen = [(index, args) for index, (args, _) in enumerate(ALL_CASES) if args in selected]
+    outs = {args: scratch / f"out{index}" for index, args in chosen}
+    done = forked.run_many([_command(args, outs[args]) for _, args in chosen])
+    results = {args: (result, outs[args]) for (_, args), result in zip(chosen, done, strict=True)}
     return {args: (*results[args], before) for args in results}
 
 
