@@ -30,6 +30,7 @@ from hydra.core.hydra_config import HydraConfig  # noqa: E402
 from hydra.types import RunMode  # noqa: E402
 from omegaconf import DictConfig  # noqa: E402
 
+from analysis.i18n import LANGUAGES, error_line, say  # noqa: E402
 from app.compose import (  # noqa: E402
     UsageError,
     experiment_of,
@@ -151,7 +152,7 @@ def preflight(argv: list[str]) -> list[str]:
         JOBS.extend(configs)
         FOLDERS.extend(directories)
     except (UsageError, RunDirError, StoreError) as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(error_line(err, reader_language()), file=sys.stderr)
         sys.exit(2)
     return argv
 
@@ -190,7 +191,7 @@ def run_experiment(config, experiment, run_dir: RunDirectory, overrides: list[st
     outputs.write_manifest(manifest, run_dir.path)
     for path in written:
         print(f"wrote {path}")
-    print(f"outputs: {run_dir.path}")
+    print(say("run.outputs", config.output.lang.value, folder=run_dir.path))
 
 
 def _clean_up(run_dir: RunDirectory) -> None:
@@ -253,28 +254,27 @@ def main(cfg: DictConfig):
             write_s, manifest = write_outputs(config, result, run_dir, overrides)
     except (UsageError, StoreError) as err:
         _clean_up(run_dir)
-        print(f"error: {err}", file=sys.stderr)
+        print(error_line(err, reader_language()), file=sys.stderr)
         sys.exit(2)
     except (Interrupted, KeyboardInterrupt) as err:
         _clean_up(run_dir)
         _remove_empty_sweep()
         signum = err.signum if isinstance(err, Interrupted) else signal.SIGINT
         name = signal.Signals(signum).name
-        print(f"interrupted by {name}: removed the unfinished run in {out_dir}", file=sys.stderr)
+        print(say("run.interrupted", reader_language(), signal=name, folder=out_dir), file=sys.stderr)
         sys.exit(128 + signum)
     except BaseException:
         _clean_up(run_dir)  # never leave a half-written run behind, nor touch what was there before
         raise
     if config.output.print_table and not sweeping:  # a sweep prints one summary at the end instead
         print_table(result, config)
+    lang = config.output.lang.value
     if len(result.reused) < config.replicates:
-        print(
-            f"\n{result.n_households:,} simulated households; setup {result.setup_s:.2f} s, "
-            f"simulate {result.simulate_s:.2f} s, write {write_s:.2f} s"
-        )
+        times = {"setup": f"{result.setup_s:.2f}", "simulate": f"{result.simulate_s:.2f}", "write": f"{write_s:.2f}"}
+        print("\n" + say("run.timing", lang, households=f"{result.n_households:,}", **times))
     if result.reused:
-        print(f"{len(result.reused)} of {config.replicates} replicates read from the store {store.root}")
-    print(f"outputs: {out_dir}")
+        print(say("run.reused", lang, reused=len(result.reused), replicates=config.replicates, store=store.root))
+    print(say("run.outputs", lang, folder=out_dir))
     configured = os.path.join(hydra_config.sweep.dir, hydra_config.sweep.subdir) if sweeping else str(out_dir)
     from app.sweep import RunRecord
 
@@ -285,6 +285,12 @@ def language_of(argv: list[str]) -> str:
     """The language a ``lang=`` or ``output.lang=`` override asks for (English without one)."""
     asked = [a.split("=", 1)[1] for a in argv if a.split("=", 1)[0] in ("lang", "output.lang")]
     return asked[-1] if asked else "en"
+
+
+def reader_language() -> str:
+    """The language of this command's messages: its ``lang=`` when that is one the catalogue has."""
+    lang = language_of(sys.argv[1:])
+    return lang if lang in LANGUAGES else LANGUAGES[0]
 
 
 def shorthand(argv: list[str]) -> list[str]:
@@ -318,24 +324,25 @@ def describe(argv: list[str]) -> None:
     print(console.describe(config, keys[0] if keys else "", config.output.lang.value), end="")
 
 
-def print_catalogue() -> None:
-    """``--info`` alone: each scenario with the question it answers, one line each."""
+def print_catalogue(lang: str) -> None:
+    """``--info`` alone (or with ``lang=``): each scenario with the question it answers, one line each."""
     names = group_options("scenario")
     width = max(map(len, names))
     for name in names:
-        print(f"{name:<{width}}  {scenario_question(name)}")
+        print(f"{name:<{width}}  {scenario_question(name, lang=lang)}")
 
 
 if __name__ == "__main__":
     register_all()
-    if sys.argv[1:] in (["--info"], ["-i"]):  # with a topic (--info defaults, ...) it is Hydra's
-        print_catalogue()
+    languages_only = all(a.split("=", 1)[0] in ("lang", "output.lang") for a in sys.argv[2:])
+    if sys.argv[1:2] in (["--info"], ["-i"]) and languages_only:  # with a topic (--info defaults) it is Hydra's
+        print_catalogue(reader_language())
         sys.exit(0)
     if sys.argv[1:2] in (["--help"], ["-h"]) or sys.argv[1:2] == ["--describe"]:
         try:
             print_help(sys.argv[2:]) if sys.argv[1] != "--describe" else describe(sys.argv[2:])
         except (UsageError, ValueError) as err:
-            print(f"error: {err}", file=sys.stderr)
+            print(error_line(err, reader_language()), file=sys.stderr)
             sys.exit(2)
         sys.exit(0)
     sys.argv[1:] = preflight(shorthand(sys.argv[1:]))
@@ -351,6 +358,6 @@ if __name__ == "__main__":
 
             if all(c.output.print_table for c in JOBS):
                 print(console.sweep_summary(FOLDERS, JOBS[0].output.lang.value), end="")
-            print(f"compare the runs: .venv/bin/python -m analysis {SWEEP_DIR[0]}")
+            print(say("run.compare", reader_language(), folder=SWEEP_DIR[0]))
     else:
         main()

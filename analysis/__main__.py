@@ -45,6 +45,7 @@ from analysis.analyse import Analysis, analyse
 from analysis.figures import FIGURES, file_name
 from analysis.files import atomic_path, folder_problem, write_text
 from analysis.report import render
+from analysis.runs import warn
 from sim.text import LANGUAGES
 
 RECORD = "analysis.json"
@@ -239,23 +240,26 @@ def main(argv: list[str] | None = None) -> int:
     langs = tuple(dict.fromkeys(part.strip() for part in args.lang.split(",")))
     bad = [lang for lang in langs if lang not in LANGUAGES]
     if bad or not langs:
-        print(f"error: --lang: got {args.lang!r}; allowed: en, zh or en,zh", file=sys.stderr)
+        print(i18n.error_line(f"--lang: got {args.lang!r}; allowed: en, zh or en,zh"), file=sys.stderr)
         return 2
+    lang = langs[0]  # the language of the lines printed here
     try:
         for path in args.dirs:
             if not path.is_dir():
                 raise FileNotFoundError(f"{path}: no such directory")
         precheck(out)
-        analysis = analyse(args.dirs, args.reference)
+        analysis = analyse(args.dirs, args.reference, on_warning=lambda message: warn(message, lang))
         written = write(analysis, out, [str(d) for d in args.dirs], args.reference, langs)
     except (FileNotFoundError, OutputError, pd.errors.ParserError) as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(i18n.error_line(err, lang), file=sys.stderr)
         return 2
     except OSError as err:  # the folder became unwritable, the disk filled: one line, not a traceback
-        print(f"error: --out: {out}: {err.strerror or err}; allowed: a writable folder with room", file=sys.stderr)
+        fault = f"--out: got {out}; {err.strerror or err}; allowed: a writable folder with room"
+        print(i18n.error_line(fault, lang), file=sys.stderr)
         return 2
-    labels = ", ".join(run.label for run in analysis.loaded.runs)
-    print(f"compared {labels}: {len(written)} files in {out}; open {out / report_name(langs[0])}")
+    labels = ", ".join(analysis.label_name(run.label, lang) for run in analysis.loaded.runs)
+    report = out / report_name(lang)
+    print(i18n.say("line.compared", lang, labels=labels, count=len(written), out=out, report=report))
     return 0
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sys
 from pathlib import Path
 
 MANIFEST = "manifest.json"  # written last, atomically: a run is finished when it exists
@@ -40,14 +39,6 @@ def folder_problem(path: Path) -> tuple[list[Path], str | None]:
 def is_finished(path: Path) -> bool:
     """Whether run directory ``path`` holds a finished run (its manifest exists)."""
     return (path / MANIFEST).is_file()
-
-
-def warn_unfinished(paths: list[Path]) -> None:
-    """One warning line per unfinished run directory a reader skips."""
-    for path in paths:
-        print(
-            f"warning: skipping unfinished run {path} (no {MANIFEST}: failed, killed or still running)", file=sys.stderr
-        )
 
 
 @contextlib.contextmanager

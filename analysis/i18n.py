@@ -175,6 +175,41 @@ PHRASES: dict[str, Text] = {
         "{label}（{region}）没有事件记录（output.events）：没有它的生存曲线",
     ),
     "warn.skipped_run": Text("skipping run {folder}: {fault}", "跳过运行{folder}：{fault}"),
+    "warn.unfinished_run": Text(
+        "skipping unfinished run {folder} (no manifest.json: failed, killed or still running)",
+        "跳过未完成的运行 {folder}（没有 manifest.json：失败、被终止或仍在运行）",
+    ),
+    "warn.unfinished_job": Text(
+        "sweep job {folder} has no finished run (it failed, was killed or never ran)",
+        "扫描任务 {folder} 没有完成的运行（失败、被终止或未运行）",
+    ),
+    "page.default_question": Text(
+        "what if, starting from {scenario}, {changes}?", "如果以 {scenario} 为起点，{changes}，结果会怎样？"
+    ),
+    "page.no_lever_changed": Text("no lever changed", "不改变任何政策"),
+    # --- one-line messages on the command line ----------------------------------------------------
+    "line.error": Text("error: {message}", "错误：{message}"),
+    "line.warning": Text("warning: {message}", "警告：{message}"),
+    "run.timing": Text(
+        "{households} simulated households; setup {setup} s, simulate {simulate} s, write {write} s",
+        "模拟 {households} 户；准备 {setup} 秒，模拟 {simulate} 秒，写出 {write} 秒",
+    ),
+    "run.reused": Text(
+        "{reused} of {replicates} replicates read from the store {store}",
+        "{replicates} 次重复中有 {reused} 次读自结果库 {store}",
+    ),
+    "run.outputs": Text("outputs: {folder}", "输出：{folder}"),
+    "run.compare": Text(
+        "compare the runs: .venv/bin/python -m analysis {folder}", "比较这些运行：.venv/bin/python -m analysis {folder}"
+    ),
+    "run.interrupted": Text(
+        "interrupted by {signal}: removed the unfinished run in {folder}",
+        "被 {signal} 中断：已删除 {folder} 中未完成的运行",
+    ),
+    "line.compared": Text(
+        "compared {labels}: {count} files in {out}; open {report}",
+        "已比较 {labels}：{out} 中共 {count} 个文件；请打开 {report}",
+    ),
     "warn.label_collision": Text(
         "label '{label}' ({region}) names {count} different configurations ({listing}); each is shown with its "
         "configuration hash (name runs apart with label=...)",
@@ -600,6 +635,221 @@ class Notice(str):
 def in_language(message: str, lang: str) -> str:
     """A warning in ``lang`` when it is a :class:`Notice`, else as written."""
     return message(lang) if isinstance(message, Notice) else message
+
+
+#: The clauses of the one-line messages for bad input (``key: got value; allowed: what is allowed``),
+#: as regular expressions over one clause, with their Chinese.  A message is cut at its first ": "
+#: (the key) and at each "; " (its clauses); a clause no pattern matches is left as written, and a
+#: test runs every message of the bad-input suite through these to find any left in English.
+MESSAGE_CLAUSES_ZH: tuple[tuple[str, str], ...] = (
+    (r"got an empty option", "选项为空"),
+    (r"got several values \((.*)\)", r"给了多个值（\1）"),
+    (r"got (.*)", r"收到 \1"),
+    (r"unknown key", "未知的键"),
+    (r"unknown option (.*)", r"未知的选项 \1"),
+    (r"unknown option", "未知的选项"),
+    (r"missing required key", "缺少必需的键"),
+    (r"cannot parse this override", "无法解析这个覆盖项"),
+    (r"glob matched no option", "glob 没有匹配到任何选项"),
+    (r"glob\(\.\.\.\) selects options of a config group", "glob(...) 只用于选择配置组的选项"),
+    (
+        r"interval\(\.\.\.\) asks an optimising sweeper for continuous values",
+        "interval(...) 需要能取连续值的优化扫描器",
+    ),
+    (r"it is a file", "这是一个文件"),
+    (r"it lies under the file (.*)", r"它位于文件 \1 之下"),
+    (r"it holds a finished run \((.*)\)", r"其中有已完成的运行（\1）"),
+    (r"it holds outputs of an unfinished run \((.*)\)", r"其中有未完成运行的输出（\1）"),
+    (r"cannot create (\S+) \((.*)\)", r"无法创建 \1（\2）"),
+    (r"(\S+) is not writable", r"\1 不可写"),
+    (
+        r"scaled_from: region (\S+) has no readable registered_poor_persons in (.*)",
+        r"scaled_from：地区 \1 在 \2 中没有可读的 registered_poor_persons",
+    ),
+    (r"Interpolation key (\S+) not found", r"插值键 \1 不存在"),
+    (r"Unsupported interpolation type (\S+)", r"不支持的插值类型 '\1'"),
+    (r"Value (\S+) is not a valid (\w+) \(type \w+\)", r"值 \1 不是有效的 \2"),
+    (r"Cannot merge DictConfig with ListConfig", "不能用列表替换映射"),
+    (
+        r"ValueError raised while resolving interpolation: could not convert string to float: (.*)",
+        r"解析插值时无法把 \1 转换为数",
+    ),
+    (
+        r"shares (\[.*\]) cannot be reached from the population prior \(closest (\[.*\])\)",
+        r"比例 \1 无法由人口先验达到（最接近的是 \2）",
+    ),
+    (r"cannot be saved over the base scenario's value", "不能覆盖基础情景的取值保存"),
+    (r"(.*) names two different jobs", r"\1 对应两个不同的任务"),
+    (r"the job (.*) is asked for twice", r"任务 \1 被要求了两次"),
+    (r"no such directory", "没有这个文件夹"),
+    (r"scenarios/(\S+) exists", r"scenarios/\1 已存在"),
+    (
+        r"no finished run \(results.csv with manifest.json\) under (.*)",
+        r"\1 下没有完成的运行（带 manifest.json 的 results.csv）",
+    ),
+    (r"no readable finished run under (.*) \(see the warnings\)", r"\1 下没有可读的完成运行（见警告）"),
+)
+
+#: What a message allows (the words after "allowed: "), with their Chinese; lists of names stay as written.
+ALLOWED_ZH: tuple[tuple[str, str], ...] = (
+    (r"a whole number in \[(.*)\](.*)", r"[\1] 之间的整数\2"),
+    (r"a number in \[(.*)\](.*)", r"[\1] 之间的数\2"),
+    (r"a whole number in \[(.*)\], or None", r"[\1] 之间的整数，或 None"),
+    (r"a whole number(.*)", r"整数\1"),
+    (r"a finite number", "有限的数"),
+    (r"a number, or (.*)", r"一个数，或 \1"),
+    (r"a number", "数"),
+    (r"a year in \[(.*)\] as key", r"以 [\1] 之间的年份为键"),
+    (r"a year in \[(.*)\]", r"[\1] 之间的年份"),
+    (r"a year up to (\d+) \(before the start\)", r"不晚于 \1 的年份（起始之前）"),
+    (r"a county id in \[(.*)\]", r"[\1] 之间的县编号"),
+    (r"true or false", "true 或 false"),
+    (r"text", "文本"),
+    (r"a list", "列表"),
+    (r"a mapping of settings", "设置项的映射"),
+    (r"a mapping", "映射"),
+    (r"a block of settings", "一组设置"),
+    (r"one of (.*)", r"以下之一：\1"),
+    (r"at most (.*) in each band", r"每个年龄段不超过 \1"),
+    (
+        r"at most share_no_labour \(persons 65\+ count as without labour capacity\)",
+        "不超过 share_no_labour（65 岁及以上者计为无劳动能力）",
+    ),
+    (
+        r"at most (\S+) for this region \(the sample needs at least (\d+) registered households\)",
+        r"本地区不超过 \1（样本至少需要 \2 个建档立卡户）",
+    ),
+    (
+        r"at least (\S+) on this machine \(the population needs about (.*); (.*) is available\)",
+        r"本机至少 \1（人口约需 \2，可用 \3）",
+    ),
+    (
+        r"at least the stock of (\d+) \((.*)\): the register shrinks toward the start",
+        r"不低于 \1 年的存量（\2）：建档人数向起始年逐年减少",
+    ),
+    (
+        r"at least registered_poor_persons \+ near_poor_persons \+ exited persons before the start = (.*)",
+        r"不低于 registered_poor_persons + near_poor_persons + 起始前退出人数 = \1",
+    ),
+    (r"at most (.*)", r"不超过 \1"),
+    (r"at least (.*)", r"不低于 \1"),
+    (
+        r"enough for (\d+) simulated households at population.scale >= (.*)",
+        r"足以在 population.scale >= \2 时模拟 \1 户",
+    ),
+    (
+        r"1 to 20 non-negative shares \(sizes 1, 2, \.\.\.\) summing to 1",
+        "1 至 20 个非负比例（家庭人口 1、2、……），总和为 1",
+    ),
+    (r"shares consistent with each other and the prior \(e\.g\. (.*)\)", r"彼此一致、并与先验一致的比例（如 \1）"),
+    (
+        r"\{year: value, \.\.\.\} entries, which replace those years \(or (.*)\)",
+        r"{年份: 值, ...} 条目，替换这些年份的取值（或 \1）",
+    ),
+    (r"one value, or -m to run them as a sweep", "一个值，或加 -m 作为扫描运行"),
+    (r"a value, or an interpolation that resolves", "一个值，或能解析的插值"),
+    (r"a value of the setting's type", "与该设置类型相符的值"),
+    (r"a directory path|a folder path", "文件夹路径"),
+    (r"a writable directory", "可写的文件夹"),
+    (r"a writable folder with room", "有剩余空间的可写文件夹"),
+    (r"a store folder", "结果库文件夹"),
+    (
+        r"a new or empty directory \(runs never overwrite other runs' outputs\)",
+        "新的或空的文件夹（运行从不覆盖其他运行的输出）",
+    ),
+    (
+        r"key=value with an ASCII key \(e\.g\. (.*)\), a value with spaces, quotes or non-ASCII text in quotes",
+        r"key=value，键为 ASCII 字符（如 \1），含空格、引号或非 ASCII 文字的值要加引号",
+    ),
+    (
+        r"a list a,b,c, range\(start,stop,step\), choice\(a,b\) or, for a config group, glob\(pattern\)",
+        "列表 a,b,c、range(start,stop,step)、choice(a,b)，或对配置组用 glob(pattern)",
+    ),
+    (r"a name \(python3 run.py --info lists them\)", "一个名称（python3 run.py --info 列出全部）"),
+    (r"a non-empty list of distinct scenario names", "互不相同的情景名称组成的非空列表"),
+    (r"a non-empty list of lists of key=value texts", "由 key=value 文本列表组成的非空列表"),
+    (r"one label per configuration", "每个配置一个标签"),
+    (r"each job once", "每个任务一次"),
+    (r"a new setting", "新的设置"),
+    (r"a key or the start of one, e\.g\. (.*)", r"一个键或键的开头，如 \1"),
+    (r"one key \(or none\) and overrides key=value", "一个键（或不给）以及覆盖项 key=value"),
+    (r"a scenario name", "情景名称"),
+    (r"lower-case letters, digits and _, starting with a letter", "小写字母、数字和 _，以字母开头"),
+    (r"a new name \(saving never overwrites a scenario\)", "新的名称（保存从不覆盖已有情景）"),
+    (r"(en, zh|en, zh or en,zh)", r"\1"),
+)
+
+_TRAILING_ZH = ((r" \(read by (\S+)\)$", r"（由 \1 读取）"),)
+
+
+def _clause(text: str, table: tuple[tuple[str, str], ...]) -> str:
+    import re
+
+    for pattern, chinese in table:
+        if re.fullmatch(pattern, text, flags=re.S):
+            said = re.sub(pattern, chinese, text, count=1, flags=re.S)
+            for trailing, words in _TRAILING_ZH:
+                said = re.sub(trailing, words, said)
+            return said
+    return text
+
+
+def message_in(message: str, lang: str = DEFAULT) -> str:
+    """A one-line message (``key: got value; allowed: ...``) in ``lang``; the key, values and names as written."""
+    message = str(message)
+    if lang == DEFAULT:
+        return message
+    if isinstance(message, Notice):
+        return message(lang)
+    key, colon, rest = message.partition(": ")
+    if not colon:
+        return _os_words(_clause(message, MESSAGE_CLAUSES_ZH))
+    # What is allowed comes last and may hold "; " itself: it is read whole.
+    problem, allowed_mark, allowed = rest.partition("; allowed")
+    if not allowed_mark and rest.startswith("allowed"):
+        problem, allowed_mark, allowed = "", "allowed", rest.removeprefix("allowed")
+    clauses = [_clause(clause, MESSAGE_CLAUSES_ZH) for clause in problem.split("; ") if clause]
+    if allowed.startswith(": "):
+        clauses.append("可用：" + _clause(allowed.removeprefix(": "), ALLOWED_ZH))
+    elif allowed.startswith(" for: "):
+        clauses.append("可用于：" + allowed.removeprefix(" for: "))
+    elif allowed.startswith(" keys under "):
+        where, _, names = allowed.removeprefix(" keys under ").partition(": ")
+        clauses.append(f"{where} 下可用的键：{names}")
+    elif allowed_mark:
+        clauses.append("allowed" + allowed)
+    return _os_words(f"{key}：{'；'.join(clauses)}")
+
+
+#: The operating system's words for the faults a message may quote (``strerror``), in Chinese.
+OS_WORDS_ZH = {
+    "No such file or directory": "没有这个文件或文件夹",
+    "Permission denied": "没有权限",
+    "Read-only file system": "只读的文件系统",
+    "No space left on device": "磁盘没有剩余空间",
+    "Not a directory": "不是文件夹",
+    "File exists": "文件已存在",
+}
+
+
+def _os_words(text: str) -> str:
+    for english, chinese in OS_WORDS_ZH.items():
+        text = text.replace(english, chinese)
+    return text
+
+
+def error_line(message, lang: str = DEFAULT) -> str:
+    """The ``error: ...`` line of the command line, in ``lang``."""
+    return say("line.error", lang, message=message_in(message, lang))
+
+
+def warning_line(message, lang: str = DEFAULT) -> str:
+    """The ``warning: ...`` line of the command line, in ``lang``."""
+    return say(
+        "line.warning",
+        lang,
+        message=in_language(message, lang) if isinstance(message, Notice) else message_in(message, lang),
+    )
 
 
 def check_lang(lang: str) -> str:

@@ -21,13 +21,13 @@ from pathlib import Path
 import pandas as pd
 from pyarrow import ArrowException
 
-from analysis.files import MANIFEST, is_finished, warn_unfinished
-from analysis.i18n import Notice
+from analysis.files import MANIFEST, is_finished
+from analysis.i18n import DEFAULT, Notice, warning_line
 
 
-def warn(message: str) -> None:
-    """Print one warning line on stderr."""
-    print(f"warning: {message}", file=sys.stderr)
+def warn(message: str, lang: str = DEFAULT) -> None:
+    """Print one warning line on stderr, in ``lang`` (a :class:`Notice` is said in it)."""
+    print(warning_line(message, lang), file=sys.stderr)
 
 
 @dataclasses.dataclass
@@ -112,10 +112,10 @@ class Loaded:
         return table.loc[(table["region"] == run.region) & (table["label"] == run.label), "replicate"].nunique()
 
 
-def find_runs(paths: list[Path]) -> list[Path]:
+def find_runs(paths: list[Path], on_warning: Callable[[str], None] = warn) -> list[Path]:
     """Every *finished* run directory under the given run or sweep directories, sorted.
 
-    The others are skipped with a warning line naming each.
+    The others are skipped with a warning naming each (``on_warning``; a line on stderr by default).
     """
     found, unfinished = [], []
     for path in paths:
@@ -128,8 +128,9 @@ def find_runs(paths: list[Path]) -> list[Path]:
             (found if is_finished(run_dir) else unfinished).append(run_dir)
         for job in _listed_jobs(path):
             if not is_finished(job) and job not in unfinished:
-                warn(f"sweep job {job} has no finished run (it failed, was killed or never ran)")
-    warn_unfinished(unfinished)
+                on_warning(Notice("warn.unfinished_job", folder=job))
+    for folder in unfinished:
+        on_warning(Notice("warn.unfinished_run", folder=folder))
     if not found:
         raise FileNotFoundError(f"no finished run (results.csv with manifest.json) under {', '.join(map(str, paths))}")
     return found
@@ -216,7 +217,7 @@ def load(paths: list[Path], on_warning: Callable[[str], None] = warn) -> Loaded:
     A finished folder whose manifest or results cannot be trusted is skipped with a warning naming
     the file and the fault; a ledger that cannot be read is left out with a warning.
     """
-    folders = find_runs(paths)
+    folders = find_runs(paths, on_warning)
     manifests, results = {}, {}
     for folder in folders:
         try:

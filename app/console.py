@@ -224,7 +224,7 @@ def describe(config: RunConfig, key: str = "", lang: str = i18n.DEFAULT) -> str:
         if isinstance(kind, type) and issubclass(kind, enum.Enum):
             allowed = " | ".join(str(member.value) for member in kind)
         facts = " · ".join(part for part in (unit, allowed) if part)
-        meaning = rule.doc if rule is not None and rule.doc else ""
+        meaning = rule.doc(lang) if rule is not None and rule.doc is not None else ""
         lines.append(f"  {name} = {_value_text(value)}" + (f"   ({facts})" if facts else ""))
         if meaning:
             lines.append(f"      {meaning}")

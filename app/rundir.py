@@ -21,7 +21,7 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 
-from analysis.files import MANIFEST, folder_problem, is_finished, warn_unfinished
+from analysis.files import MANIFEST, folder_problem, is_finished
 
 #: Every file name a run may write into its directory (with ``.<name>.tmp`` while writing).
 OUTPUT_NAMES = (
@@ -154,5 +154,4 @@ __all__ = [
     "is_finished",
     "new_stamp",
     "run_stamp",
-    "warn_unfinished",
 ]

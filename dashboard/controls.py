@@ -35,7 +35,8 @@ class Control:
 
     key: str  # dotted key (``policy.dibao.grace_years``) or config group (``policy/transition``)
     title: Text
-    meaning_zh: str  # what the parameter is, in Chinese (the English meaning is the parameter's declaration's)
+    #: What a config group's option does (a parameter's meaning is its declaration's, ``sim.schema.spec``).
+    group_meaning: Text | None = None
 
     @property
     def is_group(self) -> bool:
@@ -84,15 +85,12 @@ class Control:
             text += "; or by year, {by_year: {year: value, ...}}"
         return text
 
-    @property
-    def meaning(self) -> str:
-        """One line saying what the parameter is (the group's options for a config group)."""
+    def meaning(self, lang: str = "en") -> str:
+        """One line in ``lang`` saying what the parameter is (what the options do, for a config group)."""
         if self.is_group:
-            return f"the option of config group {self.key} (conf/{self.key}/)"
+            return self.group_meaning(lang) if self.group_meaning is not None else ""
         rule = self.parameter.spec
-        if rule is not None and rule.doc:
-            return rule.doc
-        return (self.parameter.type.__doc__ or "").strip().splitlines()[0] if self.choices else ""
+        return rule.doc(lang) if rule is not None and rule.doc is not None else ""
 
     def label(self, lang: str = "en") -> str:
         """Title with the unit, unless the title already says it."""
@@ -118,7 +116,7 @@ class Control:
 
     def hint(self, lang: str = "en") -> str:
         """What the parameter is, in ``lang``."""
-        return self.meaning_zh if lang == "zh" else self.meaning
+        return self.meaning(lang)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -138,43 +136,26 @@ LEVERS = (
             Control(
                 "policy.dibao.standard_mode",
                 Text("Standard: published or relative to the line", "低保标准：公布标准或相对贫困线"),
-                "absolute：采用公布的低保标准；relative：按贫困线的倍数",
             ),
-            Control(
-                "policy.dibao.standard_ratio_to_line",
-                Text("Standard in relative mode", "相对模式下的低保标准"),
-                "相对模式下低保标准为贫困线的倍数",
-            ),
-            Control(
-                "policy.dibao.grace_years",
-                Text("Grace period after income rises (渐退期)", "收入提高后的渐退期"),
-                "收入超过标准后继续发放低保的年数（低保渐退）",
-            ),
+            Control("policy.dibao.standard_ratio_to_line", Text("Standard in relative mode", "相对模式下的低保标准")),
+            Control("policy.dibao.grace_years", Text("Grace period after income rises (渐退期)", "收入提高后的渐退期")),
             Control(
                 "policy.dibao.grace_benefit_share",
                 Text("Share of the benefit paid in the grace period", "渐退期内发放的低保比例"),
-                "渐退期内按原低保金的多大比例发放",
             ),
             Control(
                 "policy.dibao.work_cost_disregard",
                 Text("Share of wages not counted (就业成本扣除)", "不计入收入的工资比例（就业成本扣除）"),
-                "核算低保时不计入的工资收入比例",
             ),
         ),
     ),
     Section(
         Text("Public-welfare posts (公益岗位)", "公益岗位"),
-        (Control("policy.public_posts.capacity", Text("Post capacity", "岗位数量"), "每年可提供的公益岗位数"),),
+        (Control("policy.public_posts.capacity", Text("Post capacity", "岗位数量")),),
     ),
     Section(
         Text("Relocation (易地扶贫搬迁)", "易地扶贫搬迁"),
-        (
-            Control(
-                "policy.relocation.quota_persons_by_year",
-                Text("Relocation quota by year", "各年搬迁人数指标"),
-                "各年计划搬迁的人数",
-            ),
-        ),
+        (Control("policy.relocation.quota_persons_by_year", Text("Relocation quota by year", "各年搬迁人数指标")),),
     ),
     Section(
         Text("Health insurance", "医疗保障"),
@@ -182,12 +163,10 @@ LEVERS = (
             Control(
                 "region.medical.basic_ratio_poor",
                 Text("Reimbursement ratio of the registered poor", "建档立卡贫困人口报销比例"),
-                "建档立卡贫困人口住院费用的基本报销比例",
             ),
             Control(
                 "policy.health_insurance.oop_cap_share",
                 Text("Out-of-pocket cap, share of income", "自付费用上限（占收入比例）"),
-                "个人自付医疗费用不超过收入的比例",
             ),
         ),
     ),
@@ -197,18 +176,16 @@ LEVERS = (
             Control(
                 "policy/monitoring",
                 Text("Return-to-poverty monitoring", "防止返贫监测"),
-                "是否开展防止返贫监测（none：不开展）",
+                Text(
+                    "whether return-to-poverty monitoring runs (none: it does not)",
+                    "是否开展防止返贫监测（none：不开展）",
+                ),
             ),
-            Control(
-                "policy.monitoring.threshold_ratio",
-                Text("Monitoring threshold", "监测线"),
-                "收入低于贫困线的多少倍时纳入监测",
-            ),
-            Control("policy.monitoring.lag_years", Text("Discovery lag", "发现滞后"), "从陷入风险到被发现的年数"),
+            Control("policy.monitoring.threshold_ratio", Text("Monitoring threshold", "监测线")),
+            Control("policy.monitoring.lag_years", Text("Discovery lag", "发现滞后")),
             Control(
                 "policy.monitoring.p_detect",
                 Text("Yearly chance a household at risk is found", "风险家庭每年被发现的概率"),
-                "有返贫风险的家庭每年被排查发现的概率",
             ),
         ),
     ),
@@ -216,19 +193,14 @@ LEVERS = (
         Text("Shocks (灾害, 疫情) pinned to a year", "指定年份的冲击（灾害、疫情）"),
         (
             Control(
-                "dynamics.shocks.disaster.pinned",
-                Text("Disasters: year and counties struck", "灾害：年份和受灾县数"),
-                "在指定年份发生的灾害及受灾县数",
+                "dynamics.shocks.disaster.pinned", Text("Disasters: year and counties struck", "灾害：年份和受灾县数")
             ),
             Control(
-                "dynamics.shocks.labour_market.pinned_years",
-                Text("Labour-market shock years", "劳动力市场冲击年份"),
-                "发生劳动力市场冲击的年份",
+                "dynamics.shocks.labour_market.pinned_years", Text("Labour-market shock years", "劳动力市场冲击年份")
             ),
             Control(
                 "dynamics.shocks.labour_market.migrant_job_loss",
                 Text("Migrant jobs lost in a shock year", "冲击年份外出务工岗位损失比例"),
-                "冲击年份失去的外出务工岗位比例",
             ),
         ),
     ),
@@ -238,12 +210,18 @@ LEVERS = (
             Control(
                 "policy/transition",
                 Text("Support for exited households from 2021", "2021年起对已脱贫家庭的帮扶"),
-                "keep：保持；phased：逐步退出；withdraw：立即撤出",
+                Text(
+                    "keep: support kept; phased: stepped down; withdraw: withdrawn at once",
+                    "keep：保持；phased：逐步退出；withdraw：立即撤出",
+                ),
             ),
             Control(
                 "policy/deadline_push",
                 Text("Push toward the 2020 deadline", "2020年收官冲刺"),
-                "是否开展脱贫攻坚收官冲刺（none：不开展）",
+                Text(
+                    "whether the push toward the 2020 deadline runs (none: it does not)",
+                    "是否开展脱贫攻坚收官冲刺（none：不开展）",
+                ),
             ),
         ),
     ),
@@ -253,13 +231,9 @@ LEVERS = (
 RUN_SETTINGS = Section(
     Text("Sample, replicates and seed", "抽样、重复次数与随机种子"),
     (
-        Control(
-            "population.scale",
-            Text("Real households per simulated household", "每个模拟家庭代表的实际户数"),
-            "抽样比例：越小越精确，也越慢",
-        ),
-        Control("replicates", Text("Replicates", "重复次数"), "每个情景运行的次数，用于计算区间"),
-        Control("seed", Text("Seed", "随机种子"), "相同种子给出完全相同的结果"),
+        Control("population.scale", Text("Real households per simulated household", "每个模拟家庭代表的实际户数")),
+        Control("replicates", Text("Replicates", "重复次数")),
+        Control("seed", Text("Seed", "随机种子")),
     ),
 )
 

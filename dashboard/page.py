@@ -74,7 +74,7 @@ def out_root() -> Path:
 def one_line(err: BaseException, language: str = LANGUAGES[0]) -> str:
     """The message a planner reads: the command line's line for bad input, else the error's first line."""
     if isinstance(err, UsageError):
-        return str(err)
+        return i18n.message_in(str(err), language)
     text = str(err).strip().splitlines()
     return say("page.failed", language, error=f"{type(err).__name__}: {text[0] if text else ''}")
 
@@ -251,7 +251,7 @@ def RunBar(defaults: dict[str, str]) -> None:
         )
         solara.Button(say("page.reset", language), on_click=lambda: (values.set({}), problem.set("")), text=True)
     if problem.value:
-        solara.Error(problem.value, classes=["problem"])
+        solara.Error(i18n.message_in(problem.value, language), classes=["problem"])
 
 
 @solara.component
@@ -381,11 +381,11 @@ def SaveAndDownload(comparison: service.Comparison) -> None:
     """Save the levers as a scenario file; download results, manifest and report."""
     language = lang.value
     name = solara.use_reactive("")
-    question = solara.use_reactive(service.default_question(comparison.request))
+    question = solara.use_reactive(service.default_question(comparison.request, language))
 
     def save() -> None:
         try:
-            path = service.save_scenario(name.value.strip(), comparison.request, question.value)
+            path = service.save_scenario(name.value.strip(), comparison.request, question.value, lang=language)
         except UsageError as err:
             save_problem.set(str(err))
             saved.set("")
@@ -398,7 +398,7 @@ def SaveAndDownload(comparison: service.Comparison) -> None:
     solara.InputText(say("page.save_question", language), value=question, continuous_update=True)
     solara.Button(say("page.save", language), on_click=save, color="primary", disabled=not name.value.strip())
     if save_problem.value:
-        solara.Error(save_problem.value, classes=["save-problem"])
+        solara.Error(i18n.message_in(save_problem.value, language), classes=["save-problem"])
     if saved.value:
         stem = Path(saved.value).stem
         command = " ".join(
@@ -431,7 +431,8 @@ def SaveAndDownload(comparison: service.Comparison) -> None:
 def page_text() -> str:
     """Every text the page may show now, for the embedded CJK glyphs."""
     language = lang.value
-    parts = [problem.value, save_problem.value, saved.value, progress_text.value]
+    parts = [i18n.message_in(problem.value, language), i18n.message_in(save_problem.value, language)]
+    parts += [saved.value, progress_text.value]
     parts += [q for _, q in service.catalogue(language)]
     parts += [s.title(language) for s in (*controls.LEVERS, controls.RUN_SETTINGS)]
     parts += [c.label(language) + c.hint(language) + c.allowed_in(language) for c in controls.CONTROLS]

@@ -29,6 +29,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from analysis import i18n
 from analysis.analyse import Analysis, analyse
 from app import outputs, runner
 from app.compose import SCENARIO_DIR, UsageError, scenario_question
@@ -302,17 +303,21 @@ def archive(comparison: Comparison) -> bytes:
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 
 
-def default_question(request: Request) -> str:
-    """A question naming what the page changed."""
-    changes = ", ".join(request.levers) or "no lever changed"
-    return f"what if, starting from {request.scenario}, {changes}?"
+def default_question(request: Request, lang: str = i18n.DEFAULT) -> str:
+    """A question naming what the page changed, in ``lang``."""
+    changes = ", ".join(request.levers) or i18n.say("page.no_lever_changed", lang)
+    return i18n.say("page.default_question", lang, scenario=request.scenario, changes=changes)
 
 
-def scenario_text(name: str, request: Request, question: str, directory: Path = SCENARIO_DIR) -> str:
+def scenario_text(
+    name: str, request: Request, question: str, directory: Path = SCENARIO_DIR, lang: str = i18n.DEFAULT
+) -> str:
     """The YAML of a saved scenario: the base scenario's overrides with the page's levers on top.
 
     Interpolations of the base file (``${scaled_from:henan,...}``) are kept, so it still scales to
-    any region; values the planner typed are written as typed.
+    any region; values the planner typed are written as typed.  The question typed (in the page's
+    language ``lang``) heads the file in that language; the other language gets the question the
+    page would have asked, so the catalogue lists the scenario in both.
     """
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
@@ -345,7 +350,8 @@ def scenario_text(name: str, request: Request, question: str, directory: Path = 
     header = [
         "# @package _global_",
         f"# Title: Saved: {name} | 保存的方案：{name}",
-        f"# Question: {_one_line(question)}",
+        f"# 问题：{_one_line(question if lang == 'zh' else default_question(request, 'zh'))}",
+        f"# Question: {_one_line(question if lang == 'en' else default_question(request, 'en'))}",
         f"# Grounding: saved from the dashboard on {datetime.now():%Y-%m-%d %H:%M} from scenario "
         f"'{request.scenario}' in region {request.region}, with: {' '.join(levers) or '(no lever changed)'}.",
         f"# The dashboard's table again: {reproduce}",
@@ -370,7 +376,9 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def save_scenario(name: str, request: Request, question: str, directory: Path = SCENARIO_DIR) -> Path:
+def save_scenario(
+    name: str, request: Request, question: str, directory: Path = SCENARIO_DIR, lang: str = i18n.DEFAULT
+) -> Path:
     """Write ``scenarios/<name>.yaml`` (never over an existing file) and check that it composes.
 
     Raises:
@@ -381,7 +389,7 @@ def save_scenario(name: str, request: Request, question: str, directory: Path = 
             f"scenario name: got {name!r}; allowed: lower-case letters, digits and _, starting with a letter"
         )
     path = directory / f"{name}.yaml"
-    text = scenario_text(name, request, question or default_question(request), directory)
+    text = scenario_text(name, request, question or default_question(request, lang), directory, lang)
     try:
         with open(path, "x", encoding="utf-8") as handle:  # "x": never over an existing scenario
             handle.write(text)

@@ -12,8 +12,10 @@ modules.  So each kernel is cached in ``.numba_cache/<digest>`` at the project r
 digest covers the source of the kernel's module and of every ``sim`` module it imports, directly
 or through others (:func:`closure`): an edit recompiles exactly the kernels whose module could
 see it (a comment in ``sim/policies/dibao.py`` recompiles dibao's kernels, an edit to
-``sim/state.py`` every kernel), never one built against stale code.  ``NUMBA_CACHE_DIR``, when
-set, takes precedence.
+``sim/state.py`` every kernel), never one built against stale code.  The files lie directly in
+that folder (:class:`KeyedLocator`), not under a name derived from where the checkout lies, so a
+copy of the project that brings its ``.numba_cache`` along loads what the original compiled.
+``NUMBA_CACHE_DIR``, when set, takes precedence.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import numba
+from numba.core.caching import UserProvidedCacheLocator
 
 F = TypeVar("F", bound=Callable)
 
@@ -136,17 +139,33 @@ def prune(keep: int = KEEP_STALE, now: float | None = None) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+class KeyedLocator(UserProvidedCacheLocator):
+    """numba's cache locator for a kernel: the folder :func:`kernel` chose, as it is.
+
+    numba's own locator for a given folder adds a subfolder named after the source file's absolute
+    folder; the digest folder already tells kernels apart, and numba checks each entry against the
+    source's contents, so the path is left out and the cache moves with the project.
+    """
+
+    def __init__(self, py_func, py_file) -> None:
+        """Cache in ``numba.config.CACHE_DIR``, set by :func:`kernel` to the module's digest folder."""
+        super().__init__(py_func, py_file)
+        self._cache_path = numba.config.CACHE_DIR
+
+
 def kernel(function: F) -> F:
     """Compile ``function`` in nopython mode, cached on disk under its module's digest, releasing the GIL."""
     folder = cache_dir(function.__module__)
     if folder is None:
         return numba.njit(cache=True, nogil=True)(function)
-    previous = numba.config.CACHE_DIR
-    numba.config.CACHE_DIR = str(folder)  # numba picks the cache folder when the dispatcher is made
+    saved = numba.config.CACHE_DIR, numba.config.CACHE_LOCATOR_CLASSES
+    # numba picks the locator and the folder when the dispatcher is made, that is now
+    numba.config.CACHE_DIR = str(folder)
+    numba.config.CACHE_LOCATOR_CLASSES = f"{__name__}.{KeyedLocator.__name__}"
     try:
         return numba.njit(cache=True, nogil=True)(function)
     finally:
-        numba.config.CACHE_DIR = previous
+        numba.config.CACHE_DIR, numba.config.CACHE_LOCATOR_CLASSES = saved
 
 
 prune()

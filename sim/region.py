@@ -12,6 +12,7 @@ import dataclasses
 import itertools
 
 from sim.schema import YearMap, check, share, spec, year, yuan
+from sim.text import Text
 
 _PERSONS = 2e9  # more persons than any province has: bounds a typo, not a region
 
@@ -20,8 +21,14 @@ _PERSONS = 2e9  # more persons than any province has: bounds a typo, not a regio
 class Schedule:
     """A yearly value given for listed years, extrapolated at ``growth_after`` per year."""
 
-    by_year: YearMap = spec(0.0, 1e7, doc="value in each listed year")
-    growth_after: float = spec(-0.5, 1.0, "share/yr", "yearly growth after the last listed year", default=0.0)
+    by_year: YearMap = spec(0.0, 1e7, doc=Text("value in each listed year", "所列各年的取值"))
+    growth_after: float = spec(
+        -0.5,
+        1.0,
+        "share/yr",
+        Text("yearly growth after the last listed year", "最后所列年份之后的年增长率"),
+        default=0.0,
+    )
 
     def __post_init__(self) -> None:
         check(len(self.by_year) > 0, "by_year", "at least one year: value entry", self.by_year)
@@ -42,9 +49,11 @@ class Schedule:
 class Composition:
     """Shares of registered-poor *persons* at the end of the year before the start."""
 
-    share_illness_disability: float = share("persons in households poor through illness or disability")
-    share_no_labour: float = share("persons without labour capacity")
-    share_aged_65_plus: float = share("persons aged 65+")
+    share_illness_disability: float = share(
+        Text("persons in households poor through illness or disability", "因病因残致贫家庭的人数")
+    )
+    share_no_labour: float = share(Text("persons without labour capacity", "无劳动能力的人数"))
+    share_aged_65_plus: float = share(Text("persons aged 65+", "65 岁及以上人数"))
 
     def __post_init__(self) -> None:
         check(
@@ -59,9 +68,9 @@ class Composition:
 class Areas:
     """Counts of counties or villages: all rural ones, the poor ones, the deep-poverty ones."""
 
-    total: int = spec(1, 10**7, "areas", "all rural counties or villages")
-    poor: int = spec(0, 10**7, "areas", "poor ones")
-    deep: int = spec(0, 10**7, "areas", "deep-poverty ones")
+    total: int = spec(1, 10**7, "areas", Text("all rural counties or villages", "全部农村县或村"))
+    poor: int = spec(0, 10**7, "areas", Text("poor ones", "其中贫困县或村"))
+    deep: int = spec(0, 10**7, "areas", Text("deep-poverty ones", "其中深度贫困县或村"))
 
     def __post_init__(self) -> None:
         check(0 <= self.poor <= self.total, "poor", f"a whole number in [0, total={self.total}]", self.poor)
@@ -72,14 +81,33 @@ class Areas:
 class MedicalRatios:
     """Reimbursement ratios of medical insurance tiers (shares of spending)."""
 
-    basic_ratio: float = share("basic medical insurance (基本医保): share of eligible spending paid")
-    basic_ratio_poor: float = share("the same for the registered poor (倾斜), within-policy")
-    critical_threshold: float = yuan("out-of-pocket before critical-illness insurance pays", unit="yuan/person/yr")
-    critical_threshold_poor: float = yuan("lowered deductible for the registered poor", unit="yuan/person/yr")
-    critical_ratio: float = share("critical-illness insurance (大病保险) share above the threshold")
-    supplementary_ratio: float = share("supplementary insurance (大病补充) share of what remains, poor only")
-    assistance_ratio: float = share("medical assistance (医疗救助) share of what remains")
-    assistance_cap: float = yuan("cap on medical assistance", unit="yuan/household/yr")
+    basic_ratio: float = share(
+        Text(
+            "basic medical insurance (基本医保): share of eligible spending paid", "基本医保：政策范围内费用的报销比例"
+        )
+    )
+    basic_ratio_poor: float = share(
+        Text("the same for the registered poor (倾斜), within-policy", "建档立卡贫困人口的同一比例（倾斜），政策范围内")
+    )
+    critical_threshold: float = yuan(
+        Text("out-of-pocket before critical-illness insurance pays", "大病保险起付前的自付金额"), unit="yuan/person/yr"
+    )
+    critical_threshold_poor: float = yuan(
+        Text("lowered deductible for the registered poor", "建档立卡贫困人口降低后的起付线"), unit="yuan/person/yr"
+    )
+    critical_ratio: float = share(
+        Text("critical-illness insurance (大病保险) share above the threshold", "大病保险：起付线以上的报销比例")
+    )
+    supplementary_ratio: float = share(
+        Text(
+            "supplementary insurance (大病补充) share of what remains, poor only",
+            "大病补充保险：剩余费用的报销比例，仅限贫困人口",
+        )
+    )
+    assistance_ratio: float = share(
+        Text("medical assistance (医疗救助) share of what remains", "医疗救助：剩余费用的救助比例")
+    )
+    assistance_cap: float = yuan(Text("cap on medical assistance", "医疗救助的封顶额"), unit="yuan/household/yr")
 
 
 @dataclasses.dataclass
@@ -96,14 +124,14 @@ class ExitedBeforeStart:
         0.0,
         _PERSONS,
         "persons",
-        "registered persons at the end of each listed year before the start",
+        Text("registered persons at the end of each listed year before the start", "起始前所列各年年末的建档立卡人数"),
         default_factory=dict,
     )
     exits: YearMap = spec(
         0.0,
         _PERSONS,
         "persons",
-        "persons who left the register in each listed year before the start",
+        Text("persons who left the register in each listed year before the start", "起始前所列各年退出建档立卡的人数"),
         default_factory=dict,
     )
 
@@ -160,40 +188,95 @@ class RegionConfig:
     """Published figures for one province or city; see ``conf/region/henan.yaml``."""
 
     name: str
-    start_year: int = year("first simulated year; stocks are as at the end of the year before")
-    end_year: int = year("last simulated year")
-    deadline_year: int = year("year by which the register is to be cleared (the deadline push's target year)")
-    registered_poor_persons: float = spec(1.0, _PERSONS, "persons", "registered poor (建档立卡) at the start")
-    rural_population_persons: float = spec(1.0, _PERSONS, "persons", "all rural residents at the start")
-    near_poor_persons: float = spec(0.0, _PERSONS, "persons", "edge persons at risk (边缘易致贫) at the start")
-    composition: Composition = spec(doc="composition of the registered poor")
-    counties: Areas = spec(doc="counties: all, poor, deep-poverty")
-    villages: Areas = spec(doc="villages: all, poor, deep-poverty")
-    poverty_line: Schedule = spec(doc="national line in current prices, yuan/person/yr")
-    dibao_standard: Schedule = spec(doc="rural 低保 standard, yuan/person/yr")
-    pension_minimum_per_month: Schedule = spec(doc="basic pension minimum, yuan/person/month")
-    rural_income_per_capita: float = spec(1.0, 1e7, "yuan/person/yr", "mean rural disposable income, year before start")
-    income_growth: float = spec(-0.5, 1.0, "share/yr", "nominal yearly growth of rural market incomes")
-    medical: MedicalRatios = spec(doc="medical insurance tiers")
-    exit_incidence_village: float = share("a poor village exits below this poverty incidence")
-    exit_incidence_county: float = share("a poor county exits below this poverty incidence")
-    registered_poor_households: float | None = spec(1.0, _PERSONS, "households", "if published", default=None)
-    share_poor_villages_in_poor_counties: float = share("where poor villages lie", default=0.7)
+    start_year: int = year(
+        Text("first simulated year; stocks are as at the end of the year before", "首个模拟年份；存量为上一年年末数")
+    )
+    end_year: int = year(Text("last simulated year", "最后模拟年份"))
+    deadline_year: int = year(
+        Text(
+            "year by which the register is to be cleared (the deadline push's target year)",
+            "建档立卡清零的年份（攻坚冲刺的目标年）",
+        )
+    )
+    registered_poor_persons: float = spec(
+        1.0, _PERSONS, "persons", Text("registered poor (建档立卡) at the start", "起始时的建档立卡贫困人口")
+    )
+    rural_population_persons: float = spec(
+        1.0, _PERSONS, "persons", Text("all rural residents at the start", "起始时的全部农村居民")
+    )
+    near_poor_persons: float = spec(
+        0.0, _PERSONS, "persons", Text("edge persons at risk (边缘易致贫) at the start", "起始时的边缘易致贫人口")
+    )
+    composition: Composition = spec(doc=Text("composition of the registered poor", "建档立卡贫困人口的构成"))
+    counties: Areas = spec(doc=Text("counties: all, poor, deep-poverty", "县：全部、贫困、深度贫困"))
+    villages: Areas = spec(doc=Text("villages: all, poor, deep-poverty", "村：全部、贫困、深度贫困"))
+    poverty_line: Schedule = spec(
+        doc=Text("national line in current prices, yuan/person/yr", "现行价格下的国家贫困标准，元/人/年")
+    )
+    dibao_standard: Schedule = spec(doc=Text("rural 低保 standard, yuan/person/yr", "农村低保标准，元/人/年"))
+    pension_minimum_per_month: Schedule = spec(
+        doc=Text("basic pension minimum, yuan/person/month", "基础养老金最低标准，元/人/月")
+    )
+    rural_income_per_capita: float = spec(
+        1.0,
+        1e7,
+        "yuan/person/yr",
+        Text("mean rural disposable income, year before start", "起始前一年的农村居民人均可支配收入"),
+    )
+    income_growth: float = spec(
+        -0.5, 1.0, "share/yr", Text("nominal yearly growth of rural market incomes", "农村市场收入的名义年增长率")
+    )
+    medical: MedicalRatios = spec(doc=Text("medical insurance tiers", "医疗保障各层次"))
+    exit_incidence_village: float = share(
+        Text("a poor village exits below this poverty incidence", "贫困发生率低于此值的贫困村退出")
+    )
+    exit_incidence_county: float = share(
+        Text("a poor county exits below this poverty incidence", "贫困发生率低于此值的贫困县退出")
+    )
+    registered_poor_households: float | None = spec(
+        1.0, _PERSONS, "households", Text("if published", "如有公布"), default=None
+    )
+    share_poor_villages_in_poor_counties: float = share(Text("where poor villages lie", "贫困村的分布"), default=0.7)
     share_registered_in_poor_villages: float | None = share(
-        "registered poor living in poor villages, if published (else from population.areas)", default=None
+        Text(
+            "registered poor living in poor villages, if published (else from population.areas)",
+            "居住在贫困村的建档立卡贫困人口，如有公布（否则取自 population.areas）",
+        ),
+        default=None,
     )
     exited_before_start: ExitedBeforeStart = spec(
-        doc="persons who left the register before the start, by year (none if unpublished)",
+        doc=Text(
+            "persons who left the register before the start, by year (none if unpublished)",
+            "起始前各年退出建档立卡的人数（未公布则无）",
+        ),
         default_factory=ExitedBeforeStart,
     )
     planned_exits: YearMap = spec(
-        0.0, _PERSONS, "persons", "calibration target drawn on plots, never read by the model", default_factory=dict
+        0.0,
+        _PERSONS,
+        "persons",
+        Text("calibration target drawn on plots, never read by the model", "校准目标，仅画在图上，模型从不读取"),
+        default_factory=dict,
     )
     planned_village_exits: YearMap = spec(
-        0.0, 10**7, "villages", "calibration target (poor villages exiting each year), never read", default_factory=dict
+        0.0,
+        10**7,
+        "villages",
+        Text(
+            "calibration target (poor villages exiting each year), never read",
+            "校准目标（每年退出的贫困村），模型从不读取",
+        ),
+        default_factory=dict,
     )
     planned_county_exits: YearMap = spec(
-        0.0, 10**7, "counties", "calibration target (poor counties exiting each year), never read", default_factory=dict
+        0.0,
+        10**7,
+        "counties",
+        Text(
+            "calibration target (poor counties exiting each year), never read",
+            "校准目标（每年摘帽的贫困县），模型从不读取",
+        ),
+        default_factory=dict,
     )
     label: str = ""
     label_zh: str = ""  # the region's name in Chinese, for the Chinese report and page

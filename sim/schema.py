@@ -23,6 +23,8 @@ import typing
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from sim.text import Text
+
 #: A mapping from calendar year to a value (keys are whole years; YAML may write them bare).
 YearMap = dict[int, float]
 
@@ -35,12 +37,12 @@ class ConfigError(ValueError):
 
 @dataclasses.dataclass(frozen=True)
 class Spec:
-    """What a parameter means: bounds (inclusive), unit and a one-line meaning."""
+    """What a parameter means: bounds (inclusive), unit and a one-line meaning in English and Chinese."""
 
     low: float | None = None
     high: float | None = None
     unit: str = ""
-    doc: str = ""
+    doc: Text | None = None
 
     def allowed(self, whole: bool = False) -> str:
         """The allowed values as the one-line error message words them."""
@@ -57,30 +59,34 @@ class Spec:
         )
 
 
-def spec(low: float | None = None, high: float | None = None, unit: str = "", doc: str = "", **field_kw: Any) -> Any:
+def spec(
+    low: float | None = None, high: float | None = None, unit: str = "", doc: Text | None = None, **field_kw: Any
+) -> Any:
     """A dataclass field carrying its :class:`Spec` (bounds, unit, meaning) as metadata.
 
     Args:
         low: smallest allowed value (inclusive); None for none.
         high: largest allowed value (inclusive); None for none (the value must still be finite).
         unit: the unit, e.g. ``"yuan/post/yr"``, ``"share"``, ``"years"``.
-        doc: one line saying what the parameter is.
+        doc: one line saying what the parameter is, in English and Chinese (``--describe``, the page).
         **field_kw: passed to :func:`dataclasses.field` (e.g. ``default``).
     """
+    if doc is not None and not isinstance(doc, Text):
+        raise TypeError(f"doc: got {doc!r}; allowed: Text(English, Chinese)")
     return dataclasses.field(metadata={"spec": Spec(low, high, unit, doc)}, **field_kw)
 
 
-def share(doc: str = "", **field_kw: Any) -> Any:
+def share(doc: Text | None = None, **field_kw: Any) -> Any:
     """A probability or share in [0, 1]."""
     return spec(0.0, 1.0, "share", doc, **field_kw)
 
 
-def yuan(doc: str = "", high: float = 1e7, unit: str = "yuan", **field_kw: Any) -> Any:
+def yuan(doc: Text | None = None, high: float = 1e7, unit: str = "yuan", **field_kw: Any) -> Any:
     """A non-negative amount of money, at most ``high`` (10 million yuan unless said)."""
     return spec(0.0, high, unit, doc, **field_kw)
 
 
-def year(doc: str = "", **field_kw: Any) -> Any:
+def year(doc: Text | None = None, **field_kw: Any) -> Any:
     """A calendar year."""
     return spec(FIRST_YEAR, LAST_YEAR, "year", doc, **field_kw)
 

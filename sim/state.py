@@ -23,6 +23,7 @@ import numpy as np
 
 from sim.jit import kernel
 from sim.schema import share
+from sim.text import Text
 
 
 class Stratum(enum.IntEnum):
@@ -50,9 +51,9 @@ class Band(enum.IntEnum):
 class ByBand:
     """A probability for each age band: child (0-15), adult (16-64), elder (65+)."""
 
-    child: float = share("per member of the band per year")
-    adult: float = share("per member of the band per year")
-    elder: float = share("per member of the band per year")
+    child: float = share(Text("per member of the band per year", "该档每人每年"))
+    adult: float = share(Text("per member of the band per year", "该档每人每年"))
+    elder: float = share(Text("per member of the band per year", "该档每人每年"))
 
     def as_array(self) -> np.ndarray:
         """Values indexed by :class:`Band`."""

@@ -11,12 +11,29 @@ import pytest
 os.environ["POVERTY_STORE"] = tempfile.mkdtemp(prefix="poverty-test-store-")
 
 
+def pytest_configure(config):
+    """With worker processes, compile the kernels once here first (a clean clone has none cached).
+
+    Otherwise each worker, and each ``run.py`` the tests start, would compile the same kernels at
+    the same time before the cache holds them.
+    """
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        return
+    from app.api import simulate
+
+    # A small run of the default and of a scenario with shocks and the 2021 regime reaches the kernels.
+    for scenario in ("baseline", "flood_2021", "withdraw_2021"):
+        simulate(scenario=scenario, overrides=["population.scale=400"], use_store=False)
+
+
 @pytest.hookimpl(tryfirst=True)  # before ``-m "not slow"`` deselects
 def pytest_collection_modifyitems(config, items):
-    """Mark slow the tests the recorded durations say are slow (tests/tiers.py), for ``--fast``."""
+    """Mark slow the tests the recorded durations say are slow (tests/tiers.py), for ``--fast``; longest files first."""
     from tests import tiers
 
-    slow = tiers.slow_ids(items, tiers.recorded())
+    durations = tiers.recorded()
+    tiers.longest_files_first(items, durations)
+    slow = tiers.slow_ids(items, durations)
     for item in items:
         if item.nodeid in slow:
             item.add_marker(pytest.mark.slow)

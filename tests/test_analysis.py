@@ -310,14 +310,15 @@ def test_every_phrase_of_the_catalogue_and_every_declared_name_has_both_language
         i18n.say("report.title", "fr", regions="x")
 
 
-def test_every_declared_unit_has_its_chinese_name():
+def _declared_parameters():
+    """(dataclass, field, Spec) of every parameter of the run configuration, the levers and the processes."""
     import typing
 
     from sim import steps
     from sim.config import RunConfig
     from sim.schema import spec_of
 
-    units, pending, seen = set(), [RunConfig, *(lv.params for lv in steps.levers())], set()
+    found, pending, seen = [], [RunConfig, *(lv.params for lv in steps.levers())], set()
     pending += list(steps.dynamics_blocks().values())
     while pending:
         cls = pending.pop()
@@ -327,11 +328,29 @@ def test_every_declared_unit_has_its_chinese_name():
         hints = typing.get_type_hints(cls)
         for field in dataclasses.fields(cls):
             rule = spec_of(field)
-            if rule is not None and rule.unit:
-                units.add(rule.unit)
+            if rule is not None:
+                found.append((cls, field, rule))
             kind = hints.get(field.name)
             pending += [a for a in (kind, *typing.get_args(kind)) if dataclasses.is_dataclass(a)]
+    return found
+
+
+def test_every_declared_unit_has_its_chinese_name():
+    units = {rule.unit for _cls, _field, rule in _declared_parameters() if rule.unit}
     assert units and not (units - set(i18n.UNITS_ZH)), sorted(units - set(i18n.UNITS_ZH))
+
+
+def test_every_parameter_with_a_range_says_what_it_is_in_both_languages():
+    parameters = _declared_parameters()
+    ranged = [(c, f, r) for c, f, r in parameters if r.low is not None or r.high is not None]
+    assert len(ranged) > 150
+    lacking = [f"{c.__qualname__}.{f.name}" for c, f, r in ranged if r.doc is None]
+    lacking += [f"{c.__qualname__}.{f.name}: {r.doc.missing()}" for c, f, r in parameters if r.doc and r.doc.missing()]
+    assert not lacking, lacking
+    # Chinese that is not a copy of the English
+    assert all(re.search(r"[\u4e00-\u9fff]", r.doc.zh) for _c, _f, r in parameters if r.doc), (
+        "a meaning left in English"
+    )
 
 
 def test_amounts_are_written_in_the_readers_units():

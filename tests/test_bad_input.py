@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import os
+import re
 import typing
 from pathlib import Path
 
@@ -169,6 +170,10 @@ CASES: list[tuple[str, str]] = [
     ("population.scale=五十", "error: population.scale=五十: cannot parse"),
     ("seed='3", "error: seed='3: cannot parse"),
     ("policy.transition.start_year=abc", "error: policy.transition.start_year: got 'abc'"),
+    # the reader's language (lang=zh): the same line in Chinese
+    ("lang=zh region=atlantis", "错误：region：未知的选项 'atlantis'；可用：henan"),
+    ("output.lang=zh policy.dibao.take_up=2", "错误：policy.dibao.take_up：收到 2.0；可用：[0, 1] 之间的数"),
+    ("lang=zh -m population.scale=400,-1", "population.scale：收到 -1.0"),
     # exited cohorts and shocks
     ("region.exited_before_start.exits.2018=5", "region.exited_before_start.exits.2018"),
     ("region.exited_before_start.register_stock.2016=1", "region.exited_before_start.register_stock.2016"),
@@ -256,12 +261,61 @@ def test_bad_input_gets_one_line_and_leaves_nothing(outcomes, args, key):
     assert result.returncode == 2, (result.returncode, result.stderr[-2000:])
     assert len(lines) == 1, result.stderr
     line = lines[0]
-    assert line.startswith("error: ") and "Traceback" not in result.stderr
+    chinese = "lang=zh" in args
+    assert line.startswith("错误：" if chinese else "error: ") and "Traceback" not in result.stderr
     assert key in line, line
-    assert "allowed" in line, line
+    assert ("可用" if chinese else "allowed") in line, line
     assert not out.exists(), f"{out} was left behind"
     scratch = out.parent
     assert (scratch / "afile").read_text() == "a file, not a folder\n"
     assert (scratch / "finished" / "results.csv").read_text() == "kept\n"
     assert (scratch / "killed" / ".results.csv.tmp").read_text() == "partial\n"
     assert os.path.isdir(scratch / "finished") and before <= {p.name for p in scratch.iterdir()}
+
+
+#: Latin words a Chinese message may keep: values and names a planner types as they are.
+KEPT = {
+    "true",
+    "True",
+    "false",
+    "inf",
+    "nan",
+    "None",
+    "bool",
+    "GiB",
+    "ASCII",
+    "key",
+    "value",
+    "glob",
+    "interval",
+    "range",
+}
+KEPT |= {"choice", "pattern", "start", "stop", "step", "lever", "year", "morris", "sobol", "null", "ByBand", "python3"}
+
+
+def english_left(line: str) -> list[str]:
+    """The Latin words left in a Chinese line, once its key, quoted values, names, lists and paths are set aside."""
+    _key, _, rest = line.removeprefix("错误：").partition("：")
+    rest = re.sub(r"'[^']*'|\"[^\"]*\"", " ", rest)  # quoted values
+    # a list of names after "可用：" (the options, keys or values allowed)
+    rest = re.sub(r"(可用|可用的键|可用于|以下之一)：[\w/<>.\-]+(, [\w/<>.\-]+)*(?=$|；)", " ", rest)
+    rest = re.sub(r"\S*[/._=,()\[\]{}<>+\-\d]\S*", " ", rest)  # keys, paths, numbers, ranges
+    return [word for word in re.findall(r"[A-Za-z]{2,}", rest) if word not in KEPT]
+
+
+def test_every_message_reads_in_chinese(outcomes):
+    """Every bad-input line of this session, said in Chinese, keeps no English clause (analysis.i18n)."""
+    from analysis import i18n
+
+    assert english_left("错误：seed：got 'abc'；allowed: a whole number") == ["got", "allowed", "whole", "number"]
+    assert english_left("错误：region：未知的选项 'x'；可用：henan, luoyang") == []
+    assert english_left("错误：foo：something odd；可用：default") == ["something", "odd"]
+    checked = 0
+    for result, _out, _before in outcomes.values():
+        line = result.stderr.strip()
+        if not line.startswith("error: "):
+            continue
+        said = i18n.error_line(line.removeprefix("error: "), "zh")
+        assert not english_left(said), (line, said)
+        checked += 1
+    assert checked == len(outcomes) - sum("lang=zh" in args for args in outcomes)

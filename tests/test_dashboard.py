@@ -52,7 +52,7 @@ def test_units_and_ranges_come_from_the_parameter_declarations():
     by_key = {c.key: c for c in controls.CONTROLS}
     grace = by_key["policy.dibao.grace_years"]
     assert grace.unit == "years" and grace.allowed.startswith("a whole number in [0, 10]")
-    assert "渐退期" in grace.meaning
+    assert "渐退期" in grace.meaning("en")
     assert by_key["policy.public_posts.capacity"].label() == "Post capacity (posts)"
     assert by_key["policy.dibao.standard_mode"].choices == ["absolute", "relative"]
     assert by_key["policy/transition"].choices == ["keep", "none", "phased", "withdraw"]
@@ -73,7 +73,7 @@ def test_shown_values_give_back_the_scenario_exactly(scenario):
 
 def test_every_control_view_and_section_reads_in_both_languages():
     for control in controls.CONTROLS:
-        assert not control.title.missing() and control.meaning_zh.strip(), control.key
+        assert not control.title.missing() and control.meaning("zh").strip(), control.key
         assert re.search(r"[\u4e00-\u9fff]", control.label("zh") + control.hint("zh")), control.key
     for section in (*controls.LEVERS, controls.RUN_SETTINGS):
         assert not section.title.missing()
@@ -238,10 +238,11 @@ def test_a_saved_scenario_is_override_only_and_keeps_its_base(scenario_name):
     text = path.read_text(encoding="utf-8")
     assert text.startswith(
         f"# @package _global_\n# Title: Saved: {scenario_name} | 保存的方案：{scenario_name}\n"
+        "# 问题：如果以 posts_cut_2023 为起点，policy/transition=phased, policy.dibao.grace_years=2，结果会怎样？\n"
         "# Question: what if the taper is longer?\n"
     )
     assert "${scaled_from:henan,75000}" in text and "override /policy/transition: phased" in text
-    assert "replicates" not in text.split("\n", 5)[-1]  # run settings stay out of the scenario
+    assert "replicates" not in text.split("\n", 6)[-1]  # run settings stay out of the scenario
     saved = controls.configure("henan", scenario_name, list(SMALL))
     made = controls.configure("henan", "posts_cut_2023", list(request.chosen))
     assert saved.policy == made.policy and saved.region == made.region
@@ -259,8 +260,13 @@ def test_a_saved_scenario_keeps_pinned_shocks(scenario_name):
 
 def test_saving_never_overwrites_and_names_are_checked(scenario_name):
     request = service.Request("henan", "baseline", "baseline", ("policy.dibao.grace_years=2",))
-    service.save_scenario(scenario_name, request, "")
+    service.save_scenario(scenario_name, request, "延长渐退期会怎样？", lang="zh")
     before = (SCENARIO_DIR / f"{scenario_name}.yaml").read_bytes()
+    assert before.decode().split("\n")[2:4] == [
+        "# 问题：延长渐退期会怎样？",
+        "# Question: what if, starting from baseline, policy.dibao.grace_years=2?",
+    ]
+    assert service.catalogue("zh") and dict(service.catalogue("zh"))[scenario_name] == "延长渐退期会怎样？"
     with pytest.raises(UsageError, match="exists; allowed: a new name"):
         service.save_scenario(scenario_name, request, "other")
     assert (SCENARIO_DIR / f"{scenario_name}.yaml").read_bytes() == before

@@ -99,7 +99,7 @@ class ToyParams:
     """A toy lever's parameters."""
 
     enabled: bool
-    amount_per_person: float = yuan("cash per registered person", unit="yuan/person/yr")
+    amount_per_person: float = yuan(Text("cash per registered person", "每名建档立卡人员的现金"), unit="yuan/person/yr")
 
 
 def _noop(h, params, ctx):
@@ -256,7 +256,7 @@ def test_a_declared_bound_is_checked_once_by_the_builder():
 
     @dataclasses.dataclass
     class Block:
-        rate: float = spec(0.0, 2.0, "share", "a rate")
+        rate: float = spec(0.0, 2.0, "share", Text("a rate", "比率"))
 
     assert build(Block, {"rate": 1.5}).rate == 1.5
     with pytest.raises(ConfigError, match=r"^x.rate: got 2.5; allowed: a number in \[0, 2\]$"):

@@ -49,7 +49,7 @@ class Params:
     """Winter relief parameters."""
 
     enabled: bool
-    amount_per_person: float = yuan("yearly payment per person", high=1e5, unit="yuan/person/yr")
+    amount_per_person: float = yuan(Text("yearly pay per person", "每人每年发放金额"), high=1e5, unit="yuan/person/yr")
 
 
 def apply(h: Households, params: Params, ctx) -> Effect:
@@ -84,7 +84,12 @@ amount_per_person: 300.0   # assumption: a small yearly payment, for the example
 
 
 def _project_copy(destination: Path) -> Path:
-    """The project's tracked and new files (no .venv, store or outputs), copied."""
+    """The project's tracked and new files (no store or outputs), copied; its environment and kernels shared.
+
+    The copy's ``.venv`` is a link to this one (same requirements, so nothing is installed), and
+    it starts with a copy of the compiled kernels (``.numba_cache``, keyed by source digest): only
+    what the new lever can affect compiles.
+    """
     listed = subprocess.run(
         ["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT, capture_output=True, check=True
     ).stdout.decode()
@@ -94,11 +99,15 @@ def _project_copy(destination: Path) -> Path:
             target = destination / name
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
+    (destination / ".venv").symlink_to(ROOT / ".venv", target_is_directory=True)
+    if (ROOT / ".numba_cache").is_dir():
+        shutil.copytree(ROOT / ".numba_cache", destination / ".numba_cache")
     return destination
 
 
 def _run(copy: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "POVERTY_STORE": str(copy / "store"), "NUMBA_CACHE_DIR": str(copy / ".numba_cache")}
+    env = {key: value for key, value in os.environ.items() if key != "NUMBA_CACHE_DIR"}
+    env["POVERTY_STORE"] = str(copy / "store")
     return subprocess.run([sys.executable, *args], cwd=copy, capture_output=True, text=True, timeout=1800, env=env)
 
 
@@ -135,4 +144,7 @@ def test_a_lever_added_exactly_as_the_recipe_says_passes_every_check(tmp_path):
     assert (table.loc[table["metric"] == "cost_winter_relief", "value"] > 0).any()
     described = _run(copy, "run.py", "--describe", "winter_relief", "lang=zh")
     assert described.returncode == 0 and described.stdout.startswith("policy.winter_relief: 冬季救助\n")
-    assert "policy.winter_relief.amount_per_person = 300   (元/人/年 · [0, 100000])" in described.stdout
+    assert (
+        "policy.winter_relief.amount_per_person = 300   (元/人/年 · [0, 100000])\n      每人每年发放金额\n"
+        in described.stdout
+    )

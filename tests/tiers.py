@@ -69,6 +69,22 @@ def slow_ids(items, recorded: dict) -> set[str]:
     return slow - kept
 
 
+def longest_files_first(items, recorded: dict) -> None:
+    """Order ``items`` file by file, the files that took longest first (a file's tests keep their order).
+
+    The full suite hands whole files to its workers in this order (``--dist loadfile``), so the
+    long files start at once and the short ones fill in around them, instead of a long file
+    starting last and running alone.
+    """
+    seconds = recorded.get("seconds", {})
+    per_file: dict[str, float] = {}
+    for item in items:
+        path = item.nodeid.split("::")[0]
+        per_file[path] = per_file.get(path, 0.0) + seconds.get(item.nodeid, 0.0)
+    position = {path: rank for rank, path in enumerate(sorted(per_file, key=lambda p: -per_file[p]))}
+    items.sort(key=lambda item: position[item.nodeid.split("::")[0]])  # stable: a file keeps its order
+
+
 def recorded() -> dict:
     """The recorded durations ({} when none are recorded)."""
     if not DURATIONS.is_file():

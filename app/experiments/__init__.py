@@ -15,6 +15,7 @@ import importlib
 from types import ModuleType
 
 from sim.schema import build, check, spec
+from sim.text import Text
 
 EXPERIMENTS = ("calibrate", "lever_response", "sensitivity", "validate")
 
@@ -24,7 +25,14 @@ class ExperimentConfig:
     """Which experiment, and how many replicates each of its runs has."""
 
     name: str
-    replicates: int = spec(1, 1000, "replicates", "replicates of every run (common random numbers across runs)")
+    replicates: int = spec(
+        1,
+        1000,
+        "replicates",
+        Text(
+            "replicates of every run (common random numbers across runs)", "每次运行的重复数（各次运行使用共同随机数）"
+        ),
+    )
 
     def __post_init__(self) -> None:
         check(self.name in EXPERIMENTS, "name", ", ".join(EXPERIMENTS), self.name)

@@ -42,6 +42,7 @@ from app.experiments.uncertain import (
     workers_for,
 )
 from sim.schema import spec
+from sim.text import Text
 
 #: Files the experiment writes (recorded before writing, for a clean failure).
 OUTPUTS = ("calibrated.yaml", "fit.csv", "fit.md", "fit.png", "trace.csv")
@@ -51,14 +52,28 @@ OUTPUTS = ("calibrated.yaml", "fit.csv", "fit.md", "fit.png", "trace.csv")
 class Settings(UncertaintyExperiment):
     """Calibration settings (``conf/experiment/calibrate_*.yaml``)."""
 
-    region: str = spec(doc="region option the calibration fits (conf/region/)")
-    start_from: str = spec(doc="calibration option the search starts from (conf/calibration/; prior = none)")
-    generations: int = spec(
-        0, 1000, "generations", "generations of differential evolution after the initial population"
+    region: str = spec(
+        doc=Text("region option the calibration fits (conf/region/)", "校准拟合的地区选项（conf/region/）")
     )
-    population_per_parameter: int = spec(1, 100, "candidates", "candidates per generation, per parameter")
-    search_seed: int = spec(0, 2**32 - 1, "seed", "seed of the search (not of the model)")
-    targets: fit_targets.TargetSettings = spec(doc="published ranges the fit aims at")
+    start_from: str = spec(
+        doc=Text(
+            "calibration option the search starts from (conf/calibration/; prior = none)",
+            "搜索起点的校准选项（conf/calibration/；prior 表示无）",
+        )
+    )
+    generations: int = spec(
+        0,
+        1000,
+        "generations",
+        Text("generations of differential evolution after the initial population", "初始种群之后的差分进化代数"),
+    )
+    population_per_parameter: int = spec(
+        1, 100, "candidates", Text("candidates per generation, per parameter", "每代每个参数的候选数")
+    )
+    search_seed: int = spec(
+        0, 2**32 - 1, "seed", Text("seed of the search (not of the model)", "搜索的随机种子（不是模型的）")
+    )
+    targets: fit_targets.TargetSettings = spec(doc=Text("published ranges the fit aims at", "拟合所针对的公布范围"))
 
 
 class _Search:

@@ -35,6 +35,7 @@ from app.experiments.uncertain import Evaluator, config_at, lookup, resolved_con
 from sim import steps
 from sim.config import RunConfig
 from sim.schema import check, parameter, spec
+from sim.text import Text
 
 OUTPUTS = ("lever_response.csv", "lever_response.md", "lever_response.png")
 
@@ -55,8 +56,15 @@ OUTCOMES = (
 class Settings(ExperimentConfig):
     """Lever-response settings (the experiment block)."""
 
-    multiples: list[float] = spec(0.0, 100.0, "x dose", "multiples of each lever's dose to run (1 is the reference)")
-    workers: int | None = spec(1, 1024, "processes", "worker processes; null = one per core")
+    multiples: list[float] = spec(
+        0.0,
+        100.0,
+        "x dose",
+        Text("multiples of each lever's dose to run (1 is the reference)", "各政策剂量的倍数（1 为参照）"),
+    )
+    workers: int | None = spec(
+        1, 1024, "processes", Text("worker processes; null = one per core", "工作进程数；null 表示每核一个")
+    )
 
     def __post_init__(self) -> None:
         super().__post_init__()

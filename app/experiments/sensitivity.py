@@ -43,6 +43,7 @@ from app.experiments.uncertain import (
 )
 from sim.config import RunConfig
 from sim.schema import spec
+from sim.text import Text
 
 #: Files the experiment writes (recorded before writing, for a clean failure).
 OUTPUTS = ("sensitivity.csv", "samples.csv", "sensitivity.md", "sensitivity.png")
@@ -59,10 +60,20 @@ class Method(enum.Enum):
 class Settings(UncertaintyExperiment):
     """Sensitivity settings (``conf/experiment/sensitivity.yaml``)."""
 
-    method: Method = spec(doc="morris or sobol")
-    samples: int = spec(2, 100000, "samples", "Morris trajectories, or Sobol's base sample size (a power of 2)")
-    levels: int = spec(2, 100, "levels", "grid levels of a Morris trajectory")
-    sample_seed: int = spec(0, 2**32 - 1, "seed", "seed of the sampling design (not of the model)")
+    method: Method = spec(doc=Text("morris or sobol", "morris 或 sobol"))
+    samples: int = spec(
+        2,
+        100000,
+        "samples",
+        Text(
+            "Morris trajectories, or Sobol's base sample size (a power of 2)",
+            "Morris 轨迹数，或 Sobol 基础样本量（2 的幂）",
+        ),
+    )
+    levels: int = spec(2, 100, "levels", Text("grid levels of a Morris trajectory", "Morris 轨迹的网格层数"))
+    sample_seed: int = spec(
+        0, 2**32 - 1, "seed", Text("seed of the sampling design (not of the model)", "抽样设计的随机种子（不是模型的）")
+    )
 
 
 def outcomes(table: pd.DataFrame, config: RunConfig) -> dict[str, float]:

@@ -23,6 +23,7 @@ import pandas as pd
 
 from sim.config import RunConfig
 from sim.schema import check, share, spec, year
+from sim.text import Text
 
 #: Weight of the pull toward a band's centre, relative to a distance outside it.
 CENTRE_PULL = 0.05
@@ -32,19 +33,57 @@ CENTRE_PULL = 0.05
 class TargetSettings:
     """Published ranges the fit aims at (the experiment's ``targets`` block)."""
 
-    exits_tolerance: float = share("yearly exits: allowed error as a share of the initial register")
-    composition_tolerance: float = share("composition of the initial register: allowed error in each share")
-    areas_tolerance: float = share("village and county exits: allowed relative error each year")
-    register_left_max: float = share("share of the initial register still registered after the deadline")
-    campaign_returns_max: float = share("registered returns as a share of exits, each campaign year")
-    first_year_returns_min: float = share("registered returns as a share of exits in the first year, at least")
-    ever_monitored_share: list[float] = spec(doc="[low, high]: persons ever monitored / all exited persons")
-    monitored_year: int = year("year the ever-monitored share is measured at")
-    monitored_share: list[float] = spec(doc="[low, high]: mean monitored persons after the deadline / all exited")
-    unstable_share: list[float] = spec(doc="[low, high]: unstable households' share of the monitored, first year")
-    eliminated_share: list[float] = spec(doc="[low, high]: persons whose risk was eliminated / ever monitored")
-    eliminated_year: int = year("year the eliminated share is measured at")
-    guarantee_share: list[float] = spec(doc="[low, high]: guarantee exits / exits, each campaign year")
+    exits_tolerance: float = share(
+        Text("yearly exits: allowed error as a share of the initial register", "每年退出：允许误差占初始建档人数的比例")
+    )
+    composition_tolerance: float = share(
+        Text("composition of the initial register: allowed error in each share", "初始建档人口构成：各比例的允许误差")
+    )
+    areas_tolerance: float = share(
+        Text("village and county exits: allowed relative error each year", "村、县退出：每年的允许相对误差")
+    )
+    register_left_max: float = share(
+        Text("share of the initial register still registered after the deadline", "清零期限后仍在册的初始建档人口比例")
+    )
+    campaign_returns_max: float = share(
+        Text("registered returns as a share of exits, each campaign year", "攻坚各年登记返贫人数占退出人数的比例")
+    )
+    first_year_returns_min: float = share(
+        Text(
+            "registered returns as a share of exits in the first year, at least",
+            "首年登记返贫人数占退出人数的比例，至少",
+        )
+    )
+    ever_monitored_share: list[float] = spec(
+        doc=Text(
+            "[low, high]: persons ever monitored / all exited persons", "[下限, 上限]：曾被监测人数 / 全部退出人数"
+        )
+    )
+    monitored_year: int = year(Text("year the ever-monitored share is measured at", "计算曾被监测比例的年份"))
+    monitored_share: list[float] = spec(
+        doc=Text(
+            "[low, high]: mean monitored persons after the deadline / all exited",
+            "[下限, 上限]：期限后平均监测人数 / 全部退出人数",
+        )
+    )
+    unstable_share: list[float] = spec(
+        doc=Text(
+            "[low, high]: unstable households' share of the monitored, first year",
+            "[下限, 上限]：首年脱贫不稳定户占监测对象的比例",
+        )
+    )
+    eliminated_share: list[float] = spec(
+        doc=Text(
+            "[low, high]: persons whose risk was eliminated / ever monitored",
+            "[下限, 上限]：风险已消除人数 / 曾被监测人数",
+        )
+    )
+    eliminated_year: int = year(Text("year the eliminated share is measured at", "计算风险消除比例的年份"))
+    guarantee_share: list[float] = spec(
+        doc=Text(
+            "[low, high]: guarantee exits / exits, each campaign year", "[下限, 上限]：攻坚各年兜底脱贫 / 全部脱贫"
+        )
+    )
 
     def __post_init__(self) -> None:
         for name in (

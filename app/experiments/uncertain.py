@@ -30,6 +30,7 @@ from app.experiments import ExperimentConfig
 from app.runner import run
 from sim.config import RunConfig, from_mapping
 from sim.schema import ConfigError, build, check, spec
+from sim.text import Text
 
 UNCERTAINTY_DIR = CONF_DIR / "uncertainty"
 
@@ -38,8 +39,12 @@ UNCERTAINTY_DIR = CONF_DIR / "uncertainty"
 class UncertaintyExperiment(ExperimentConfig):
     """Settings every experiment over the uncertain parameters has (calibration, sensitivity)."""
 
-    uncertainty: str = spec(doc="file of conf/uncertainty/ with the parameters to vary")
-    workers: int | None = spec(1, 1024, "processes", "worker processes; null = one per core")
+    uncertainty: str = spec(
+        doc=Text("file of conf/uncertainty/ with the parameters to vary", "conf/uncertainty/ 中列出待变动参数的文件")
+    )
+    workers: int | None = spec(
+        1, 1024, "processes", Text("worker processes; null = one per core", "工作进程数；null 表示每核一个")
+    )
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -51,10 +56,15 @@ class Uncertain:
     """One uncertain parameter: its config key, plausible range and the range's source."""
 
     key: str
-    low: float = spec(-1e12, 1e12, doc="lowest plausible value")
-    high: float = spec(-1e12, 1e12, doc="highest plausible value")
-    source: str = spec(doc="where the range comes from (seed phrase, external figure or assumption)")
-    integer: bool = spec(doc="whole numbers only (year counts)", default=False)
+    low: float = spec(-1e12, 1e12, doc=Text("lowest plausible value", "最低合理值"))
+    high: float = spec(-1e12, 1e12, doc=Text("highest plausible value", "最高合理值"))
+    source: str = spec(
+        doc=Text(
+            "where the range comes from (seed phrase, external figure or assumption)",
+            "范围的来源（文件原文、外部数据或假设）",
+        )
+    )
+    integer: bool = spec(doc=Text("whole numbers only (year counts)", "仅限整数（年数）"), default=False)
 
     def __post_init__(self) -> None:
         check(self.low < self.high, "high", f"a number above low={self.low:g}", self.high)

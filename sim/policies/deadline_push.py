@@ -60,13 +60,19 @@ class Params:
     """Deadline-push lever parameters."""
 
     enabled: bool
-    deadline_year: int = year("the year by which the register is to be cleared")
-    ramp_years: int = spec(1, 20, "years", "years of the push, the deadline year included")
-    effort_at_deadline: float = share("chance a stable exit passes verification in the deadline year")
-    top_up_ratio_to_line: float = spec(0.0, 10.0, "x poverty line", "income a covered household is topped up to")
+    deadline_year: int = year(Text("the year by which the register is to be cleared", "建档立卡清零的年份"))
+    ramp_years: int = spec(
+        1, 20, "years", Text("years of the push, the deadline year included", "攻坚冲刺的年数，含清零年份")
+    )
+    effort_at_deadline: float = share(
+        Text("chance a stable exit passes verification in the deadline year", "稳定脱贫户在清零年份通过核验的概率")
+    )
+    top_up_ratio_to_line: float = spec(
+        0.0, 10.0, "x poverty line", Text("income a covered household is topped up to", "兜底户的收入补足标准")
+    )
     secures_basic_guarantees: bool
     renovation_cost_per_household: float = yuan(
-        "renovating a covered household's unsafe dwelling", unit="yuan/household"
+        Text("renovating a covered household's unsafe dwelling", "兜底户危房改造"), unit="yuan/household"
     )
 
 

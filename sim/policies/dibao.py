@@ -52,21 +52,67 @@ class Params:
     """低保 lever parameters."""
 
     enabled: bool
-    standard_mode: StandardMode
-    standard_ratio_to_line: float = spec(0.0, 10.0, "x poverty line", "the standard in relative mode")
-    require_no_full_labour: bool = spec(doc="兜底 is for households without full labour capacity")
-    deduct_medical: bool = spec(doc="rigid-expenditure deduction (刚性支出扣除) of out-of-pocket medical costs")
-    work_cost_disregard: float = share("share of wages not counted (就业成本扣除)")
-    take_up: float = share("eligible households that apply and are enrolled")
-    p_exclusion_error: float = share("eligible households wrongly refused")
-    p_inclusion_error: float = share("ineligible households near the standard wrongly enrolled")
-    inclusion_band: float = spec(0.0, 10.0, _ratio, "inclusion errors arise below (1 + band) x standard")
-    grace_years: int = spec(0, 10, "years", "渐退期: years benefits continue after income rises above the standard")
-    grace_benefit_share: float = share("share of the last benefit paid during the grace period")
-    single_person_scope: SinglePersonScope
-    low_income_ratio: float = spec(1.0, 10.0, _ratio, "low-income household: assessed income below ratio x standard")
-    tekun_enabled: bool = spec(doc="特困 support for members with no working-age supporter")
-    tekun_ratio_to_standard: float = spec(0.0, 10.0, _ratio, "特困 basic living standard as a multiple of 低保")
+    standard_mode: StandardMode = spec(
+        doc=Text(
+            "absolute: the published 低保 standard; relative: a multiple of the poverty line",
+            "absolute：采用公布的低保标准；relative：按贫困线的倍数",
+        )
+    )
+    standard_ratio_to_line: float = spec(
+        0.0, 10.0, "x poverty line", Text("the standard in relative mode", "相对模式下的标准")
+    )
+    require_no_full_labour: bool = spec(
+        doc=Text("兜底 is for households without full labour capacity", "兜底面向无全劳动能力的家庭")
+    )
+    deduct_medical: bool = spec(
+        doc=Text(
+            "rigid-expenditure deduction (刚性支出扣除) of out-of-pocket medical costs", "医疗自付费用的刚性支出扣除"
+        )
+    )
+    work_cost_disregard: float = share(
+        Text("share of wages not counted (就业成本扣除)", "工资中不计入收入的比例（就业成本扣除）")
+    )
+    take_up: float = share(Text("eligible households that apply and are enrolled", "符合条件的家庭申请并纳入的比例"))
+    p_exclusion_error: float = share(Text("eligible households wrongly refused", "符合条件的家庭被错误拒绝的比例"))
+    p_inclusion_error: float = share(
+        Text("ineligible households near the standard wrongly enrolled", "接近标准的不符合条件家庭被错误纳入的比例")
+    )
+    inclusion_band: float = spec(
+        0.0,
+        10.0,
+        _ratio,
+        Text("inclusion errors arise below (1 + band) x standard", "纳入错误出现在（1 + 区间）× 标准以下"),
+    )
+    grace_years: int = spec(
+        0,
+        10,
+        "years",
+        Text(
+            "渐退期: years benefits continue after income rises above the standard",
+            "渐退期：收入超过标准后继续享受待遇的年数",
+        ),
+    )
+    grace_benefit_share: float = share(
+        Text("share of the last benefit paid during the grace period", "渐退期内按上次待遇发放的比例")
+    )
+    single_person_scope: SinglePersonScope = spec(
+        doc=Text(
+            "who may enrol a severely ill or disabled member alone (单人保)",
+            "哪些家庭可将重病或重度残疾成员单独纳入低保（单人保）",
+        )
+    )
+    low_income_ratio: float = spec(
+        1.0,
+        10.0,
+        _ratio,
+        Text("low-income household: assessed income below ratio x standard", "低收入家庭：核定收入低于 比例 × 标准"),
+    )
+    tekun_enabled: bool = spec(
+        doc=Text("特困 support for members with no working-age supporter", "特困供养：无劳动年龄赡养人的成员")
+    )
+    tekun_ratio_to_standard: float = spec(
+        0.0, 10.0, _ratio, Text("特困 basic living standard as a multiple of 低保", "特困基本生活标准为低保的倍数")
+    )
 
 
 def standard(params: Params, ctx: YearContext) -> float:

@@ -32,8 +32,15 @@ class Params:
     """Follow-up lever parameters."""
 
     enabled: bool
-    p_find: float = share("an exited household below the line is found by follow-up visits, per year")
-    top_up_ratio_to_line: float = spec(0.0, 10.0, "x poverty line", "income a found household is topped up to")
+    p_find: float = share(
+        Text(
+            "an exited household below the line is found by follow-up visits, per year",
+            "收入低于标准的已脱贫户每年经回访被发现的概率",
+        )
+    )
+    top_up_ratio_to_line: float = spec(
+        0.0, 10.0, "x poverty line", Text("income a found household is topped up to", "被发现家庭的收入补足标准")
+    )
 
 
 def apply(h: Households, params: Params, ctx: YearContext) -> Effect:

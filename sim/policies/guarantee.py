@@ -28,9 +28,15 @@ class Params:
     """兜底 lever parameters."""
 
     enabled: bool
-    top_up_ratio_to_line: float = spec(0.0, 10.0, "x poverty line", "top-up target per person; 0 = no top-up")
-    disability_living_subsidy_per_month: float = yuan("困难残疾人生活补贴", high=1e5, unit="yuan/person/month")
-    severe_care_subsidy_per_month: float = yuan("重度残疾人护理补贴", high=1e5, unit="yuan/person/month")
+    top_up_ratio_to_line: float = spec(
+        0.0, 10.0, "x poverty line", Text("top-up target per person; 0 = no top-up", "每人补足目标；0 表示不补足")
+    )
+    disability_living_subsidy_per_month: float = yuan(
+        Text("困难残疾人生活补贴", "困难残疾人生活补贴"), high=1e5, unit="yuan/person/month"
+    )
+    severe_care_subsidy_per_month: float = yuan(
+        Text("重度残疾人护理补贴", "重度残疾人护理补贴"), high=1e5, unit="yuan/person/month"
+    )
 
 
 def apply(h: Households, params: Params, ctx: YearContext) -> Effect:

@@ -31,8 +31,15 @@ class Params:
     """Health lever parameters (ratios themselves are region data: ``region.medical``)."""
 
     enabled: bool
-    oop_cap_share: float = share("cap on the out-of-pocket share of gross spending for the target group")
-    premium_subsidy_per_person: float = yuan("individual premium paid for the group", unit="yuan/person/yr")
+    oop_cap_share: float = share(
+        Text(
+            "cap on the out-of-pocket share of gross spending for the target group",
+            "目标人群医疗自付费用占总费用比例的上限",
+        )
+    )
+    premium_subsidy_per_person: float = yuan(
+        Text("individual premium paid for the group", "为该人群代缴的个人保费"), unit="yuan/person/yr"
+    )
 
 
 def apply(h: Households, params: Params, ctx: YearContext) -> Effect:

@@ -26,9 +26,16 @@ class Params:
     """Housing-renovation lever parameters."""
 
     enabled: bool
-    quota_households_by_year: YearMap = spec(0.0, 1e8, "households", "renovations in each listed year")
-    quota_after_listed: float = spec(0.0, 1e8, "households/yr", "renovations per year after the last listed year")
-    cost_per_household: float = yuan("public subsidy per renovation", unit="yuan/household")
+    quota_households_by_year: YearMap = spec(
+        0.0, 1e8, "households", Text("renovations in each listed year", "所列各年的改造户数")
+    )
+    quota_after_listed: float = spec(
+        0.0,
+        1e8,
+        "households/yr",
+        Text("renovations per year after the last listed year", "最后所列年份之后每年的改造户数"),
+    )
+    cost_per_household: float = yuan(Text("public subsidy per renovation", "每户改造的公共补助"), unit="yuan/household")
 
 
 def quota(params: Params, year: int) -> float:

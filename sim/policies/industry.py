@@ -27,12 +27,20 @@ class Params:
     """Industry-support lever parameters."""
 
     enabled: bool
-    coverage: float = share("share of target households supported in a year")
-    farm_income_multiplier: float = spec(1.0, 10.0, "multiple", "operating income of supported households with labour")
-    dividend_per_household: float = yuan(
-        "asset-income dividend for households without labour", unit="yuan/household/yr"
+    coverage: float = share(Text("share of target households supported in a year", "每年获得扶持的目标户比例"))
+    farm_income_multiplier: float = spec(
+        1.0,
+        10.0,
+        "multiple",
+        Text("operating income of supported households with labour", "有劳动力的受扶持家庭的经营收入"),
     )
-    cost_per_household: float = yuan("programme spending per supported household", unit="yuan/household/yr")
+    dividend_per_household: float = yuan(
+        Text("asset-income dividend for households without labour", "无劳动力家庭的资产收益分红"),
+        unit="yuan/household/yr",
+    )
+    cost_per_household: float = yuan(
+        Text("programme spending per supported household", "每个受扶持家庭的项目支出"), unit="yuan/household/yr"
+    )
 
 
 def apply(h: Households, params: Params, ctx: YearContext) -> Effect:

@@ -48,22 +48,54 @@ class Params:
     """Monitoring lever parameters."""
 
     enabled: bool
-    start_year: int = year("first year households are monitored")
-    threshold_ratio: float = spec(0.0, 10.0, "x poverty line", "monitoring line as a multiple of the poverty line")
-    large_expense_share: float = spec(0.0, 10.0, "share of income", "out-of-pocket medical / income that flags")
-    income_drop_share: float = share("yearly fall in per-capita income that flags a household")
+    start_year: int = year(Text("first year households are monitored", "开始监测的年份"))
+    threshold_ratio: float = spec(
+        0.0, 10.0, "x poverty line", Text("monitoring line as a multiple of the poverty line", "监测线为贫困标准的倍数")
+    )
+    large_expense_share: float = spec(
+        0.0,
+        10.0,
+        "share of income",
+        Text("out-of-pocket medical / income that flags", "触发预警的医疗自付费用 / 收入之比"),
+    )
+    income_drop_share: float = share(
+        Text("yearly fall in per-capita income that flags a household", "触发预警的人均收入年降幅")
+    )
     hardship_ratio: float = spec(
         0.0,
         20.0,
         "x poverty line",
-        "expense and drop flags count only when income net of medical costs is below this line",
+        Text(
+            "expense and drop flags count only when income net of medical costs is below this line",
+            "仅当扣除医疗费用后的收入低于此线时，支出和收入骤减预警才计入",
+        ),
     )
-    flag_assisted: bool = spec(doc="the income test also flags households secured by 低保, 特困 or 兜底")
-    p_detect: float = share("an at-risk household is discovered in a year")
-    lag_years: int = spec(0, 10, "years", "years a household must be at risk before it can be discovered")
-    years_to_clear: int = spec(0, 10, "years", "years out of risk before the flag can be removed")
-    p_review: float = share("a household out of risk long enough is reviewed and cleared in a year")
-    cost_per_household: float = yuan("administration and visits per monitored household", unit="yuan/household/yr")
+    flag_assisted: bool = spec(
+        doc=Text(
+            "the income test also flags households secured by 低保, 特困 or 兜底",
+            "收入检测也标记由低保、特困或兜底保障的家庭",
+        )
+    )
+    p_detect: float = share(Text("an at-risk household is discovered in a year", "有风险的家庭一年内被发现的概率"))
+    lag_years: int = spec(
+        0,
+        10,
+        "years",
+        Text("years a household must be at risk before it can be discovered", "家庭须持续有风险多少年才可能被发现"),
+    )
+    years_to_clear: int = spec(
+        0, 10, "years", Text("years out of risk before the flag can be removed", "消除风险标识前须无风险的年数")
+    )
+    p_review: float = share(
+        Text(
+            "a household out of risk long enough is reviewed and cleared in a year",
+            "无风险足够久的家庭一年内经复核消除风险的概率",
+        )
+    )
+    cost_per_household: float = yuan(
+        Text("administration and visits per monitored household", "每个监测户的管理和走访费用"),
+        unit="yuan/household/yr",
+    )
 
 
 def publish(params: Params, year: int) -> dict[str, float]:

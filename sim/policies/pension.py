@@ -27,8 +27,15 @@ class Params:
     """Pension lever parameters."""
 
     enabled: bool
-    pension_multiplier: float = spec(0.0, 10.0, "multiple", "scenario scaling of the published minimum pension")
-    contribution_paid_per_adult: float = yuan("paid (代缴) for 低保/特困 working-age members", unit="yuan/person/yr")
+    pension_multiplier: float = spec(
+        0.0,
+        10.0,
+        "multiple",
+        Text("scenario scaling of the published minimum pension", "按情景调整已公布的基础养老金最低标准"),
+    )
+    contribution_paid_per_adult: float = yuan(
+        Text("paid (代缴) for 低保/特困 working-age members", "为低保、特困劳动年龄成员代缴"), unit="yuan/person/yr"
+    )
 
 
 def apply(h: Households, params: Params, ctx: YearContext) -> Effect:

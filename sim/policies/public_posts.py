@@ -32,11 +32,22 @@ class Params:
     """Public-welfare post lever parameters."""
 
     enabled: bool
-    capacity: float = spec(0.0, 1e8, "posts", "posts in the region (real units)")
-    wage_per_year: float = yuan("paid by the programme per post", high=1e6, unit="yuan/post/yr")
-    monitored_priority: float = yuan("per-capita income a monitored household is moved up the queue", high=1e6)
+    capacity: float = spec(
+        0.0, 1e8, "posts", Text("posts in the region (real units)", "本地区的公益性岗位数（实际单位）")
+    )
+    wage_per_year: float = yuan(
+        Text("paid by the programme per post", "项目为每个岗位支付的金额"), high=1e6, unit="yuan/post/yr"
+    )
+    monitored_priority: float = yuan(
+        Text("per-capita income a monitored household is moved up the queue", "被监测家庭优先排队的人均收入线"),
+        high=1e6,
+    )
     tied_priority: float = yuan(
-        "per-capita income a household whose labour cannot leave home is moved up the queue", high=1e6
+        Text(
+            "per-capita income a household whose labour cannot leave home is moved up the queue",
+            "劳动力无法离家的家庭优先排队的人均收入线",
+        ),
+        high=1e6,
     )
 
 

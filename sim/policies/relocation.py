@@ -42,12 +42,26 @@ class Params:
     """Relocation lever parameters."""
 
     enabled: bool
-    quota_persons_by_year: YearMap = spec(0.0, 1e8, "persons", "persons moved in each listed year")
-    eligibility: Eligibility
-    cost_per_person: float = yuan("one-off relocation cost", unit="yuan/person")
-    follow_up_per_household: float = yuan("follow-up support while a target household", unit="yuan/household/yr")
-    jobs_for_movers: float = share("chance a mover with full labour and no wage job is given a local job on moving")
-    follow_up_jobs: float = share("yearly chance follow-up finds such a job for a relocated household without one")
+    quota_persons_by_year: YearMap = spec(
+        0.0, 1e8, "persons", Text("persons moved in each listed year", "所列各年搬迁人数")
+    )
+    eligibility: Eligibility = spec(doc=Text("which target households may be relocated", "哪些目标户可以搬迁"))
+    cost_per_person: float = yuan(Text("one-off relocation cost", "一次性搬迁成本"), unit="yuan/person")
+    follow_up_per_household: float = yuan(
+        Text("follow-up support while a target household", "作为目标户期间的后续扶持"), unit="yuan/household/yr"
+    )
+    jobs_for_movers: float = share(
+        Text(
+            "chance a mover with full labour and no wage job is given a local job on moving",
+            "搬迁时全劳动力且无工资性就业者获安排本地就业的概率",
+        )
+    )
+    follow_up_jobs: float = share(
+        Text(
+            "yearly chance follow-up finds such a job for a relocated household without one",
+            "后续扶持每年为尚无就业的搬迁户找到此类工作的概率",
+        )
+    )
 
 
 def apply(h: Households, params: Params, ctx: YearContext) -> Effect:

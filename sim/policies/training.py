@@ -27,10 +27,15 @@ class Params:
     """Training lever parameters."""
 
     enabled: bool
-    coverage: float = share("share of eligible households trained per year")
-    finding_multiplier: float = spec(1.0, 10.0, "multiple", "multiplier on job-finding probabilities while effective")
-    effect_years: int = spec(1, 20, "years", "years a training raises job finding")
-    cost_per_trainee: float = yuan("cost per trainee", high=1e6, unit="yuan/trainee")
+    coverage: float = share(Text("share of eligible households trained per year", "每年接受培训的符合条件家庭比例"))
+    finding_multiplier: float = spec(
+        1.0,
+        10.0,
+        "multiple",
+        Text("multiplier on job-finding probabilities while effective", "培训有效期间就业概率的倍数"),
+    )
+    effect_years: int = spec(1, 20, "years", Text("years a training raises job finding", "培训提高就业概率的年数"))
+    cost_per_trainee: float = yuan(Text("cost per trainee", "每名学员的费用"), high=1e6, unit="yuan/trainee")
 
 
 def apply(h: Households, params: Params, ctx: YearContext) -> Effect:

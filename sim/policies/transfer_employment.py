@@ -28,8 +28,12 @@ class Params:
     """Transfer-employment lever parameters."""
 
     enabled: bool
-    placements_per_year: float = spec(0.0, 1e8, "workers/yr", "workers newly placed per year (real units)")
-    cost_per_placement: float = yuan("transport and placement-service subsidy", high=1e6, unit="yuan/placement")
+    placements_per_year: float = spec(
+        0.0, 1e8, "workers/yr", Text("workers newly placed per year (real units)", "每年新转移就业的劳动者（实际单位）")
+    )
+    cost_per_placement: float = yuan(
+        Text("transport and placement-service subsidy", "交通和就业服务补贴"), high=1e6, unit="yuan/placement"
+    )
 
 
 def apply(h: Households, params: Params, ctx: YearContext) -> Effect:

@@ -34,10 +34,21 @@ class Params:
     """Transition-regime parameters (values in ``conf/policy/transition/``)."""
 
     enabled: bool
-    mode: Mode
-    start_year: int = year("first year of the regime")
-    phase_years: int = spec(1, 20, "years", "years over which phased support steps down to zero")
-    withdrawn: list[str] | None = spec(doc="levers withdrawn; null = every lever declared withdrawable")
+    mode: Mode = spec(
+        doc=Text(
+            "keep: support kept; phased: stepped down; withdraw: withdrawn at once",
+            "keep：保持；phased：逐步退出；withdraw：立即撤出",
+        )
+    )
+    start_year: int = year(Text("first year of the regime", "该制度的第一年"))
+    phase_years: int = spec(
+        1, 20, "years", Text("years over which phased support steps down to zero", "分阶段扶持逐步减为零的年数")
+    )
+    withdrawn: list[str] | None = spec(
+        doc=Text(
+            "levers withdrawn; null = every lever declared withdrawable", "撤出的政策；null = 所有声明为可撤出的政策"
+        )
+    )
 
 
 def intensity(params: Params, year: int, lever: str) -> float:

@@ -30,10 +30,21 @@ class Params:
     """Workshop lever parameters."""
 
     enabled: bool
-    capacity: float = spec(0.0, 1e8, "jobs", "workshop jobs for target households (real units)")
-    wage_per_year: float = yuan("paid by the employer per job", high=1e6, unit="yuan/job/yr")
-    subsidy_per_job: float = yuan("public subsidy to the workshop per job", high=1e6, unit="yuan/job/yr")
-    relocated_priority: float = yuan("per-capita income a relocated household is moved up the queue", high=1e6)
+    capacity: float = spec(
+        0.0,
+        1e8,
+        "jobs",
+        Text("workshop jobs for target households (real units)", "面向目标户的帮扶车间岗位（实际单位）"),
+    )
+    wage_per_year: float = yuan(
+        Text("paid by the employer per job", "雇主为每个岗位支付的工资"), high=1e6, unit="yuan/job/yr"
+    )
+    subsidy_per_job: float = yuan(
+        Text("public subsidy to the workshop per job", "对车间每个岗位的公共补贴"), high=1e6, unit="yuan/job/yr"
+    )
+    relocated_priority: float = yuan(
+        Text("per-capita income a relocated household is moved up the queue", "搬迁户优先排队的人均收入线"), high=1e6
+    )
 
 
 def apply(h: Households, params: Params, ctx: YearContext) -> Effect:

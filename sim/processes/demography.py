@@ -20,6 +20,7 @@ from sim.rng import hits_per_entry, remove_hits, success_positions
 from sim.schema import share, spec
 from sim.state import PERSONS, Band, ByBand, Households, Illness
 from sim.steps import Draw, DrawKind, Phase, Process, register_process
+from sim.text import Text
 
 CHILD, ADULT, ELDER = int(Band.CHILD), int(Band.ADULT), int(Band.ELDER)
 
@@ -28,11 +29,17 @@ CHILD, ADULT, ELDER = int(Band.CHILD), int(Band.ADULT), int(Band.ELDER)
 class Params:
     """Yearly ageing, death and birth probabilities (``dynamics.demography``)."""
 
-    p_child_to_adult: float = share("chance a child turns 16 in a year")
-    p_adult_to_elder: float = share("chance a working-age member turns 65 in a year")
-    p_death: ByBand = spec(doc="yearly death probability per member, by band")
-    death_multiplier_major_illness: float = spec(1.0, 50.0, "multiple", "on the index member's death probability")
-    p_birth_per_adult: float = spec(0.0, 0.1, "births/person/yr", "births per working-age member per year")
+    p_child_to_adult: float = share(Text("chance a child turns 16 in a year", "儿童一年内年满 16 岁的概率"))
+    p_adult_to_elder: float = share(
+        Text("chance a working-age member turns 65 in a year", "劳动年龄成员一年内年满 65 岁的概率")
+    )
+    p_death: ByBand = spec(doc=Text("yearly death probability per member, by band", "各年龄段成员的年死亡概率"))
+    death_multiplier_major_illness: float = spec(
+        1.0, 50.0, "multiple", Text("on the index member's death probability", "作用于户主的死亡概率")
+    )
+    p_birth_per_adult: float = spec(
+        0.0, 0.1, "births/person/yr", Text("births per working-age member per year", "每个劳动年龄成员每年的生育数")
+    )
 
 
 def step(h: Households, rates: Params, ctx: YearContext) -> Effect:

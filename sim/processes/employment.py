@@ -22,6 +22,7 @@ from sim.jit import kernel
 from sim.schema import check, kernel_scalars, share, spec
 from sim.state import MARKET_WAGE_JOB, SEEKING_JOB, Households, Job, cannot_migrate
 from sim.steps import Draw, DrawKind, Phase, Process, register_process
+from sim.text import Text
 
 FARMING, LOCAL_WAGE, MIGRANT = int(Job.FARMING), int(Job.LOCAL_WAGE), int(Job.MIGRANT)
 
@@ -30,13 +31,30 @@ FARMING, LOCAL_WAGE, MIGRANT = int(Job.FARMING), int(Job.LOCAL_WAGE), int(Job.MI
 class Params:
     """Yearly job loss and finding of the main worker (``dynamics.employment``)."""
 
-    p_loss_local_wage: float = share("chance a local wage job ends in a year")
-    p_loss_migrant: float = share("chance a migrant job ends in a year")
-    p_loss_workshop: float = share("chance a workshop job ends in a year")
-    p_find_local_wage: float = share("yearly chance a full labourer without a wage job finds a local one")
-    p_find_migrant: float = share("yearly chance a full labourer without a wage job finds a migrant one")
-    skill_elasticity: float = spec(0.0, 5.0, "elasticity", "finding probability scales with skill ** elasticity")
-    relocated_local_multiplier: float = spec(0.0, 10.0, "multiple", "relocation near towns raises local finding")
+    p_loss_local_wage: float = share(Text("chance a local wage job ends in a year", "本地工资性工作一年内结束的概率"))
+    p_loss_migrant: float = share(Text("chance a migrant job ends in a year", "外出务工工作一年内结束的概率"))
+    p_loss_workshop: float = share(Text("chance a workshop job ends in a year", "帮扶车间工作一年内结束的概率"))
+    p_find_local_wage: float = share(
+        Text(
+            "yearly chance a full labourer without a wage job finds a local one",
+            "无工资性工作的全劳动力每年找到本地工作的概率",
+        )
+    )
+    p_find_migrant: float = share(
+        Text(
+            "yearly chance a full labourer without a wage job finds a migrant one",
+            "无工资性工作的全劳动力每年找到外出务工工作的概率",
+        )
+    )
+    skill_elasticity: float = spec(
+        0.0,
+        5.0,
+        "elasticity",
+        Text("finding probability scales with skill ** elasticity", "就业概率随 技能 ** 弹性 变化"),
+    )
+    relocated_local_multiplier: float = spec(
+        0.0, 10.0, "multiple", Text("relocation near towns raises local finding", "靠近城镇的搬迁提高本地就业概率")
+    )
 
     def __post_init__(self) -> None:
         check(

@@ -16,21 +16,34 @@ from sim.jit import kernel
 from sim.schema import check, kernel_scalars, share, spec
 from sim.state import ByBand, Disability, Households, Illness
 from sim.steps import Draw, DrawKind, Phase, Process, register_process
+from sim.text import Text
 
 
 @dataclasses.dataclass
 class Params:
     """Yearly illness and disability transitions of the index member (``dynamics.health``)."""
 
-    p_chronic_onset: ByBand = spec(doc="chance a healthy index member becomes chronically ill")
-    p_major_onset: ByBand = spec(doc="chance a healthy index member falls seriously ill")
-    p_chronic_to_major: float = share("chance a chronic illness becomes major in a year")
-    p_chronic_recovery: float = share("chance a chronic illness ends in a year")
-    p_major_recovery: float = share("chance a major illness ends in a year")
-    p_major_to_chronic: float = share("chance a major illness becomes chronic in a year")
-    p_moderate_disability_onset: ByBand = spec(doc="chance of a moderate disability in a year")
-    p_severe_disability_onset: ByBand = spec(doc="chance of a severe disability in a year")
-    p_moderate_to_severe: float = share("chance a moderate disability becomes severe in a year")
+    p_chronic_onset: ByBand = spec(
+        doc=Text("chance a healthy index member becomes chronically ill", "健康户主患慢性病的概率")
+    )
+    p_major_onset: ByBand = spec(doc=Text("chance a healthy index member falls seriously ill", "健康户主患大病的概率"))
+    p_chronic_to_major: float = share(
+        Text("chance a chronic illness becomes major in a year", "慢性病一年内转为大病的概率")
+    )
+    p_chronic_recovery: float = share(Text("chance a chronic illness ends in a year", "慢性病一年内痊愈的概率"))
+    p_major_recovery: float = share(Text("chance a major illness ends in a year", "大病一年内痊愈的概率"))
+    p_major_to_chronic: float = share(
+        Text("chance a major illness becomes chronic in a year", "大病一年内转为慢性病的概率")
+    )
+    p_moderate_disability_onset: ByBand = spec(
+        doc=Text("chance of a moderate disability in a year", "一年内发生中度残疾的概率")
+    )
+    p_severe_disability_onset: ByBand = spec(
+        doc=Text("chance of a severe disability in a year", "一年内发生重度残疾的概率")
+    )
+    p_moderate_to_severe: float = share(
+        Text("chance a moderate disability becomes severe in a year", "中度残疾一年内转为重度的概率")
+    )
 
     def __post_init__(self) -> None:
         check(

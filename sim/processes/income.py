@@ -24,6 +24,7 @@ from sim.jit import kernel
 from sim.schema import kernel_scalars, share, spec
 from sim.state import Households, Job, SideJob
 from sim.steps import Draw, DrawKind, Phase, Process, register_process
+from sim.text import Text
 
 
 def _multiple(doc: str, high: float = 100.0) -> object:
@@ -34,18 +35,48 @@ def _multiple(doc: str, high: float = 100.0) -> object:
 class Params:
     """Market incomes as multiples of the region's mean rural income per person (``dynamics.income``)."""
 
-    farm_per_labour_unit: float = _multiple("yearly farm income per full labourer")
-    partial_labour_unit: float = share("labour units of a partial labourer")
-    wage_local: float = _multiple("yearly wage of a local job at skill 1")
-    wage_migrant: float = _multiple("yearly wage of a migrant job at skill 1, net of living costs away")
-    wage_floor_local: float = _multiple("lowest yearly pay of a local wage job (minimum wage), whatever the skill")
-    wage_floor_migrant: float = _multiple("lowest yearly migrant pay net of living costs away")
-    elder_farm_unit: float = share("labour units an elder member farms (small plots; not labour capacity)")
-    other_income_per_person: float = _multiple("property, dividends and private transfers per member, by skill")
-    sigma_farm_shock: float = spec(0.0, 3.0, "log sd", "sd of the yearly log farm shock")
-    deep_village_farm_multiplier: float = spec(0.0, 2.0, "multiple", "farm productivity in deep-poverty villages")
-    relocated_farm_multiplier: float = spec(0.0, 2.0, "multiple", "farm income kept after relocation")
-    side_job_labour_unit: float = share("labour units a side job (public-welfare post) takes from farming")
+    farm_per_labour_unit: float = _multiple(Text("yearly farm income per full labourer", "每个全劳动力的年农业收入"))
+    partial_labour_unit: float = share(Text("labour units of a partial labourer", "半劳动力的劳动单位"))
+    wage_local: float = _multiple(Text("yearly wage of a local job at skill 1", "技能为 1 时本地工作的年工资"))
+    wage_migrant: float = _multiple(
+        Text(
+            "yearly wage of a migrant job at skill 1, net of living costs away",
+            "技能为 1 时外出务工的年工资，扣除在外生活费用",
+        )
+    )
+    wage_floor_local: float = _multiple(
+        Text(
+            "lowest yearly pay of a local wage job (minimum wage), whatever the skill",
+            "本地工资性工作的最低年收入（最低工资），与技能无关",
+        )
+    )
+    wage_floor_migrant: float = _multiple(
+        Text("lowest yearly migrant pay net of living costs away", "外出务工扣除在外生活费用后的最低年收入")
+    )
+    elder_farm_unit: float = share(
+        Text(
+            "labour units an elder member farms (small plots; not labour capacity)",
+            "老年成员耕作的劳动单位（小块土地；不算劳动能力）",
+        )
+    )
+    other_income_per_person: float = _multiple(
+        Text(
+            "property, dividends and private transfers per member, by skill",
+            "每个成员的财产性收入、分红和私人转移，按技能",
+        )
+    )
+    sigma_farm_shock: float = spec(
+        0.0, 3.0, "log sd", Text("sd of the yearly log farm shock", "农业年冲击对数的标准差")
+    )
+    deep_village_farm_multiplier: float = spec(
+        0.0, 2.0, "multiple", Text("farm productivity in deep-poverty villages", "深度贫困村的农业生产率")
+    )
+    relocated_farm_multiplier: float = spec(
+        0.0, 2.0, "multiple", Text("farm income kept after relocation", "搬迁后保留的农业收入")
+    )
+    side_job_labour_unit: float = share(
+        Text("labour units a side job (public-welfare post) takes from farming", "兼职（公益性岗位）占用的农业劳动单位")
+    )
 
 
 def step(h: Households, params: Params, ctx: YearContext) -> Effect:

@@ -20,17 +20,24 @@ from sim.jit import kernel
 from sim.schema import kernel_scalars, spec, yuan
 from sim.state import Households, Illness
 from sim.steps import Draw, DrawKind, Phase, Process, register_process
+from sim.text import Text
 
 
 @dataclasses.dataclass
 class Params:
     """Gross medical spending, yuan/yr at the year before the start (``dynamics.medical``)."""
 
-    per_person_base: float = yuan("routine spending of every member", unit="yuan/person/yr")
-    chronic_mean: float = yuan("mean yearly spending of a chronically ill index member", unit="yuan/yr")
-    major_mean: float = yuan("mean yearly spending of a seriously ill index member", unit="yuan/yr")
-    sigma: float = spec(0.0, 3.0, "log sd", "sd of the log spending shock")
-    growth: float = spec(-0.5, 1.0, "share/yr", "nominal yearly growth of medical prices")
+    per_person_base: float = yuan(Text("routine spending of every member", "每个成员的日常支出"), unit="yuan/person/yr")
+    chronic_mean: float = yuan(
+        Text("mean yearly spending of a chronically ill index member", "慢性病户主的年均医疗支出"), unit="yuan/yr"
+    )
+    major_mean: float = yuan(
+        Text("mean yearly spending of a seriously ill index member", "大病户主的年均医疗支出"), unit="yuan/yr"
+    )
+    sigma: float = spec(0.0, 3.0, "log sd", Text("sd of the log spending shock", "支出冲击对数的标准差"))
+    growth: float = spec(
+        -0.5, 1.0, "share/yr", Text("nominal yearly growth of medical prices", "医疗价格的名义年增长率")
+    )
 
 
 def tiers(ratios: Any, medical_index: float, poor: bool) -> np.ndarray:

@@ -38,6 +38,7 @@ from sim.jit import kernel
 from sim.schema import kernel_scalars, share, spec
 from sim.state import N_STRATA, ExitRoute, Households, Registration, guarantee_failed, own_income
 from sim.steps import Draw, DrawKind, Phase, Process, register_process
+from sim.text import Text
 
 #: The register's flows, then true fallbacks, in the rows of the kernel's count table; each is a ``counts`` entry.
 FLOWS = ("exits_development", "exits_guarantee", "exits_deceased", "newly_poor", "returns", "new_fallbacks")
@@ -47,20 +48,56 @@ FLOWS = ("exits_development", "exits_guarantee", "exits_deceased", "newly_poor",
 class Params:
     """Identification, exit and return rules of the registration system (``dynamics.registration``)."""
 
-    p_verify_exit: float = share("an eligible exit passes verification (逐户销号) this year")
-    exit_income_margin: float = spec(
-        0.0, 10.0, "share above the line", "income this far above the line counts as a stable exit at once"
+    p_verify_exit: float = share(
+        Text(
+            "an eligible exit passes verification (逐户销号) this year",
+            "符合条件的退出户当年通过核验（逐户销号）的概率",
+        )
     )
-    exit_stable_years: int = spec(1, 10, "years", "or this many consecutive assessments not truly poor")
-    p_detect_new: float = share("a truly poor, never-registered household is identified, per year")
-    p_detect_return: float = share("a truly poor exited household is re-registered, per year")
-    lag_years: int = spec(0, 10, "years", "years a household must be poor before identification can happen")
-    p_false_registration: float = share("inclusion error: a non-poor household near the line is registered, per year")
+    exit_income_margin: float = spec(
+        0.0,
+        10.0,
+        "share above the line",
+        Text(
+            "income this far above the line counts as a stable exit at once", "收入高出贫困线这一比例即立即算作稳定脱贫"
+        ),
+    )
+    exit_stable_years: int = spec(
+        1, 10, "years", Text("or this many consecutive assessments not truly poor", "或连续这么多次评估不属于真实贫困")
+    )
+    p_detect_new: float = share(
+        Text(
+            "a truly poor, never-registered household is identified, per year", "从未建档的真实贫困家庭每年被识别的概率"
+        )
+    )
+    p_detect_return: float = share(
+        Text("a truly poor exited household is re-registered, per year", "已退出的真实贫困家庭每年被重新纳入的概率")
+    )
+    lag_years: int = spec(
+        0,
+        10,
+        "years",
+        Text("years a household must be poor before identification can happen", "家庭须贫困多少年才可能被识别"),
+    )
+    p_false_registration: float = share(
+        Text(
+            "inclusion error: a non-poor household near the line is registered, per year",
+            "纳入错误：接近贫困线的非贫困家庭每年被建档的概率",
+        )
+    )
     false_registration_band: float = spec(
-        0.0, 10.0, "share above the line", "inclusion errors arise below (1 + band) x line"
+        0.0,
+        10.0,
+        "share above the line",
+        Text("inclusion errors arise below (1 + band) x line", "纳入错误出现在（1 + 区间）× 贫困线以下"),
     )
     catastrophic_medical_share: float = spec(
-        0.0, 10.0, "share of income", "out-of-pocket medical spending above this share fails 基本医疗"
+        0.0,
+        10.0,
+        "share of income",
+        Text(
+            "out-of-pocket medical spending above this share fails 基本医疗", "医疗自付费用超过此比例即“基本医疗”未保障"
+        ),
     )
 
 

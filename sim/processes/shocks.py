@@ -44,6 +44,7 @@ from sim.rng import name_hash
 from sim.schema import ConfigError, check, share, spec, year, yuan
 from sim.state import Households, Job
 from sim.steps import Draw, DrawKind, Phase, Process, register_process
+from sim.text import Text
 
 FARMING, NONE = int(Job.FARMING), int(Job.NONE)
 #: Salt that turns a household's shock uniform into an independent one for labour-market job loss.
@@ -54,23 +55,42 @@ LABOUR_SALT = np.uint64(name_hash("labour_market_shock"))
 class PinnedDisaster:
     """A disaster a scenario pins to a year: ``counties`` drawn at random, and/or named ``county_ids``."""
 
-    year: int = year("year the disaster strikes")
-    counties: int = spec(0, 10**6, "counties", "counties struck, drawn at random", default=0)
-    county_ids: list[int] = spec(0, 10**6, "id", "counties struck, by id (0-based)", default_factory=list)
+    year: int = year(Text("year the disaster strikes", "灾害发生的年份"))
+    counties: int = spec(
+        0, 10**6, "counties", Text("counties struck, drawn at random", "受灾县数，随机抽取"), default=0
+    )
+    county_ids: list[int] = spec(
+        0, 10**6, "id", Text("counties struck, by id (0-based)", "受灾县的编号（从 0 开始）"), default_factory=list
+    )
 
 
 @dataclasses.dataclass
 class DisasterParams:
     """Area disasters: where they strike and what they destroy."""
 
-    p_county: float = share("background: chance a county is struck in a year")
-    p_village: float = share("chance a village of a struck county is struck")
-    farm_loss: float = share("share of the year's farm income lost in a struck village")
-    p_housing_damage: float = share("chance a household's dwelling in a struck village is destroyed")
-    p_injury: float = share("chance a household in a struck village has a member injured")
-    injury_cost: float = yuan("medical spending of an injury, at the year before the start's prices")
-    p_rebuild: float = share("chance a destroyed dwelling is rebuilt in a later year (灾后重建)")
-    pinned: list[PinnedDisaster] = spec(doc="disasters pinned to a year and counties (scenarios)")
+    p_county: float = share(Text("background: chance a county is struck in a year", "背景：每个县一年内受灾的概率"))
+    p_village: float = share(Text("chance a village of a struck county is struck", "受灾县中每个村受灾的概率"))
+    farm_loss: float = share(
+        Text("share of the year's farm income lost in a struck village", "受灾村当年损失的农业收入比例")
+    )
+    p_housing_damage: float = share(
+        Text("chance a household's dwelling in a struck village is destroyed", "受灾村中家庭住房被毁的概率")
+    )
+    p_injury: float = share(
+        Text("chance a household in a struck village has a member injured", "受灾村中家庭有成员受伤的概率")
+    )
+    injury_cost: float = yuan(
+        Text("medical spending of an injury, at the year before the start's prices", "受伤的医疗支出，按起始前一年价格")
+    )
+    p_rebuild: float = share(
+        Text(
+            "chance a destroyed dwelling is rebuilt in a later year (灾后重建)",
+            "被毁住房在以后年份重建的概率（灾后重建）",
+        )
+    )
+    pinned: list[PinnedDisaster] = spec(
+        doc=Text("disasters pinned to a year and counties (scenarios)", "固定到年份和县的灾害（情景用）")
+    )
 
     def __post_init__(self) -> None:
         check(self.p_housing_damage + self.p_injury <= 1.0, "p_injury", "at most 1 - p_housing_damage", self.p_injury)
@@ -80,19 +100,36 @@ class DisasterParams:
 class LabourMarketParams:
     """Labour-market shocks (an epidemic year): migrant and local work lost, finding cut."""
 
-    p_year: float = share("background: chance a year is a labour-market shock year")
-    pinned_years: list[int] = spec(1901, 2199, "year", "years pinned as shock years (scenarios)")
-    migrant_job_loss: float = share("chance a migrant worker loses the job in a shock year")
-    local_job_loss: float = share("chance a local wage worker loses the job in a shock year")
-    finding_factor: float = spec(0.0, 1.0, "multiple", "market job finding in a shock year, relative to normal")
+    p_year: float = share(
+        Text("background: chance a year is a labour-market shock year", "背景：某年为劳动力市场冲击年的概率")
+    )
+    pinned_years: list[int] = spec(
+        1901, 2199, "year", Text("years pinned as shock years (scenarios)", "固定为冲击年的年份（情景用）")
+    )
+    migrant_job_loss: float = share(
+        Text("chance a migrant worker loses the job in a shock year", "外出务工者在冲击年失业的概率")
+    )
+    local_job_loss: float = share(
+        Text("chance a local wage worker loses the job in a shock year", "本地工资性就业者在冲击年失业的概率")
+    )
+    finding_factor: float = spec(
+        0.0,
+        1.0,
+        "multiple",
+        Text("market job finding in a shock year, relative to normal", "冲击年市场就业概率相对正常年份之比"),
+    )
 
 
 @dataclasses.dataclass
 class Params:
     """Covariate shocks (``dynamics.shocks``)."""
 
-    disaster: DisasterParams = spec(doc="area disasters (floods, droughts, storms)")
-    labour_market: LabourMarketParams = spec(doc="labour-market shocks (an epidemic year)")
+    disaster: DisasterParams = spec(
+        doc=Text("area disasters (floods, droughts, storms)", "区域性灾害（洪涝、干旱、风暴）")
+    )
+    labour_market: LabourMarketParams = spec(
+        doc=Text("labour-market shocks (an epidemic year)", "劳动力市场冲击（疫情之年）")
+    )
 
 
 def check_region(params: Params, counties: int, key: str = "dynamics.shocks") -> None:
