@@ -187,6 +187,15 @@ PHRASES: dict[str, Text] = {
         "what if, starting from {scenario}, {changes}?", "如果以 {scenario} 为起点，{changes}，结果会怎样？"
     ),
     "page.no_lever_changed": Text("no lever changed", "不改变任何政策"),
+    "server.open": Text(
+        "dashboard: open {address} in a browser (Ctrl-C stops it)",
+        "仪表盘：请在浏览器中打开 {address}（按 Ctrl-C 停止）",
+    ),
+    "server.exposed": Text(
+        "warning: --host {host}: the dashboard is reachable from other machines; it has no accounts, "
+        "and anyone who reaches it can run simulations and save scenario files",
+        "警告：--host {host}：其他计算机可以访问此仪表盘；它没有账户，任何能访问它的人都可以运行模拟并保存情景文件",
+    ),
     # --- one-line messages on the command line ----------------------------------------------------
     "line.error": Text("error: {message}", "错误：{message}"),
     "line.warning": Text("warning: {message}", "警告：{message}"),
@@ -774,6 +783,11 @@ ALLOWED_ZH: tuple[tuple[str, str], ...] = (
     (r"a key or the start of one, e\.g\. (.*)", r"一个键或键的开头，如 \1"),
     (r"one key \(or none\) and overrides key=value", "一个键（或不给）以及覆盖项 key=value"),
     (r"a scenario name", "情景名称"),
+    (r"\[low, high\] with 0 <= low <= high <= 1", "[下限, 上限]，且 0 <= 下限 <= 上限 <= 1"),
+    (r"--host ADDRESS --port 1-65535 --out DIR --lang en\|zh", "--host 地址 --port 1-65535 --out 文件夹 --lang en|zh"),
+    (r"an address of this machine, e\.g\. (.*)", r"本机的一个地址，如 \1"),
+    (r"a free port", "空闲的端口"),
+    (r"(\S+) cannot be used \((.*)\)", r"\1 无法使用（\2）"),
     (r"lower-case letters, digits and _, starting with a letter", "小写字母、数字和 _，以字母开头"),
     (r"a new name \(saving never overwrites a scenario\)", "新的名称（保存从不覆盖已有情景）"),
     (r"(en, zh|en, zh or en,zh)", r"\1"),
@@ -802,6 +816,7 @@ def message_in(message: str, lang: str = DEFAULT) -> str:
     if isinstance(message, Notice):
         return message(lang)
     key, colon, rest = message.partition(": ")
+    key = KEYS_ZH.get(key, key)
     if not colon:
         return _os_words(_clause(message, MESSAGE_CLAUSES_ZH))
     # What is allowed comes last and may hold "; " itself: it is read whole.
@@ -820,6 +835,9 @@ def message_in(message: str, lang: str = DEFAULT) -> str:
         clauses.append("allowed" + allowed)
     return _os_words(f"{key}：{'；'.join(clauses)}")
 
+
+#: Words that stand where a message names its key (argparse's own), in Chinese.
+KEYS_ZH = {"unrecognized arguments": "无法识别的参数", "the following arguments are required": "缺少参数"}
 
 #: The operating system's words for the faults a message may quote (``strerror``), in Chinese.
 OS_WORDS_ZH = {

@@ -39,6 +39,8 @@ from sim.text import LANGUAGES
 
 #: Where comparisons are written (set by ``python -m dashboard --out``).
 OUT_ENV = "POVERTY_DASHBOARD_OUT"
+#: The language the page opens in (``python3 -m dashboard --lang zh``), unless its address names one.
+LANG_ENV = "POVERTY_DASHBOARD_LANG"
 #: The page starts at 5 replicates, the fewest that give useful intervals (the command line's default is 1).
 PAGE_SETTINGS = {"replicates": "5"}
 #: What the page opens on: the question the catalogue asks most, whether keeping support and monitoring
@@ -57,7 +59,15 @@ scenario = solara.reactive(OPENING.scenario)
 reference = solara.reactive(OPENING.reference)
 others: solara.Reactive[list[str]] = solara.reactive(list(OPENING.others))
 values: solara.Reactive[dict[str, str]] = solara.reactive({})
-lang = solara.reactive(LANGUAGES[0])
+
+
+def opening_language() -> str:
+    """The language the server was started with (English unless it names one the catalogue has)."""
+    chosen = os.environ.get(LANG_ENV, "")
+    return chosen if chosen in LANGUAGES else LANGUAGES[0]
+
+
+lang = solara.reactive(opening_language())
 problem = solara.reactive("")  # the one-line message of a bad value
 saved = solara.reactive("")
 save_problem = solara.reactive("")
@@ -123,13 +133,13 @@ def from_query(search: str | None) -> dict | None:
         key, _, value = item.partition("=")
         if key in known:
             settings[key] = value
-    chosen = query.get("lang", [LANGUAGES[0]])[-1]
+    chosen = query.get("lang", [opening_language()])[-1]
     return {
         "region": query.get("region", [OPENING.region])[-1],
         "scenario": query.get("scenario", [OPENING.scenario])[-1],
         "reference": query.get("reference", [OPENING.reference])[-1],
         "others": [name for name in query.get("also", []) if name],
-        "lang": chosen if chosen in LANGUAGES else LANGUAGES[0],
+        "lang": chosen if chosen in LANGUAGES else opening_language(),
         "values": settings,
     }
 

@@ -19,7 +19,9 @@ import sys
 import warnings
 from pathlib import Path
 
+from analysis import i18n
 from app.rundir import RunDirError, check_writable
+from sim.text import LANGUAGES
 
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8765
 #: Solara settings (read from the environment when solara is imported): no telemetry, local assets only.
@@ -43,13 +45,16 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
     class Parser(argparse.ArgumentParser):
         def error(self, message: str) -> None:
-            raise ArgumentError(f"{message}; allowed: --host ADDRESS --port 1-65535 --out DIR")
+            raise ArgumentError(f"{message}; allowed: --host ADDRESS --port 1-65535 --out DIR --lang en|zh")
 
     parser = Parser(prog="python3 -m dashboard", description="The planner's dashboard, served offline.")
     parser.add_argument("--host", default=DEFAULT_HOST, help="address to bind (default 127.0.0.1: this machine only)")
     parser.add_argument("--port", default=str(DEFAULT_PORT), help="port (default 8765)")
     parser.add_argument("--out", default="outputs/dashboard", help="folder for the comparisons' run folders")
+    parser.add_argument("--lang", default=LANGUAGES[0], help="language the page opens in and of these lines: en or zh")
     args = parser.parse_args(argv)
+    if args.lang not in LANGUAGES:
+        raise ArgumentError(f"--lang: got {args.lang!r}; allowed: {', '.join(LANGUAGES)}")
     if not args.port.isdigit() or not 1 <= int(args.port) <= 65535:
         raise ArgumentError(f"--port: got {args.port!r}; allowed: a whole number in [1, 65535]")
     args.port = int(args.port)
@@ -86,22 +91,26 @@ def check_port_free(host: str, port: int) -> None:
             ) from None
 
 
+def language_of(argv: list[str]) -> str:
+    """The language ``--lang`` asks for, if the catalogue has it (for messages before the arguments are checked)."""
+    asked = [argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "--lang"]
+    asked += [a.split("=", 1)[1] for a in argv if a.startswith("--lang=")]
+    return asked[-1] if asked and asked[-1] in LANGUAGES else LANGUAGES[0]
+
+
 def main(argv: list[str]) -> int:
     """Check the arguments, then serve the page until interrupted; return the exit status."""
     try:
         args = parse(argv)
         check_port_free(args.host, args.port)
     except ArgumentError as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(i18n.error_line(err, language_of(argv)), file=sys.stderr)
         return 2
     if not is_loopback(args.host):
-        print(
-            f"warning: --host {args.host}: the dashboard is reachable from other machines; it has no accounts, "
-            "and anyone who reaches it can run simulations and save scenario files",
-            file=sys.stderr,
-        )
+        print(i18n.say("server.exposed", args.lang, host=args.host), file=sys.stderr)
     os.environ.update(SOLARA_ENVIRONMENT)
     os.environ["POVERTY_DASHBOARD_OUT"] = os.path.abspath(args.out)
+    os.environ["POVERTY_DASHBOARD_LANG"] = args.lang
     warnings.filterwarnings("ignore", message="Cookies with samesite=none")
     import solara.server.settings
     import uvicorn
@@ -111,7 +120,7 @@ def main(argv: list[str]) -> int:
         "solara.server.starlette:app", host=args.host, port=args.port, log_level="warning", access_log=False
     )
     shown = f"[{args.host}]" if ":" in args.host else args.host
-    print(f"dashboard: open http://{shown}:{args.port}/ in a browser (Ctrl-C stops it)", flush=True)
+    print(i18n.say("server.open", args.lang, address=f"http://{shown}:{args.port}/"), flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         uvicorn.Server(config).run()
     return 0

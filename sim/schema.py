@@ -102,9 +102,15 @@ def check(condition: bool, key: str, allowed: str, value: Any) -> None:
         raise ConfigError(f"{key}: got {value!r}; allowed: {allowed}")
 
 
+#: What a value of a plain type is called in a message.
+PLAIN_TYPE_WORDS = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
+
+
 def _type_name(tp: Any) -> str:
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         return "one of " + ", ".join(m.value for m in tp)
+    if tp in PLAIN_TYPE_WORDS:
+        return PLAIN_TYPE_WORDS[tp]
     return getattr(tp, "__name__", str(tp))
 
 

@@ -37,9 +37,12 @@ def _preload() -> None:
     import sim.steps  # noqa: F401
 
 
-def _child(argv: list[str], cwd: str, out_path: str, err_path: str) -> None:
-    """In the forked child: become ``python3 run.py ARGV`` in ``cwd`` and exit with its status."""
+def _child(argv: list[str], cwd: str, out_path: str, err_path: str, env: dict | None = None) -> None:
+    """In the forked child: become ``python3 run.py ARGV`` in ``cwd`` (with ``env``) and exit with its status."""
     status = 1
+    if env is not None:
+        os.environ.clear()
+        os.environ.update(env)
     with open(out_path, "w") as out, open(err_path, "w") as err:
         os.dup2(out.fileno(), 1)
         os.dup2(err.fileno(), 2)
@@ -67,7 +70,14 @@ def _child(argv: list[str], cwd: str, out_path: str, err_path: str) -> None:
         os._exit(status)
 
 
-def run_many(commands: list[tuple[list[str], Path]], workers: int = 2, timeout: float = 600) -> list:
+def run(argv: list[str], cwd: Path = ROOT, env: dict | None = None, timeout: float = 600):
+    """Run ``python3 run.py ARGV`` in ``cwd`` (with the environment ``env``, else this one's); its CompletedProcess."""
+    return run_many([(argv, cwd)], workers=1, timeout=timeout, env=env)[0]
+
+
+def run_many(
+    commands: list[tuple[list[str], Path]], workers: int = 2, timeout: float = 600, env: dict | None = None
+) -> list:
     """Run each ``(argv, cwd)`` as ``run.py`` would, ``workers`` at a time; their CompletedProcess, in order."""
     _preload()
     context = multiprocessing.get_context("fork")
@@ -79,7 +89,7 @@ def run_many(commands: list[tuple[list[str], Path]], workers: int = 2, timeout: 
             while waiting and len(running) < workers:
                 index, (argv, cwd) = waiting.pop(0)
                 out, err = (os.path.join(scratch, f"{index}.{name}") for name in ("out", "err"))
-                child = context.Process(target=_child, args=(argv, str(cwd), out, err), daemon=True)
+                child = context.Process(target=_child, args=(argv, str(cwd), out, err, env), daemon=True)
                 child.start()
                 running[index] = (child, argv, out, err, time.monotonic())
             for index, (child, argv, out, err, started) in list(running.items()):

@@ -285,12 +285,22 @@ def test_saving_never_overwrites_and_names_are_checked(scenario_name):
         (["--port", "x"], "--port: got 'x'"),
         (["--host", "no.such.host.invalid"], "--host: got 'no.such.host.invalid'"),
         (["--colour", "red"], "unrecognized arguments: --colour red; allowed: --host"),
+        (["--lang", "fr"], "--lang: got 'fr'; allowed: en, zh"),
     ],
 )
 def test_bad_arguments_are_one_line(argv, message):
     with pytest.raises(ArgumentError) as caught:
         parse(argv)
     assert str(caught.value).startswith(message)
+
+
+def test_the_server_speaks_the_language_it_is_started_in(capsys):
+    from dashboard.server import main
+
+    assert main(["--port", "99999", "--lang", "zh"]) == 2
+    assert capsys.readouterr().err.strip() == "错误：--port：收到 '99999'；可用：[1, 65535] 之间的整数"
+    assert main(["--colour", "red", "--lang", "zh"]) == 2
+    assert capsys.readouterr().err.startswith("错误：无法识别的参数：--colour red；可用：--host 地址")
 
 
 def test_only_loopback_counts_as_this_machine_only():

@@ -19,6 +19,7 @@ import pytest
 from analysis.__main__ import main as compare_main
 from app import replay
 from app.compose import ROOT, SCENARIO_DIR, load_config
+from tests import forked
 
 # store.reuse=false: these runs must simulate (to pause, fail or be killed there), not read the store.
 FAST = ["population.scale=400", "output.print_table=false", "store.reuse=false"]
@@ -55,13 +56,8 @@ def wait_for_pause(process: subprocess.Popen, phase: str) -> None:
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "run.py"), *FAST, *args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        cwd=cwd or ROOT,
-    )
+    """``python3 run.py`` with ``args`` to its end (in a fork of this process: tests/forked.py)."""
+    return forked.run([*FAST, *args], cwd or ROOT)
 
 
 @pytest.fixture
