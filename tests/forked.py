@@ -46,8 +46,8 @@ def _child(argv: list[str], cwd: str, out_path: str, err_path: str, env: dict | 
     with open(out_path, "w") as out, open(err_path, "w") as err:
         os.dup2(out.fileno(), 1)
         os.dup2(err.fileno(), 2)
-    sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115 (lives as long as the child)
-    sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115
+    sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115 (lives as long as the child)
+    sys.stderr = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
     try:
         from hydra.core.global_hydra import GlobalHydra
 
@@ -99,7 +99,7 @@ def run_many(
                 if child.exitcode is None:
                     child.kill()
                     child.join()
-                with open(out) as stdout, open(err) as stderr:
+                with open(out, encoding="utf-8") as stdout, open(err, encoding="utf-8") as stderr:
                     results[index] = subprocess.CompletedProcess(
                         [sys.executable, str(RUN_PY), *argv], child.exitcode, stdout.read(), stderr.read()
                     )
