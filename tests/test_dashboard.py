@@ -496,6 +496,7 @@ def test_the_page_end_to_end_in_headless_chromium(tmp_path):
             # A bad value: the one-line message of the command line, no traceback, nothing run.
             page.get_by_text("Monitoring (防止返贫监测)").click()
             set_text(page, "Discovery lag (years)", "11")
+            wait_for_address(page, r"lag_years%3D11")  # the page has the value before Run is pressed
             page.get_by_role("button", name="Run comparison").click()
             problem = page.locator(".problem")
             problem.wait_for(timeout=60_000)
@@ -509,6 +510,7 @@ def test_the_page_end_to_end_in_headless_chromium(tmp_path):
 
             # A higher monitoring threshold flags more households: monitored persons rise.
             set_text(page, "Monitoring threshold (x poverty line)", "2")
+            wait_for_address(page, r"^(?!.*lag_years%3D11).*threshold_ratio%3D2")
             label = "withdraw_2021+monitoring.threshold_ratio=2+population.scale=400"
             run_and_wait(page, label)
             after = yearly_value(page, label, "monitored", 2023)
@@ -536,6 +538,13 @@ def test_the_page_end_to_end_in_headless_chromium(tmp_path):
             body = again.locator("body").inner_text()
             assert "逐年表" in body and "Run comparison" not in body and "Yearly table" not in body
             again.screenshot(path=str(ARTIFACTS / "dashboard_zh.png"), full_page=True)
+            # A bad value on the Chinese page gets the command line's line, in Chinese.
+            set_text(again, "发现滞后 (年)", "11")
+            wait_for_address(again, r"lag_years%3D11")
+            again.get_by_role("button", name="运行比较").click()
+            again.locator(".problem").wait_for(timeout=60_000)
+            said = again.locator(".problem").inner_text().strip()
+            assert said.startswith("policy.monitoring.lag_years：收到 11；可用：[0, 10] 之间的整数"), said
             again.close()
 
             # Save as scenario, then the command line gives the same table.
