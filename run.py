@@ -324,6 +324,17 @@ def describe(argv: list[str]) -> None:
     print(console.describe(config, keys[0] if keys else "", config.output.lang.value), end="")
 
 
+@contextlib.contextmanager
+def reader_may_stop_reading():
+    """A listing piped into ``head`` ends quietly when the reader closes the pipe (no traceback)."""
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python flushes stdout again at exit
+        sys.exit(0)
+
+
 def print_catalogue(lang: str) -> None:
     """``--info`` alone (or with ``lang=``): each scenario with the question it answers, one line each."""
     names = group_options("scenario")
@@ -336,11 +347,13 @@ if __name__ == "__main__":
     register_all()
     languages_only = all(a.split("=", 1)[0] in ("lang", "output.lang") for a in sys.argv[2:])
     if sys.argv[1:2] in (["--info"], ["-i"]) and languages_only:  # with a topic (--info defaults) it is Hydra's
-        print_catalogue(reader_language())
+        with reader_may_stop_reading():
+            print_catalogue(reader_language())
         sys.exit(0)
     if sys.argv[1:2] in (["--help"], ["-h"]) or sys.argv[1:2] == ["--describe"]:
         try:
-            print_help(sys.argv[2:]) if sys.argv[1] != "--describe" else describe(sys.argv[2:])
+            with reader_may_stop_reading():
+                print_help(sys.argv[2:]) if sys.argv[1] != "--describe" else describe(sys.argv[2:])
         except (UsageError, ValueError) as err:
             print(error_line(err, reader_language()), file=sys.stderr)
             sys.exit(2)

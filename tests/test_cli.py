@@ -188,3 +188,19 @@ def test_a_sweep_prints_one_summary_table_at_the_end(tmp_path):
     assert "Registered poor (persons)" not in done.stdout  # no yearly table per job
     summary = done.stdout.split("Sweep summary")[1]
     assert "Person-years of true poverty 2018-2025" in summary and "no_monitoring" in summary
+
+
+@pytest.mark.parametrize("listing", ["--info", "--describe", "--help"])
+def test_a_listing_piped_into_head_ends_without_a_traceback(listing):
+    import shlex
+    import sys
+
+    done = subprocess.run(
+        f"{shlex.quote(sys.executable)} run.py {listing} | head -n 1",
+        shell=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.stdout.count("\n") == 1 and "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
