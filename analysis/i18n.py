@@ -15,6 +15,7 @@ statistical bulletins write them (seed 000 "221.4万农村贫困人口").
 from __future__ import annotations
 
 import math
+import re
 
 from sim.text import LANGUAGES, Text
 
@@ -797,11 +798,10 @@ _TRAILING_ZH = ((r" \(read by (\S+)\)$", r"（由 \1 读取）"),)
 
 
 def _clause(text: str, table: tuple[tuple[str, str], ...]) -> str:
-    import re
-
     for pattern, chinese in table:
-        if re.fullmatch(pattern, text, flags=re.S):
-            said = re.sub(pattern, chinese, text, count=1, flags=re.S)
+        found = re.fullmatch(pattern, text, flags=re.S)
+        if found:
+            said = found.expand(chinese)
             for trailing, words in _TRAILING_ZH:
                 said = re.sub(trailing, words, said)
             return said
@@ -810,11 +810,11 @@ def _clause(text: str, table: tuple[tuple[str, str], ...]) -> str:
 
 def message_in(message: str, lang: str = DEFAULT) -> str:
     """A one-line message (``key: got value; allowed: ...``) in ``lang``; the key, values and names as written."""
+    if isinstance(message, Notice):  # before str(): a Notice is said from its key, not translated
+        return message(lang)
     message = str(message)
     if lang == DEFAULT:
         return message
-    if isinstance(message, Notice):
-        return message(lang)
     key, colon, rest = message.partition(": ")
     key = KEYS_ZH.get(key, key)
     if not colon:
@@ -863,11 +863,7 @@ def error_line(message, lang: str = DEFAULT) -> str:
 
 def warning_line(message, lang: str = DEFAULT) -> str:
     """The ``warning: ...`` line of the command line, in ``lang``."""
-    return say(
-        "line.warning",
-        lang,
-        message=in_language(message, lang) if isinstance(message, Notice) else message_in(message, lang),
-    )
+    return say("line.warning", lang, message=message_in(message, lang))
 
 
 def check_lang(lang: str) -> str:
