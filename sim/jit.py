@@ -1,8 +1,9 @@
 """Compiled per-household kernels: numba's ``njit`` with an on-disk cache keyed by what each kernel reads.
 
-The hot yearly loops run as compiled loops over households (one pass, no temporaries),
-while every random number is still drawn by numpy from the named streams beforehand, so
-common random numbers and the stream layout do not depend on the kernels.  Kernels use no
+The hot yearly loops run as compiled loops over households (one pass, no temporaries).  Their
+random numbers come from the counter-based generator of :mod:`sim.rng`, keyed by stream, year
+and household, so common random numbers and the stream layout do not depend on the kernels or
+on the order they run in.  Kernels use no
 ``fastmath``: floating-point results follow IEEE order and are deterministic.  The first run
 on a machine compiles them (a few seconds); later runs load them from the cache.
 
@@ -151,6 +152,16 @@ class KeyedLocator(UserProvidedCacheLocator):
         """Cache in ``numba.config.CACHE_DIR``, set by :func:`kernel` to the module's digest folder."""
         super().__init__(py_func, py_file)
         self._cache_path = numba.config.CACHE_DIR
+
+
+def inline(function: F) -> F:
+    """A small helper compiled into every kernel that calls it (numba's ``inline="always"``).
+
+    A call between cached kernels stays a call; a few-instruction helper in a hot loop (a random
+    number, say) costs ten times its work that way.  It is compiled with its caller, whose cache
+    digest covers the helper's module through the caller's imports.
+    """
+    return numba.njit(inline="always", nogil=True)(function)
 
 
 def kernel(function: F) -> F:

@@ -115,7 +115,7 @@ class PovertyModel(mesa.Model):
             medical_index=(1.0 + self.config.dynamics.medical.growth) ** (year - start),
             mean_income=region.rural_income_per_capita,
         )
-        draws = steps.draw_year(self.streams, self.h.n, neutral=not draw)
+        draws = steps.draw_year(self.config.seed, self.replicate, year, self.h.n, neutral=not draw)
         published = steps.published_values((config or self._config_in(year)).policy, year)
         return YearContext(values, draws, published, region, self.areas)
 

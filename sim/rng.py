@@ -1,12 +1,23 @@
-"""Named random streams built from ``numpy.random.SeedSequence`` (common random numbers).
+"""Random numbers keyed by name: a counter-based generator for the year, named streams for synthesis.
 
-One stream per stochastic process, keyed by its *name*, so a policy change never shifts the
-draws of an unrelated process and a new process that names a new stream leaves every other
-stream untouched.  Stream ``name`` of replicate ``r`` is ``PCG64(SeedSequence(seed,
-spawn_key=(r, stream_key(name))))``, where ``stream_key`` is derived from the name by SHA-256;
-a test checks that no two declared streams share a key.  Each stream draws for the whole
-population every year (in bulk, then masked), so household ``i`` sees the same shocks under
-every policy mix.
+Every yearly draw is a pure function of (seed, replicate, stream, year, household, slot): the
+year's key of a stream is 64 bits of ``numpy.random.SeedSequence(seed, spawn_key=(replicate,
+stream_key(stream), year))`` and household ``i``'s number is the SplitMix64 finaliser of ``key +
+(counter + 1) * 0x9E3779B97F4A7C15`` with ``counter = 16 i + slot`` (Steele, Lea and Flood,
+"Fast splittable pseudorandom number generators", OOPSLA 2014; the finaliser is Stafford's
+"Mix13").  So a household sees the same shocks under every policy mix (common random numbers),
+whatever the order the steps draw in, how many numbers other households or earlier years used,
+or how large the population is; a step that declares a new stream leaves every other stream
+untouched, and replicate results never depend on how many replicates run or in which process.
+Kernels draw inline (:func:`uniform`, :func:`uniform32`, :func:`uniform_pair`), so a number costs a few nanoseconds
+and only where a step uses it; :func:`uniforms`, :func:`uniforms32` and :func:`normals32` fill
+whole arrays.
+
+Population synthesis, which runs once per replicate, draws from the named numpy stream
+``population`` (``PCG64(SeedSequence(seed, spawn_key=(replicate, stream_key(name))))``), and
+area-level draws of a year from a PCG64 generator keyed by the year as above.  ``stream_key``
+is the first 4 bytes of SHA-256 of the name; a test checks that no two declared streams share
+one.
 """
 
 from __future__ import annotations
@@ -15,13 +26,18 @@ import hashlib
 
 import numpy as np
 
-from sim.jit import kernel
+from sim.jit import inline, kernel
 
 #: How streams are seeded (recorded in every manifest).
 STREAM_RULE = (
-    "numpy SeedSequence(seed, spawn_key=(replicate, stream_key(name))) -> PCG64; "
+    "yearly draws: key = SeedSequence(seed, spawn_key=(replicate, stream_key(stream), year)).generate_state(1, "
+    "uint64); household i, slot k: splitmix64_mix(key + (16 i + k + 1) * 0x9E3779B97F4A7C15); float64 uniform = "
+    "top 53 bits / 2^53, float32 uniform = top 24 bits / 2^24, float32 normal = Box-Muller of two 24-bit halves; "
+    "synthesis: SeedSequence(seed, spawn_key=(replicate, stream_key(name))) -> PCG64; "
     "stream_key(name) = the first 4 bytes of SHA-256(name), little-endian"
 )
+#: Counter slots per household and stream: a step may take up to this many numbers a year from one stream.
+SLOTS = 16
 POPULATION = "population"  # the stream synthesis draws from
 
 
@@ -51,6 +67,99 @@ class Streams(dict):
         generator = np.random.Generator(np.random.PCG64(sequence))
         self[name] = generator
         return generator
+
+
+def year_key(seed: int, replicate: int, stream: str, year: int) -> np.uint64:
+    """The 64-bit key of ``stream``'s numbers in ``year`` (see the module docstring)."""
+    sequence = np.random.SeedSequence(seed, spawn_key=(replicate, stream_key(stream), year))
+    return sequence.generate_state(1, np.uint64)[0]
+
+
+def year_generator(seed: int, replicate: int, stream: str, year: int) -> np.random.Generator:
+    """A numpy generator for ``stream``'s area-level draws in ``year`` (as many as the state needs)."""
+    sequence = np.random.SeedSequence(seed, spawn_key=(replicate, stream_key(stream), year))
+    return np.random.Generator(np.random.PCG64(sequence))
+
+
+_GAMMA = np.uint64(0x9E3779B97F4A7C15)  # 2^64 / golden ratio, odd: SplitMix64's counter increment
+_MIX1, _MIX2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+# numba turns uint64 mixed with a signed integer into float64: every operand below is uint64
+_S11, _S27, _S30, _S31, _S32, _S40 = (np.uint64(k) for k in (11, 27, 30, 31, 32, 40))
+_ONE, _SLOTS, _LOW24, _LOW32 = np.uint64(1), np.uint64(SLOTS), np.uint64(0xFFFFFF), np.uint64(0xFFFFFFFF)
+_TO_UNIT53, _TO_UNIT32, _TO_UNIT24 = 1.0 / 2.0**53, 1.0 / 2.0**32, 1.0 / 2.0**24
+
+
+@inline
+def bits(key, i, slot):  # pragma: no cover - compiled
+    """64 random bits for household ``i``, counter slot ``slot`` (< :data:`SLOTS`), under ``key``."""
+    z = key + (np.uint64(i) * _SLOTS + np.uint64(slot) + _ONE) * _GAMMA
+    z = (z ^ (z >> _S30)) * _MIX1
+    z = (z ^ (z >> _S27)) * _MIX2
+    return z ^ (z >> _S31)
+
+
+@inline
+def uniform(key, i, slot):  # pragma: no cover - compiled
+    """A float64 uniform on [0, 1) for household ``i``, slot ``slot`` (53 random bits)."""
+    return np.float64(np.int64(bits(key, i, slot) >> _S11)) * _TO_UNIT53  # signed: converts in one instruction
+
+
+@inline
+def uniform32(key, i, slot):  # pragma: no cover - compiled
+    """A uniform on [0, 1) with float32's 24 bits, as float64, for household ``i``, slot ``slot``."""
+    return np.float64(np.int64(bits(key, i, slot) >> _S40)) * _TO_UNIT24
+
+
+@inline
+def uniform_pair(key, i, slot):  # pragma: no cover - compiled
+    """Two uniforms on [0, 1) with 32 random bits each (the two halves of one slot's bits), as float64."""
+    b = bits(key, i, slot)
+    return np.float64(np.int64(b >> _S32)) * _TO_UNIT32, np.float64(np.int64(b & _LOW32)) * _TO_UNIT32
+
+
+@kernel
+def uniforms(key, n):  # pragma: no cover - compiled
+    """Slot-0 float64 uniforms of households ``0..n-1``."""
+    out = np.empty(n, np.float64)
+    for i in range(n):
+        out[i] = uniform(key, i, 0)
+    return out
+
+
+@kernel
+def uniforms32(key, n):  # pragma: no cover - compiled
+    """Slot-0 float32 uniforms of households ``0..n-1`` (24 random bits each)."""
+    out = np.empty(n, np.float32)
+    for i in range(n):
+        out[i] = np.float32(uniform32(key, i, 0))
+    return out
+
+
+@kernel
+def _normal_halves(key, n):  # pragma: no cover - compiled
+    """Box-Muller's two float32 uniforms per household from slot 0's bits: (0, 1] and [0, 1)."""
+    radius, angle = np.empty(n, np.float32), np.empty(n, np.float32)
+    for i in range(n):
+        b = bits(key, i, 0)
+        radius[i] = np.float32((np.float64(np.int64(b >> _S40)) + 0.5) * _TO_UNIT24)
+        angle[i] = np.float32(np.float64(np.int64(b & _LOW24)) * _TO_UNIT24)
+    return radius, angle
+
+
+def normals32(key: np.uint64, n: int) -> np.ndarray:
+    """Slot-0 standard normals (float32, Box-Muller) of households ``0..n-1``.
+
+    The logarithm and cosine run as numpy's vectorised float32 functions (about 4x faster than
+    a scalar loop or numpy's own normal generator); the 24-bit radius bounds a draw at 5.9 sd.
+    """
+    radius, angle = _normal_halves(key, n)
+    np.log(radius, out=radius)
+    radius *= np.float32(-2.0)
+    np.sqrt(radius, out=radius)
+    angle *= np.float32(2.0 * np.pi)
+    np.cos(angle, out=angle)
+    radius *= angle
+    return radius
 
 
 def make_streams(seed: int, replicate: int) -> Streams:

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from sim.context import PUBLISHED, Effect
-from sim.rng import POPULATION
+from sim.rng import POPULATION, normals32, uniforms, uniforms32, year_generator, year_key
 from sim.schema import ConfigError, at_year, build, scheduled_fields, to_plain, year_keyed_paths
 from sim.state import Households
 from sim.text import Text
@@ -69,10 +69,11 @@ PHASE_MEANING = {
 class DrawKind(enum.Enum):
     """How a declared draw is made from its stream each year."""
 
-    UNIFORM32 = "uniform32"  # one float32 uniform per household
-    UNIFORM64 = "uniform64"  # one float64 uniform per household
-    NORMAL32 = "normal32"  # one float32 standard normal per household
-    GENERATOR = "generator"  # the stream itself, for draws whose number depends on the state
+    UNIFORM32 = "uniform32"  # one float32 uniform per household (an array, made when first read)
+    UNIFORM64 = "uniform64"  # one float64 uniform per household (an array, made when first read)
+    NORMAL32 = "normal32"  # one float32 standard normal per household (an array, made when first read)
+    KEY = "key"  # the year's key: the step's kernel draws inline (sim.rng.uniform), up to rng.SLOTS a household
+    GENERATOR = "generator"  # a numpy generator for the year, for area-level draws whose number depends on the state
 
 
 @dataclasses.dataclass(frozen=True)
@@ -325,24 +326,55 @@ def stream_names() -> tuple[str, ...]:
     return tuple(dict.fromkeys((POPULATION, *(d.stream for d in declared_draws()))))
 
 
-def draw_year(streams: Mapping[str, Any], n: int, neutral: bool = False) -> dict[str, Any]:
-    """The year's random numbers for ``n`` households, one array per declared draw.
+class YearDraws(Mapping):
+    """The year's random numbers by draw name, each made from its stream's year key when first read.
 
-    Each stream is drawn once a year for the whole population, whatever the policy mix (common
-    random numbers).  ``neutral`` gives 0.5 for uniforms and 0 for normals without drawing
-    (the year before the start).
+    A draw a step never reads this year (its step switched off, say) costs nothing, and the
+    numbers do not depend on the order steps read them in: each is a function of (seed,
+    replicate, stream, year, household) alone (:mod:`sim.rng`).
     """
-    draws: dict[str, Any] = {}
-    for draw in declared_draws():
-        stream = streams[draw.stream]
+
+    def __init__(self, seed: int, replicate: int, year: int, n: int, neutral: bool = False) -> None:
+        """Draws of ``year`` for ``n`` households; ``neutral`` gives 0.5 uniforms and zero normals."""
+        self.seed, self.replicate, self.year, self.n, self.neutral = seed, replicate, year, n, neutral
+        self._declared = {draw.name: draw for draw in declared_draws()}
+        self._made: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        """The draw called ``name`` (see :class:`DrawKind` for what each kind gives)."""
+        if name not in self._made:
+            self._made[name] = self._make(self._declared[name])
+        return self._made[name]
+
+    def __iter__(self):
+        """Declared draw names."""
+        return iter(self._declared)
+
+    def __len__(self) -> int:
+        """Number of declared draws."""
+        return len(self._declared)
+
+    def _make(self, draw: Draw) -> Any:
         if draw.kind is DrawKind.GENERATOR:
-            draws[draw.name] = stream
-        elif draw.kind is DrawKind.NORMAL32:
-            draws[draw.name] = np.zeros(n, np.float32) if neutral else stream.standard_normal(n, dtype=np.float32)
-        else:
-            dtype = np.float64 if draw.kind is DrawKind.UNIFORM64 else np.float32
-            draws[draw.name] = np.full(n, 0.5, dtype) if neutral else stream.random(n, dtype=dtype)
-    return draws
+            return year_generator(self.seed, self.replicate, draw.stream, self.year)
+        key = year_key(self.seed, self.replicate, draw.stream, self.year)
+        if draw.kind is DrawKind.KEY:
+            return key
+        if draw.kind is DrawKind.NORMAL32:
+            return np.zeros(self.n, np.float32) if self.neutral else normals32(key, self.n)
+        if self.neutral:
+            return np.full(self.n, 0.5, np.float64 if draw.kind is DrawKind.UNIFORM64 else np.float32)
+        return uniforms(key, self.n) if draw.kind is DrawKind.UNIFORM64 else uniforms32(key, self.n)
+
+
+def draw_year(seed: int, replicate: int, year: int, n: int, neutral: bool = False) -> YearDraws:
+    """The year's random numbers for ``n`` households, one entry per declared draw (:class:`YearDraws`).
+
+    Every stream's numbers are keyed by the year and the household, so a household sees the same
+    shocks under every policy mix (common random numbers).  ``neutral`` gives 0.5 for uniforms and
+    0 for normals (the year before the start, whose incomes use up no stream).
+    """
+    return YearDraws(seed, replicate, year, n, neutral)
 
 
 def published_values(policy: Any, year: int) -> dict[str, Any]:

@@ -8,7 +8,6 @@ from app.compose import load_config
 from sim import steps
 from sim.config import RunConfig
 from sim.context import YearContext, YearValues
-from sim.rng import make_streams
 from sim.state import COLUMN_BY_NAME, Households, Job, Registration
 
 SMALL = ["population.scale=400"]
@@ -54,7 +53,7 @@ def context(n: int, year: int = 2018, config: RunConfig | None = None, **kw) -> 
         "mean_income": region.rural_income_per_capita,
     }
     values.update({k: kw.pop(k) for k in list(kw) if k in YearValues._fields})
-    draws = steps.draw_year(make_streams(0, 0), n, neutral=True)  # 0.5 uniforms, zero normals
+    draws = dict(steps.draw_year(0, 0, year, n, neutral=True))  # 0.5 uniforms, zero normals
     draws.update({k: kw.pop(k) for k in list(kw) if k in draws})
     published = kw.pop("published", {})
     region_ = kw.pop("region", region)

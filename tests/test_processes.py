@@ -10,7 +10,7 @@ from scipy.stats import binom, binomtest, chisquare
 
 from sim.population import Areas, build_areas
 from sim.processes import areas, demography, employment, health, income, labour, registration
-from sim.rng import binomial_counts, hits_per_entry, remove_hits, success_positions
+from sim.rng import binomial_counts, hits_per_entry, remove_hits, success_positions, year_key
 from sim.state import Band, Disability, Illness, Job, Registration
 from tests.helpers import context, households, small_config
 
@@ -55,9 +55,45 @@ def test_disability_onset_and_worsening():
 
 def test_elder_mortality_rate():
     h = households(N, n_adult=0, n_elder=3, index_band=Band.ELDER)
-    new = demography.step(h, DYN.demography, context(N, demography=np.random.default_rng(15))).updates
+    new = demography.step(h, DYN.demography, context(N, demography=year_key(15, 0, "demography", 2018))).updates
     deaths = 3 * N - new["n_elder"].astype(np.int64).sum()
     assert_rate(deaths, 3 * N, DYN.demography.p_death.elder)
+
+
+@pytest.mark.parametrize("p", [0.0, 0.03, 0.3, 1.0])
+def test_member_events_follow_the_binomial_distribution(p):
+    """Other members' deaths per household are Binomial(members, p), drawn by inversion of one uniform."""
+    others = 4
+    h = households(N, n_child=0, n_adult=1, n_elder=others, index_band=Band.ADULT)
+    rates = dataclasses.replace(
+        DYN.demography,
+        p_death=dataclasses.replace(DYN.demography.p_death, adult=0.0, elder=p),
+        p_adult_to_elder=0.0,
+        p_birth_per_adult=0.0,
+    )
+    new = demography.step(h, rates, context(N, demography=year_key(16, 0, "demography", 2018))).updates
+    deaths = others - new["n_elder"].astype(np.int64)
+    observed = np.bincount(deaths, minlength=others + 1)
+    assert observed.size == others + 1  # never more deaths than members, never fewer than none
+    assert new["n_adult"].tolist() == [1] * N  # the index adult neither dies nor ages
+    if p in (0.0, 1.0):
+        assert observed[int(p * others)] == N
+    else:
+        assert chisquare(observed, binom.pmf(range(others + 1), others, p) * N).pvalue > 1e-3
+
+
+def test_births_and_ageing_rates():
+    h = households(N, n_child=2, n_adult=3, n_elder=0, index_band=Band.ADULT)
+    rates = dataclasses.replace(
+        DYN.demography, p_death=dataclasses.replace(DYN.demography.p_death, child=0.0, adult=0.0, elder=0.0)
+    )
+    new = demography.step(h, rates, context(N, demography=year_key(17, 0, "demography", 2018))).updates
+    elders = new["n_elder"].astype(np.int64).sum()
+    # two other adults and the index adult may turn 65; children turn 16; births come from the two others
+    assert_rate(elders, 3 * N, rates.p_adult_to_elder)
+    assert new["size"].astype(np.int64).sum() - 5 * N >= 0
+    births = new["size"].astype(np.int64).sum() - 5 * N
+    assert_rate(births, 2 * N, rates.p_birth_per_adult)
 
 
 def test_binomial_helper_matches_its_rate_and_counts():

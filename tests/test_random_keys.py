@@ -1,16 +1,18 @@
-"""Random streams and lever keys derive from names: none collide, keys are uniform and independent."""
+"""Random streams and lever keys derive from names: none collide, numbers are uniform (or normal) and independent."""
 
 from __future__ import annotations
 
 import itertools
 
+import numba
 import numpy as np
 import pytest
 from scipy.stats import kstest
 
+import sim.config  # noqa: F401  (registers every step, hence every draw)
 from sim import steps
 from sim.context import lever_keys, lever_salt
-from sim.rng import make_streams, stream_key
+from sim.rng import make_streams, normals32, stream_key, uniform, uniform_pair, uniforms, uniforms32, year_key
 
 LEVER_NAMES = [lever.name for lever in steps.levers()]
 
@@ -50,3 +52,55 @@ def test_streams_do_not_depend_on_which_others_were_used():
     b = make_streams(7, 2)["income"].random(5)
     assert np.array_equal(a, b)
     assert not np.array_equal(a, make_streams(7, 3)["income"].random(5))
+
+
+def _pairs(key, n, slot):
+    """Both halves of ``slot``'s bits for households ``0..n-1``, through a compiled loop."""
+    return _pair_kernel(key, n, slot)
+
+
+@numba.njit
+def _pair_kernel(key, n, slot):
+    first, second = np.empty(n), np.empty(n)
+    for i in range(n):
+        first[i], second[i] = uniform_pair(key, i, slot)
+    return first, second
+
+
+def test_yearly_numbers_are_uniform_normal_and_independent_across_streams_years_and_slots():
+    n = 200_000
+    keys = [year_key(3, 0, stream, year) for stream in ("illness", "income") for year in (2018, 2019)]
+    assert len({int(k) for k in keys}) == len(keys)
+    arrays = [uniforms(k, n) for k in keys] + [uniforms32(keys[0], n).astype(np.float64)]
+    arrays += list(_pairs(keys[0], n, 1)) + list(_pairs(keys[0], n, 2))
+    for u in arrays:
+        assert kstest(u, "uniform").pvalue > 1e-3
+    for a, b in itertools.combinations(range(len(arrays) - 1), 2):  # the float32 copy repeats arrays[0]
+        if (a, b) != (0, len(arrays) - 5):
+            assert abs(np.corrcoef(arrays[a], arrays[b])[0, 1]) < 0.012, (a, b)
+    z = normals32(keys[1], n).astype(np.float64)
+    assert kstest(z, "norm").pvalue > 1e-3
+    assert abs(np.corrcoef(z[1:], z[:-1])[0, 1]) < 0.012  # neighbouring households independent
+
+
+def test_a_households_numbers_depend_on_its_row_alone_not_on_the_population():
+    key = year_key(7, 2, "targeting", 2021)
+    assert np.array_equal(uniforms(key, 1000)[:10], uniforms(key, 10))
+    assert np.array_equal(normals32(key, 1000)[:10], normals32(key, 10))
+    assert not np.array_equal(uniforms(key, 10), uniforms(year_key(7, 3, "targeting", 2021), 10))
+    assert not np.array_equal(uniforms(key, 10), uniforms(year_key(7, 2, "targeting", 2022), 10))
+    assert uniform(key, 5, 0) == uniforms(key, 10)[5]
+
+
+def test_draws_are_made_when_read_and_do_not_depend_on_the_order_of_reading():
+    first = steps.draw_year(11, 0, 2019, 500)
+    second = steps.draw_year(11, 0, 2019, 500)
+    names = [d.name for d in steps.declared_draws() if d.kind in (steps.DrawKind.UNIFORM32, steps.DrawKind.NORMAL32)]
+    a = {name: first[name] for name in names}
+    b = {name: second[name] for name in reversed(names)}
+    for name in names:
+        assert np.array_equal(a[name], b[name]), name
+    assert isinstance(first["demography"], np.uint64)
+    assert set(first) == {d.name for d in steps.declared_draws()}
+    neutral = steps.draw_year(11, 0, 2019, 5, neutral=True)
+    assert neutral["u_target"].tolist() == [0.5] * 5 and not neutral["z_farm"].any()

@@ -2,10 +2,12 @@
 
 Rates are assumptions documented in ``conf/dynamics/default.yaml`` (the seeds give none).
 The index member (whose health the household record carries) is drawn on its own; other
-members die, age and are born by exact binomial draws per age band (one uniform per member;
-the number of draws depends on demography alone, never on policy, so draws stay common
-across scenarios).  When the index member dies, the index passes to a working-age member if any,
-else an elder, else a child, with no illness or disability.
+members die, age and are born by exact binomial draws per household and age band, each by
+inversion of one uniform from the year's ``demography`` key (:mod:`sim.rng`: two 32-bit
+uniforms per counter slot), in one pass over the households.  The numbers depend on the household and the year
+alone, never on policy, so draws stay common across scenarios.  When the index member dies,
+the index passes to a working-age member if any, else an elder, else a child, with no illness or
+disability.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ import dataclasses
 import numpy as np
 
 from sim.context import Effect, YearContext
-from sim.jit import kernel
-from sim.rng import hits_per_entry, remove_hits, success_positions
+from sim.jit import inline, kernel
+from sim.rng import uniform_pair
 from sim.schema import share, spec
 from sim.state import PERSONS, Band, ByBand, Households, Illness
 from sim.steps import Draw, DrawKind, Phase, Process, register_process
@@ -42,69 +44,108 @@ class Params:
     )
 
 
+#: Counter slots of the ``demography`` key (each gives two 32-bit uniforms; rng.SLOTS bounds them):
+#: the index member's death and ageing; other children's and adults' deaths; other elders' deaths
+#: and children turning 16; adults turning 65 and births.
+INDEX_SLOT, DEATHS_SLOT, ELDER_SLOT, ADULT_SLOT = range(4)
+#: Event rows of ``p_event``: other members' deaths by band, children turning 16, adults turning 65, births.
+TO_ADULT, TO_ELDER, BIRTHS = 3, 4, 5
+
+
 def step(h: Households, rates: Params, ctx: YearContext) -> Effect:
     """Advance members one year; return new band counts, sizes and index-member state."""
-    rng = ctx.draws["demography"]
-    p_death = rates.p_death.as_array()
-    u_death, u_age = rng.random(h.n), rng.random(h.n)
-    index_dies, others = _index_deaths(h.members, h.health, u_death, p_death, rates.death_multiplier_major_illness)
-    totals = others.sum(axis=1)
-    for b in Band:  # deaths of the other members, band by band
-        totals[b] = remove_hits(others[b], success_positions(rng, int(totals[b]), float(p_death[b])))
-    to_adult = hits_per_entry(
-        others[Band.CHILD], success_positions(rng, int(totals[Band.CHILD]), rates.p_child_to_adult)
+    p_event = np.array(
+        [*rates.p_death.as_array(), rates.p_child_to_adult, rates.p_adult_to_elder, rates.p_birth_per_adult]
     )
-    to_elder = hits_per_entry(
-        others[Band.ADULT], success_positions(rng, int(totals[Band.ADULT]), rates.p_adult_to_elder)
+    most = max(int(h.n_child.max(initial=0)), int(h.n_adult.max(initial=0)), int(h.n_elder.max(initial=0)))
+    none_of = (1.0 - p_event)[:, None] ** np.arange(most + 1)  # P(no event among m members), m up to the most in a band
+    updates = _advance(
+        h.members, h.health, ctx.draws["demography"], p_event, none_of, rates.death_multiplier_major_illness
     )
-    births = hits_per_entry(
-        others[Band.ADULT], success_positions(rng, int(totals[Band.ADULT]), rates.p_birth_per_adult)
-    )
-    p_age = np.array([rates.p_child_to_adult, rates.p_adult_to_elder, 0.0])
-    events = (to_adult, to_elder, births)  # a tuple: no copy
-    updates = _advance(h.members, h.health, index_dies, others, events, u_age, p_age)
     names = ("n_child", "n_adult", "n_elder", "size", "index_band", "illness", "disability")
     return Effect(dict(zip(names, updates, strict=True)))
 
 
-@kernel
-def _index_deaths(members, health, u_death, p_death, major_multiplier):
-    """Whether the index member dies, and the other members by band (3 x n, int32)."""
-    n = members.size.size
-    dies = np.zeros(n, dtype=np.bool_)
-    others = np.empty((3, n), dtype=np.int32)
-    for i in range(n):
-        others[0, i], others[1, i], others[2, i] = members.n_child[i], members.n_adult[i], members.n_elder[i]
-        if members.size[i] == 0:
-            continue
-        b = health.index_band[i]
-        others[b, i] = max(others[b, i] - 1, 0)
-        p = p_death[b] * (major_multiplier if health.illness[i] == Illness.MAJOR else 1.0)
-        dies[i] = u_death[i] < p
-    return dies, others
+@inline
+def binomial(m, row, u, p_event, none_of):  # pragma: no cover - compiled
+    """Binomial(m, p_event[row]) by inversion of the uniform ``u`` (exact up to rounding).
+
+    ``none_of[row, m]`` is (1 - p)^m, 1 for m = 0, so the common case (no event) is one compare
+    (a power computed here instead would cost the loop twice its time).
+    """
+    none = none_of[row, m]
+    k = 0
+    if u >= none:  # at least one event (rare): walk the distribution function
+        p = p_event[row]
+        if p >= 1.0:
+            k = m
+        else:
+            pmf, cdf, odds = none, none, p / (1.0 - p)
+            while u >= cdf and k < m:
+                pmf *= (m - k) / (k + 1) * odds
+                k += 1
+                cdf += pmf
+    return k
 
 
 @kernel
-def _advance(members, health, index_dies, others, events, u_age, p_age):
-    """New band counts, sizes, index band and index health after deaths, ageing and births.
+def _member_events(c, a, e, u, p_event, none_of):  # pragma: no cover - compiled
+    """Band counts of the other members after deaths, then ageing and births among the survivors.
 
-    ``events`` rows: children turning adult, adults turning elder, births (other members).
+    ``u`` holds the six uniforms in the order of ``p_event``'s rows.
+    """
+    c -= binomial(c, CHILD, u[0], p_event, none_of)
+    a -= binomial(a, ADULT, u[1], p_event, none_of)
+    e -= binomial(e, ELDER, u[2], p_event, none_of)
+    to_adult = binomial(c, TO_ADULT, u[3], p_event, none_of)
+    to_elder = binomial(a, TO_ELDER, u[4], p_event, none_of)
+    births = binomial(a, BIRTHS, u[5], p_event, none_of)
+    return c + births - to_adult, a + to_adult - to_elder, e + to_elder
+
+
+@kernel
+def _advance(members, health, key, p_event, none_of, major_multiplier):  # pragma: no cover - compiled
+    """New band counts, sizes, index band and index health after deaths, ageing and births (one pass).
+
+    Other members die first; children turning 16, adults turning 65 and births come from the
+    survivors.  The index member's own death and ageing are drawn on their own.
     """
     n = members.size.size
     child, adult, elder = np.empty(n, PERSONS), np.empty(n, PERSONS), np.empty(n, PERSONS)
     new_size, new_band = np.empty(n, np.int32), np.empty(n, np.uint8)
     new_illness, new_disability = health.illness.copy(), health.disability.copy()
     for i in range(n):
-        to_adult, to_elder = events[0][i], events[1][i]
-        c = others[0, i] + events[2][i] - to_adult
-        a = others[1, i] + to_adult - to_elder
-        e = others[2, i] + to_elder
         b = int(health.index_band[i])
-        if index_dies[i]:
+        c, a, e = int(members.n_child[i]), int(members.n_adult[i]), int(members.n_elder[i])
+        if members.size[i] == 0:
+            child[i], adult[i], elder[i], new_size[i], new_band[i] = 0, 0, 0, 0, b
+            continue
+        if b == CHILD:  # the index member is drawn on its own
+            c = max(c - 1, 0)
+        elif b == ADULT:
+            a = max(a - 1, 0)
+        else:
+            e = max(e - 1, 0)
+        u_dies, u_ages = uniform_pair(key, i, INDEX_SLOT)
+        u_child, u_adult = uniform_pair(key, i, DEATHS_SLOT)
+        u_elder, u_to_adult = uniform_pair(key, i, ELDER_SLOT)
+        u_to_elder, u_births = uniform_pair(key, i, ADULT_SLOT)
+        # Most households have no event: one test of all six on the counts before deaths (valid
+        # for ageing and births too when nobody died) keeps the common case free of branches.
+        quiet = (
+            (u_child < none_of[CHILD, c]) & (u_adult < none_of[ADULT, a]) & (u_elder < none_of[ELDER, e])
+            & (u_to_adult < none_of[TO_ADULT, c]) & (u_to_elder < none_of[TO_ELDER, a])
+            & (u_births < none_of[BIRTHS, a])
+        )  # fmt: skip
+        if not quiet:
+            u_events = (u_child, u_adult, u_elder, u_to_adult, u_to_elder, u_births)
+            c, a, e = _member_events(c, a, e, u_events, p_event, none_of)
+        p_index = p_event[b] * (major_multiplier if health.illness[i] == Illness.MAJOR else 1.0)
+        if u_dies < p_index:
             b = ADULT if a > 0 else (ELDER if e > 0 else CHILD)
             new_illness[i], new_disability[i] = Illness.NONE, 0
-        elif members.size[i] > 0:
-            if u_age[i] < p_age[b]:
+        else:
+            if b < ELDER and u_ages < p_event[TO_ADULT + b]:
                 b += 1
             if b == CHILD:
                 c += 1
@@ -123,6 +164,6 @@ PROCESS = register_process(
         step,
         config="demography",
         params=Params,
-        draws=(Draw("demography", "demography", DrawKind.GENERATOR),),
+        draws=(Draw("demography", "demography", DrawKind.KEY),),
     )
 )
