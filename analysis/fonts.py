@@ -18,6 +18,9 @@ from pathlib import Path
 
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
 FAMILY = "Noto Sans CJK SC"
+#: The characters pages take from the embedded font: CJK radicals on (ideographs, CJK and fullwidth punctuation).
+CJK_START = 0x2E80
+CJK_RANGE = "U+2E80-10FFFF"
 
 
 def font_path() -> Path:
@@ -41,7 +44,7 @@ def embedded_font_css(text: str, family: str = FAMILY) -> str:
     """A CSS ``@font-face`` holding the font's glyphs for the non-ASCII characters of ``text`` (base64)."""
     from fontTools import subset
 
-    characters = sorted({c for c in text if ord(c) > 0x2E7F})  # CJK and fullwidth punctuation
+    characters = sorted({c for c in text if ord(c) >= CJK_START})
     if not characters:
         return ""
     options = subset.Options()
@@ -55,7 +58,10 @@ def embedded_font_css(text: str, family: str = FAMILY) -> str:
     subset.save_font(font, buffer, options)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     # One face for every weight: bold text (table headings) uses it too rather than a missing bold face.
+    # The range limits the face to the characters it holds: pages list this family first, so every
+    # Chinese run is shaped with it from the start.  Listed after a Latin font instead, Chromium shaped
+    # some headings and cells with its last-resort font and kept the empty boxes.
     return (
-        f"@font-face {{ font-family: '{family}'; font-weight: 100 900; "
+        f"@font-face {{ font-family: '{family}'; font-weight: 100 900; unicode-range: {CJK_RANGE}; "
         f"src: url(data:font/otf;base64,{data}) format('opentype'); }}"
     )

@@ -48,9 +48,10 @@ ANSWERS = (
 _RATIO_TITLES = {ratio.name: ratio.title for ratio in RATIOS}
 
 #: Headings are not bold: the embedded CJK face is regular, and Chromium shows bold CJK glyphs of a
-#: regular-only web font as empty boxes rather than synthesising bold.
+#: regular-only web font as empty boxes rather than synthesising bold.  The embedded family comes
+#: first; its ``unicode-range`` leaves Latin text to DejaVu Sans (see ``analysis.fonts``).
 STYLE = """
-body { font-family: 'DejaVu Sans', Arial, '%(family)s', sans-serif; margin: 2em auto; max-width: 1200px;
+body { font-family: '%(family)s', 'DejaVu Sans', Arial, sans-serif; margin: 2em auto; max-width: 1200px;
        color: #222; line-height: 1.45; padding: 0 1em; }
 h1, h2, h3 { font-weight: normal; } h1 { font-size: 1.5em; }
 h2 { font-size: 1.25em; margin-top: 2em; border-bottom: 1px solid #ccc; } h3 { font-size: 1.05em; }
@@ -65,7 +66,8 @@ th.text { text-align: left; }
 td.text { text-align: left; } .better { color: #1a7f37; } .worse { color: #b42318; }
 .warn { background: #fff4e5; border-left: 4px solid #f59e0b; padding: 0.5em 1em; }
 figure { margin: 1.5em 0; } figure img { max-width: 100%%; border: 1px solid #eee; }
-figcaption { font-size: 0.9em; color: #444; } pre { font-size: 0.75em; overflow-x: auto; background: #f8f8f8; }
+figcaption { font-size: 0.9em; color: #444; } pre { font-size: 0.75em; overflow-x: auto; background: #f8f8f8;
+      font-family: '%(family)s', 'DejaVu Sans Mono', monospace; }
 """
 
 

@@ -25,7 +25,7 @@ import numpy as np
 
 from analysis import i18n
 from analysis.figures import FIGURES
-from analysis.fonts import FAMILY, embedded_font_css, use_cjk
+from analysis.fonts import CJK_START, FAMILY, embedded_font_css, use_cjk
 from analysis.i18n import say
 from analysis.report import answer, key_table, yearly_differences
 from dashboard.service import Comparison
@@ -197,7 +197,7 @@ PAGE_STYLE = """
 .v-application, .v-application .body-1, .v-application .body-2, .v-application .caption,
 .v-application .solara-markdown, .v-application .rendered_html, .v-application h1, .v-application h2,
 .v-application h3, .v-application .v-btn, .v-application .v-label, .v-application input {
-  font-family: Roboto, 'DejaVu Sans', '%(family)s', sans-serif !important; }
+  font-family: '%(family)s', Roboto, 'DejaVu Sans', sans-serif !important; }
 .v-application h1, .v-application h2, .v-application h3, .v-application strong, .v-application b,
 .v-application .v-btn { font-weight: normal !important; }
 .results table { border-collapse: collapse; font-size: 0.82em; margin: 0.5em 0 1em; }
@@ -219,7 +219,7 @@ PAGE_STYLE = """
 
 def page_css(text: str) -> str:
     """The page's style, with the CJK glyphs of ``text`` embedded as a web font."""
-    return _page_css("".join(sorted({c for c in text if ord(c) > 0x2E7F})))
+    return _page_css("".join(sorted({c for c in text if ord(c) >= CJK_START})))
 
 
 @functools.lru_cache(maxsize=32)

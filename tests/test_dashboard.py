@@ -423,6 +423,57 @@ BROWSER_FLAGS = [
 ]
 
 
+CJK = re.compile(r"[\u2e80-\U0010ffff]")
+
+
+def cjk_not_drawn_by_the_embedded_font(page) -> list[str]:
+    """Text on ``page`` whose Chinese characters Chromium drew with another font (empty boxes here).
+
+    Chromium's DevTools protocol tells, for each element, how many glyphs each font drew; every
+    Chinese character must be one glyph of the embedded face (a custom font).
+    """
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    wrong: list[str] = []
+
+    def walk(node: dict, visible: bool) -> None:
+        visible = visible and node.get("nodeName") not in ("HEAD", "SCRIPT", "STYLE", "TITLE")
+        for child in node.get("children") or []:
+            text = child.get("nodeValue", "") if child["nodeType"] == 3 else ""
+            wanted = len(CJK.findall(text)) if visible else 0
+            if wanted:
+                fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})["fonts"]
+                # no font at all: not drawn (hidden, as the title solara keeps in the page)
+                if fonts and sum(f["glyphCount"] for f in fonts if f["isCustomFont"]) < wanted:
+                    wrong.append(text.strip()[:40])
+            walk(child, visible)
+
+    walk(cdp.send("DOM.getDocument", {"depth": -1})["root"], True)
+    cdp.detach()
+    return wrong
+
+
+def test_every_chinese_character_of_the_report_is_drawn_with_the_embedded_font(comparison, tmp_path):
+    """On a machine without a CJK font, no heading or cell of the Chinese report shows empty boxes."""
+    browser_path = chromium()
+    if browser_path is None:
+        pytest.skip("no Chromium on this machine: install Debian's chromium package (.ci/run does) to run this test")
+    from playwright.sync_api import sync_playwright
+
+    page_file = tmp_path / "report_zh.html"
+    page_file.write_bytes(service.report_html(comparison, "zh"))
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=browser_path, args=BROWSER_FLAGS)
+        page = browser.new_page(viewport={"width": 1250, "height": 1500})
+        page.goto(page_file.as_uri())
+        page.wait_for_load_state("load")
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")  # the manifests too
+        assert "情景" in page.locator("h1").inner_text()
+        assert cjk_not_drawn_by_the_embedded_font(page) == []
+        browser.close()
+
+
 def yearly_value(page, label: str, metric: str, year: int) -> float:
     """The displayed mean of ``metric`` in ``year`` for ``label`` in the yearly table."""
     show_tab(page, "Yearly table")
@@ -537,6 +588,7 @@ def test_the_page_end_to_end_in_headless_chromium(tmp_path):
             run_and_wait(again, label, "运行比较", "逐年表")
             body = again.locator("body").inner_text()
             assert "逐年表" in body and "Run comparison" not in body and "Yearly table" not in body
+            assert cjk_not_drawn_by_the_embedded_font(again) == []
             again.screenshot(path=str(ARTIFACTS / "dashboard_zh.png"), full_page=True)
             # A bad value on the Chinese page gets the command line's line, in Chinese.
             set_text(again, "发现滞后 (年)", "11")
