@@ -7,6 +7,7 @@ import html
 import io
 import json
 import re
+import shutil
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -482,10 +483,19 @@ def test_years_a_scenario_pins_a_shock_to_are_marked_in_the_comparison_figures_a
     assert "Shock years" in report and "2020: labour-market shock (both)" in report
 
 
-def _two_runs(root: Path) -> Path:
+@pytest.fixture(scope="module")
+def two_runs_made(tmp_path_factory) -> Path:
+    """Two finished runs, made once; each test that damages or compares them takes its own copy."""
+    root = tmp_path_factory.mktemp("two_runs") / "sweep"
     finished_run(root / "henan" / "baseline", "replicates=2", "label=baseline")
     finished_run(root / "henan" / "other", "replicates=2", "scenario=no_monitoring", "label=other")
     return root
+
+
+@pytest.fixture
+def two_runs(two_runs_made, tmp_path) -> Path:
+    """A copy of the two finished runs in this test's folder (``<tmp>/sweep``)."""
+    return Path(shutil.copytree(two_runs_made, tmp_path / "sweep"))
 
 
 def _cut_row(text: str) -> str:
@@ -511,8 +521,8 @@ def _nan_value(text: str) -> str:
     ],
     ids=["a row deleted", "a nan", "cut in half", "value column gone", "empty", "a word for a number"],
 )
-def test_a_damaged_run_is_skipped_with_a_warning_naming_it_and_the_rest_compared(tmp_path, capsys, damage, fault):
-    root = _two_runs(tmp_path / "sweep")
+def test_a_damaged_run_is_skipped_with_a_warning_naming_it_and_the_rest_compared(two_runs, capsys, damage, fault):
+    root = two_runs
     results = root / "henan" / "other" / "results.csv"
     results.write_text(damage(results.read_text()))
     assert analysis_main([str(root)]) == 0
@@ -521,8 +531,8 @@ def test_a_damaged_run_is_skipped_with_a_warning_naming_it_and_the_rest_compared
     assert set(pd.read_csv(root / "summary.csv")["label"]) == {"baseline"}
 
 
-def test_a_damaged_manifest_or_ledger_is_one_warning_not_a_traceback(tmp_path, capsys):
-    root = _two_runs(tmp_path / "sweep")
+def test_a_damaged_manifest_or_ledger_is_one_warning_not_a_traceback(two_runs, capsys):
+    root = two_runs
     (root / "henan" / "other" / "manifest.json").write_text('{"config": {}}')
     (root / "henan" / "baseline" / "events.parquet").write_bytes(b"not parquet")
     assert analysis_main([str(root)]) == 0
@@ -530,8 +540,8 @@ def test_a_damaged_manifest_or_ledger_is_one_warning_not_a_traceback(tmp_path, c
     assert "not a run manifest" in err and "leaving out the ledger" in err and "Traceback" not in err
 
 
-def test_a_killed_comparison_leaves_nothing_that_blocks_or_fools_the_next(tmp_path, monkeypatch):
-    root = _two_runs(tmp_path / "sweep")
+def test_a_killed_comparison_leaves_nothing_that_blocks_or_fools_the_next(two_runs, monkeypatch):
+    root = two_runs
     import analysis.__main__ as command
 
     def killed(*_args, **_kwargs):
@@ -550,8 +560,8 @@ def test_a_killed_comparison_leaves_nothing_that_blocks_or_fools_the_next(tmp_pa
     assert (root / "summary.csv").is_file() and not (root / ".comparison-staging").exists()
 
 
-def test_a_staging_folder_of_someone_else_is_refused(tmp_path, capsys):
-    root = _two_runs(tmp_path / "sweep")
+def test_a_staging_folder_of_someone_else_is_refused(two_runs, capsys):
+    root = two_runs
     (root / ".comparison-staging").mkdir()
     (root / ".comparison-staging" / "notes.txt").write_text("mine")
     assert analysis_main([str(root)]) == 2
@@ -560,8 +570,8 @@ def test_a_staging_folder_of_someone_else_is_refused(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("where", ["a file", "under a file", "figures is a file", "unwritable"])
-def test_a_bad_output_folder_is_refused_before_any_work(tmp_path, capsys, monkeypatch, where):
-    root = _two_runs(tmp_path / "sweep")
+def test_a_bad_output_folder_is_refused_before_any_work(two_runs, tmp_path, capsys, monkeypatch, where):
+    root = two_runs
     blocker = tmp_path / "blocker"
     blocker.write_text("mine")
     out = {"a file": blocker, "under a file": blocker / "out", "figures is a file": tmp_path / "o1",

@@ -4,10 +4,15 @@ Each case must exit with status 2 and print one ``error:`` line naming the key a
 values, with no traceback, leaving no output folder and touching nothing that was there before.
 Hand-written cases cover every class of bad input (unknown groups, options and keys, types,
 non-finite and out-of-range numbers, year keys, lists, parse errors, sweeps, Hydra's own settings
-and launchers, output paths, interpolations, populations too large or too small); one more case
-per declared parameter bound comes from the parameter metadata.  The cases run two at a time, each
-as ``python3 run.py`` in a fork of the test process (``tests/forked.py``): the real command line,
-without paying for an interpreter's start-up 237 times.
+and launchers, output paths, interpolations, populations too large or too small).  They run two at
+a time, each as ``python3 run.py`` in a fork of the test process (``tests/forked.py``): the real
+command line, without paying for an interpreter's start-up each time.
+
+One more case per declared parameter bound comes from the parameter metadata.  What those add is
+the bound itself, not another path through the command line (the hand-written cases have every
+kind of bad number), so they are checked where the command line checks them: the override is
+parsed by Hydra's grammar and set on the default configuration composed once, then validated by
+``app.compose.to_run_config``, which must refuse it with the one line the command line prints.
 """
 
 from __future__ import annotations
@@ -208,12 +213,13 @@ def _spec_cases() -> list[tuple[str, str]]:
     return cases
 
 
-ALL_CASES = CASES + _spec_cases()
+BOUND_CASES = _spec_cases()
+ALL_CASES = CASES + BOUND_CASES
 #: The fast tier checks every fortieth case, a sample across the list; the full suite checks all.
 FAST_EVERY = 40
 PARAMS = [
     pytest.param(args, key, id=args, marks=pytest.mark.fast if i % FAST_EVERY == 0 else pytest.mark.slow)
-    for i, (args, key) in enumerate(ALL_CASES)
+    for i, (args, key) in enumerate(CASES)
 ]
 
 
@@ -250,8 +256,39 @@ def outcomes(tmp_path_factory, request) -> dict[str, tuple]:
 
 
 def test_the_suite_is_large_enough():
-    assert len(ALL_CASES) >= 150
+    assert len(CASES) >= 130 and len(BOUND_CASES) >= 100
     assert len({args for args, _ in ALL_CASES}) == len(ALL_CASES)
+
+
+@pytest.fixture(scope="module")
+def bound_messages() -> dict[str, str]:
+    """The message each declared bound's case gets, checked as the command line checks it (see above)."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from omegaconf import OmegaConf
+
+    from app.compose import UsageError, compose_dict, to_run_config
+    from sim.schema import ConfigError
+
+    base = compose_dict(["population.scale=400"])
+    parser = OverridesParser.create()
+    said = {}
+    for args, _ in BOUND_CASES:
+        override = parser.parse_overrides([args])[0]
+        config = base.copy()
+        OmegaConf.update(config, override.key_or_group, override.value(), merge=False)
+        try:
+            to_run_config(config, [args])
+        except (UsageError, ConfigError) as err:
+            said[args] = str(err)
+        else:
+            said[args] = ""
+    return said
+
+
+@pytest.mark.parametrize(("args", "expected"), BOUND_CASES, ids=[args for args, _ in BOUND_CASES])
+def test_every_declared_bound_is_refused_with_one_line(bound_messages, args, expected):
+    line = "error: " + bound_messages[args]
+    assert line.startswith(expected) and "allowed" in line and "\n" not in line, line
 
 
 @pytest.mark.parametrize(("args", "key"), PARAMS)
@@ -303,19 +340,20 @@ def english_left(line: str) -> list[str]:
     return [word for word in re.findall(r"[A-Za-z]{2,}", rest) if word not in KEPT]
 
 
-def test_every_message_reads_in_chinese(outcomes):
+def test_every_message_reads_in_chinese(outcomes, bound_messages):
     """Every bad-input line of this session, said in Chinese, keeps no English clause (analysis.i18n)."""
     from analysis import i18n
 
     assert english_left("错误：seed：got 'abc'；allowed: a whole number") == ["got", "allowed", "whole", "number"]
     assert english_left("错误：region：未知的选项 'x'；可用：henan, luoyang") == []
     assert english_left("错误：foo：something odd；可用：default") == ["something", "odd"]
+    lines = [result.stderr.strip() for result, _out, _before in outcomes.values()]
+    lines += ["error: " + message for message in bound_messages.values()]
     checked = 0
-    for result, _out, _before in outcomes.values():
-        line = result.stderr.strip()
+    for line in lines:
         if not line.startswith("error: "):
             continue
         said = i18n.error_line(line.removeprefix("error: "), "zh")
         assert not english_left(said), (line, said)
         checked += 1
-    assert checked == len(outcomes) - sum("lang=zh" in args for args in outcomes)
+    assert checked == len(lines) - sum("lang=zh" in args for args in outcomes)

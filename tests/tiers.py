@@ -97,8 +97,13 @@ def main(argv: list[str]) -> int:
     recorder = Recorder()
     status = pytest.main(["-p", "no:cacheprovider", *argv], plugins=[recorder])
     data = recorded()
+    # A file run whole replaces its old records, so a test renamed or removed leaves none behind.
+    whole = not any(arg in ("-k", "-m") or arg.startswith(("-k", "-m")) for arg in argv)
+    files = {nodeid.split("::")[0] for nodeid in recorder.seconds} if whole else set()
     for key in ("seconds", "setup"):
-        data.setdefault(key, {}).update({k: round(v, 3) for k, v in getattr(recorder, key).items()})
+        kept = {k: v for k, v in data.get(key, {}).items() if k.split("::")[0] not in files}
+        data[key] = kept
+        data[key].update({k: round(v, 3) for k, v in getattr(recorder, key).items()})
         data[key] = dict(sorted(data[key].items()))
     DURATIONS.parent.mkdir(parents=True, exist_ok=True)
     DURATIONS.write_text(json.dumps(data, indent=0, sort_keys=True) + "\n", encoding="utf-8")
