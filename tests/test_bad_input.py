@@ -285,6 +285,22 @@ def bound_messages() -> dict[str, str]:
     return said
 
 
+def test_a_bound_checked_in_process_gets_the_command_lines_own_line(bound_messages, tmp_path):
+    """The in-process check of the bounds says exactly what ``run.py`` says (a sample of kinds)."""
+    kinds = {}  # the first case of each spelling of a value: inf, nan, -inf, a whole number, any other
+    for args, expected in BOUND_CASES:
+        value = args.partition("=")[2]
+        kinds.setdefault(
+            value if value in ("inf", "nan", "-inf") else ("int" if value.lstrip("-").isdigit() else "x"),
+            (args, expected),
+        )
+    sample = list(kinds.values())
+    assert len(sample) == 5
+    commands = [_command(args, tmp_path / f"out{i}") for i, (args, _) in enumerate(sample)]
+    for (args, _), result in zip(sample, forked.run_many(commands), strict=True):
+        assert result.returncode == 2 and result.stderr.strip() == "error: " + bound_messages[args], args
+
+
 @pytest.mark.parametrize(("args", "expected"), BOUND_CASES, ids=[args for args, _ in BOUND_CASES])
 def test_every_declared_bound_is_refused_with_one_line(bound_messages, args, expected):
     line = "error: " + bound_messages[args]
