@@ -3,9 +3,9 @@
 The hot yearly loops run as compiled loops over households (one pass, no temporaries).  Their
 random numbers come from the counter-based generator of :mod:`sim.rng`, keyed by stream, year
 and household, so common random numbers and the stream layout do not depend on the kernels or
-on the order they run in.  Kernels use no
-``fastmath``: floating-point results follow IEEE order and are deterministic.  The first run
-on a machine compiles them (a few seconds); later runs load them from the cache.
+on the order they run in.  Kernels use no ``fastmath``: floating-point results follow IEEE order
+and are deterministic.  The first run on a machine compiles them (a few seconds); later runs
+load them from the cache.
 
 numba checks a cached kernel only against its own source file, yet kernels inline module
 globals (enum values, lookup tables such as ``MARKET_WAGE_JOB``) and call kernels in other

@@ -9,9 +9,9 @@ stream_key(stream), year))`` and household ``i``'s number is the SplitMix64 fina
 whatever the order the steps draw in, how many numbers other households or earlier years used,
 or how large the population is; a step that declares a new stream leaves every other stream
 untouched, and replicate results never depend on how many replicates run or in which process.
-Kernels draw inline (:func:`uniform`, :func:`uniform32`, :func:`uniform_pair`), so a number costs a few nanoseconds
-and only where a step uses it; :func:`uniforms`, :func:`uniforms32` and :func:`normals32` fill
-whole arrays.
+Kernels draw inline (:func:`uniform`, :func:`uniform32`, :func:`uniform_pair`), so a number
+costs a few nanoseconds and only where a step uses it; :func:`uniforms`, :func:`uniforms32` and
+:func:`normals32` fill whole arrays.
 
 Population synthesis, which runs once per replicate, draws from the named numpy stream
 ``population`` (``PCG64(SeedSequence(seed, spawn_key=(replicate, stream_key(name))))``), and
@@ -63,22 +63,24 @@ class Streams(dict):
 
     def __missing__(self, name: str) -> np.random.Generator:
         """Create stream ``name``: its draws never depend on which other streams exist or run first."""
-        sequence = np.random.SeedSequence(self.seed, spawn_key=(self.replicate, stream_key(name)))
-        generator = np.random.Generator(np.random.PCG64(sequence))
+        generator = np.random.Generator(np.random.PCG64(_sequence(self.seed, self.replicate, name)))
         self[name] = generator
         return generator
 
 
+def _sequence(seed: int, replicate: int, stream: str, *year: int) -> np.random.SeedSequence:
+    """The seed sequence of ``stream`` in replicate ``replicate`` (of one year, if given)."""
+    return np.random.SeedSequence(seed, spawn_key=(replicate, stream_key(stream), *year))
+
+
 def year_key(seed: int, replicate: int, stream: str, year: int) -> np.uint64:
     """The 64-bit key of ``stream``'s numbers in ``year`` (see the module docstring)."""
-    sequence = np.random.SeedSequence(seed, spawn_key=(replicate, stream_key(stream), year))
-    return sequence.generate_state(1, np.uint64)[0]
+    return _sequence(seed, replicate, stream, year).generate_state(1, np.uint64)[0]
 
 
 def year_generator(seed: int, replicate: int, stream: str, year: int) -> np.random.Generator:
     """A numpy generator for ``stream``'s area-level draws in ``year`` (as many as the state needs)."""
-    sequence = np.random.SeedSequence(seed, spawn_key=(replicate, stream_key(stream), year))
-    return np.random.Generator(np.random.PCG64(sequence))
+    return np.random.Generator(np.random.PCG64(_sequence(seed, replicate, stream, year)))
 
 
 _GAMMA = np.uint64(0x9E3779B97F4A7C15)  # 2^64 / golden ratio, odd: SplitMix64's counter increment

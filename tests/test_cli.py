@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -192,9 +194,6 @@ def test_a_sweep_prints_one_summary_table_at_the_end(tmp_path):
 
 @pytest.mark.parametrize("listing", ["--info", "--describe", "--help"])
 def test_a_listing_piped_into_head_ends_without_a_traceback(listing):
-    import shlex
-    import sys
-
     done = subprocess.run(
         f"{shlex.quote(sys.executable)} run.py {listing} | head -n 1",
         shell=True,

@@ -4,10 +4,10 @@ Rates are assumptions documented in ``conf/dynamics/default.yaml`` (the seeds gi
 The index member (whose health the household record carries) is drawn on its own; other
 members die, age and are born by exact binomial draws per household and age band, each by
 inversion of one uniform from the year's ``demography`` key (:mod:`sim.rng`: two 32-bit
-uniforms per counter slot), in one pass over the households.  The numbers depend on the household and the year
-alone, never on policy, so draws stay common across scenarios.  When the index member dies,
-the index passes to a working-age member if any, else an elder, else a child, with no illness or
-disability.
+uniforms per counter slot), in one pass over the households.  The numbers depend on the
+household and the year alone, never on policy, so draws stay common across scenarios.  When the
+index member dies, the index passes to a working-age member if any, else an elder, else a child,
+with no illness or disability.
 """
 
 from __future__ import annotations
@@ -57,8 +57,8 @@ def step(h: Households, rates: Params, ctx: YearContext) -> Effect:
     p_event = np.array(
         [*rates.p_death.as_array(), rates.p_child_to_adult, rates.p_adult_to_elder, rates.p_birth_per_adult]
     )
-    most = max(int(h.n_child.max(initial=0)), int(h.n_adult.max(initial=0)), int(h.n_elder.max(initial=0)))
-    none_of = (1.0 - p_event)[:, None] ** np.arange(most + 1)  # P(no event among m members), m up to the most in a band
+    most = int(h.size.max(initial=0))  # no band of a household holds more members than the household
+    none_of = (1.0 - p_event)[:, None] ** np.arange(most + 1)  # P(no event among m members)
     updates = _advance(
         h.members, h.health, ctx.draws["demography"], p_event, none_of, rates.death_multiplier_major_illness
     )
