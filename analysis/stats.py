@@ -17,7 +17,11 @@ import hashlib
 import warnings
 
 import numpy as np
-from scipy import stats
+from scipy import special
+
+# scipy.stats is imported where the bootstrap and Kaplan-Meier need it: it costs about half a
+# second at start-up, and every run prints a yearly table with t intervals (``special.stdtrit``
+# is what ``stats.t.ppf`` computes).
 
 CONFIDENCE = 0.95
 RESAMPLES = 9999
@@ -33,7 +37,7 @@ def t_interval(values, confidence: float = CONFIDENCE) -> tuple[float, float, fl
     mean = float(x.mean())
     if n < MIN_REPLICATES:
         return (mean, np.nan, np.nan)
-    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1) * x.std(ddof=1) / np.sqrt(n))
+    half = float(special.stdtrit(n - 1, 0.5 + confidence / 2) * x.std(ddof=1) / np.sqrt(n))
     return (mean, mean - half, mean + half)
 
 
@@ -58,6 +62,8 @@ def paired_difference(values, reference, *key, confidence: float = CONFIDENCE) -
         return (mean, np.nan, np.nan)
     if np.all(d == d[0]):
         return (float(d[0]), float(d[0]), float(d[0]))
+    from scipy import stats
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # near-degenerate samples: BCa falls back on its own
         result = stats.bootstrap(
@@ -114,5 +120,7 @@ def kaplan_meier(durations, observed, times) -> np.ndarray:
         return np.full(times.size, np.nan)
     if not observed.any():
         return np.where(times <= durations.max(), 1.0, np.nan)
+    from scipy import stats
+
     data = stats.CensoredData(uncensored=durations[observed], right=durations[~observed])
     return stats.ecdf(data).sf.evaluate(times)

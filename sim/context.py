@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from sim.jit import kernel
+from sim.jit import inline, kernel
 from sim.rng import name_hash
 
 
@@ -94,7 +94,7 @@ def lever_salt(name: str) -> np.uint64:
     return np.uint64(name_hash(name))
 
 
-@kernel
+@inline
 def lever_key_one(u, salt):
     """Household key for one lever: the 53 bits of ``u`` mixed with ``salt`` (splitmix64), in [0, 1).
 

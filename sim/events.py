@@ -22,6 +22,7 @@ import enum
 import numpy as np
 import pandas as pd
 
+from sim.jit import inline, kernel
 from sim.population import real_households
 from sim.state import Cause, ExitRoute, Households, Registration
 
@@ -40,6 +41,9 @@ class Event(enum.IntEnum):
     MONITORING_ENDED = 8  # left monitoring (risk eliminated, or registered)
     DISSOLVED = 9  # a household that is or was registered, or is monitored, lost its last member
 
+
+if max(Event) >= 32:  # a year's events of one household are the bits of a uint32 (:func:`_events`)
+    raise TypeError("Event codes must be below 32")
 
 #: One line per event, for the codebook and the docs.
 MEANING = {
@@ -88,25 +92,66 @@ def of_year(before: Households, after: Households, year: int) -> pd.DataFrame:
 
     Rows are sorted by household, then event, so a ledger's bytes depend only on the states.
     """
-    was, now = before.reg, after.reg
-    exited = (was == Registration.POOR) & (now == Registration.EXITED)
-    tracked = (was != Registration.NEVER) | (now != Registration.NEVER) | before.monitored
-    masks = (
-        (Event.EXIT_DEVELOPMENT, exited & (after.exit_route == ExitRoute.DEVELOPMENT)),
-        (Event.EXIT_GUARANTEE, exited & (after.exit_route == ExitRoute.GUARANTEE)),
-        (Event.EXIT_DECEASED, (was == Registration.POOR) & (now == Registration.NEVER)),
-        (Event.NEWLY_REGISTERED, (was == Registration.NEVER) & (now == Registration.POOR)),
-        (Event.RETURN, (was == Registration.EXITED) & (now == Registration.POOR)),
-        (Event.FALLBACK, after.fallback_year == year),
-        (Event.MONITORED, ~before.monitored & after.monitored),
-        (Event.MONITORING_ENDED, before.monitored & ~after.monitored),
-        (Event.DISSOLVED, tracked & (before.size > 0) & (after.size == 0)),
-    )
-    rows = [np.flatnonzero(mask) for _, mask in masks]
-    events = [np.full(r.size, event, np.uint8) for (event, _), r in zip(masks, rows, strict=True)]
-    households, codes = np.concatenate(rows), np.concatenate(events)
-    order = np.lexsort((codes, households))
-    return _frame(households[order], codes[order], year, after.cause)
+    households, codes = _events(before.registration, after.registration, before.monitoring, after.monitoring,
+                                before.members.size, after.members.size, year)  # fmt: skip
+    return _frame(households, codes, year, after.cause)
+
+
+@inline
+def _event_flags(was, now, monitored_before, monitored_after, exit_route, fallback_year, size_before, size_after, year):
+    """Bit ``e`` set for each :class:`Event` ``e`` of one household in ``year``."""
+    exited = was == Registration.POOR and now == Registration.EXITED
+    tracked = was != Registration.NEVER or now != Registration.NEVER or monitored_before
+    flags = 0
+    if exited and exit_route == ExitRoute.DEVELOPMENT:
+        flags |= 1 << Event.EXIT_DEVELOPMENT
+    if exited and exit_route == ExitRoute.GUARANTEE:
+        flags |= 1 << Event.EXIT_GUARANTEE
+    if was == Registration.POOR and now == Registration.NEVER:
+        flags |= 1 << Event.EXIT_DECEASED
+    if was == Registration.NEVER and now == Registration.POOR:
+        flags |= 1 << Event.NEWLY_REGISTERED
+    if was == Registration.EXITED and now == Registration.POOR:
+        flags |= 1 << Event.RETURN
+    if fallback_year == year:
+        flags |= 1 << Event.FALLBACK
+    if not monitored_before and monitored_after:
+        flags |= 1 << Event.MONITORED
+    if monitored_before and not monitored_after:
+        flags |= 1 << Event.MONITORING_ENDED
+    if tracked and size_before > 0 and size_after == 0:
+        flags |= 1 << Event.DISSOLVED
+    return flags
+
+
+@kernel
+def _events(reg_before, reg_after, monitoring_before, monitoring_after, size_before, size_after, year):
+    """Households and event codes of one year, by household then code (one pass to count, one to fill)."""
+    was, now = reg_before.reg, reg_after.reg
+    monitored_before, monitored_after = monitoring_before.monitored, monitoring_after.monitored
+    exit_route, fallback_year = reg_after.exit_route, reg_after.fallback_year
+    n = was.size
+    flags = np.zeros(n, np.uint32)  # one bit per event code (checked below the class: fewer than 32)
+    total = 0
+    for i in range(n):
+        f = _event_flags(was[i], now[i], monitored_before[i], monitored_after[i], exit_route[i], fallback_year[i],
+                         size_before[i], size_after[i], year)  # fmt: skip
+        flags[i] = f
+        while f:
+            total += f & 1
+            f >>= 1
+    households, codes = np.empty(total, np.int64), np.empty(total, np.uint8)
+    k = 0
+    for i in range(n):
+        f = np.int64(flags[i])
+        code = 0
+        while f:
+            if f & 1:
+                households[k], codes[k] = i, code
+                k += 1
+            f >>= 1
+            code += 1
+    return households, codes
 
 
 def _frame(households: np.ndarray, events: np.ndarray, year: int, cause: np.ndarray) -> pd.DataFrame:

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.jit import kernel
+from sim.jit import inline
 from sim.schema import share
 from sim.text import Text
 
@@ -464,19 +464,19 @@ for _group, _type in GROUPS.items():
     setattr(Households, _group, _group_property(_group, _type))
 
 
-@kernel
+@inline
 def own_income(money, i):
     """Income household ``i`` has without guarantee transfers: the :data:`OWN_INCOME` columns (yuan)."""
     return np.float64(money.inc_farm[i]) + money.inc_wage[i] + money.inc_property[i] + money.inc_pension[i]
 
 
-@kernel
+@inline
 def total_income(money, i):
     """Income of household ``i`` with every transfer: :func:`own_income` plus the :data:`TRANSFERS` (yuan)."""
     return own_income(money, i) + money.inc_dibao[i] + money.inc_guarantee[i]
 
 
-@kernel
+@inline
 def cannot_migrate(n_full, n_partial, illness, disability, n_child, n_adult):
     """Whether a household's labour is tied to home: nobody can leave for migrant work.
 
@@ -494,7 +494,7 @@ def cannot_migrate(n_full, n_partial, illness, disability, n_child, n_adult):
     return needs_care or (n_child > 0 and n_adult == 1)
 
 
-@kernel
+@inline
 def guarantee_failed(housing_safe, med_oop, income, size, catastrophic_share, line):
     """Whether a household's basic guarantees fail: unsafe housing, or impoverishing medical costs.
 

@@ -51,10 +51,13 @@ def test_an_edit_changes_the_key_of_exactly_the_kernels_that_can_see_it(package)
 
 @pytest.mark.skipif(bool(os.environ.get("NUMBA_CACHE_DIR")), reason="NUMBA_CACHE_DIR overrides the cache location")
 def test_kernels_cache_under_their_modules_digest():
+    from sim.policies import jobs
     from sim.processes import employment
-    from sim.state import cannot_migrate
 
-    for dispatcher, module in ((cannot_migrate, "sim.state"), (employment._transitions, "sim.processes.employment")):
+    for dispatcher, module in (
+        (jobs._tied, "sim.policies.jobs"),
+        (employment._transitions, "sim.processes.employment"),
+    ):
         path = dispatcher._cache._cache_path  # straight in the digest folder: nothing of where the checkout lies
         assert path == str(jit.CACHE_ROOT / jit.module_digest(module)), (module, path)
 

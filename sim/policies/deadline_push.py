@@ -148,13 +148,12 @@ def _cover(identity, members, registration, assistance, money, place, key, this_
     for i in range(n):
         if size[i] == 0:
             continue
-        own = own_income(money, i)
-        oop = np.float64(money.med_oop[i])
         taken_in = registration.reg[i] == Registration.POOR and key[i] < share_covered
-        if taken_in and own / size[i] < poverty_line:
-            guaranteed[i] = True
         if not (guaranteed[i] or taken_in):
-            continue
+            continue  # neither covered before nor taken in now: most households
+        if taken_in and own_income(money, i) / size[i] < poverty_line:
+            guaranteed[i] = True
+        oop = np.float64(money.med_oop[i])
         income = total_income(money, i)
         top_up = max(target_pc * size[i] - income, 0.0) if guaranteed[i] else 0.0
         if top_up > 0.0:

@@ -153,6 +153,8 @@ def _enrol(identity, members, health, labour, registration, money, assistance, u
     single_scope, tekun_enabled = p.single_person_scope, p.tekun_enabled
     tekun_line, near_line = p.tekun_ratio_to_standard * std, std * (1.0 + p.inclusion_band)
     low_line = p.low_income_ratio * std
+    # Above every line a household can be enrolled under, only a running grace period pays.
+    above_every_line = max(std, near_line, tekun_line, low_line)
     for i in range(n):
         members_i = size[i]
         if members_i == 0:
@@ -162,6 +164,8 @@ def _enrol(identity, members, health, labour, registration, money, assistance, u
             + money.inc_wage[i] * wage_counted - medical_deducted * money.med_oop[i]
         )  # fmt: skip
         assessed = max(income, 0.0) / members_i
+        if assessed >= above_every_line and not (assistance.dibao[i] and assistance.dibao_grace[i] > 0):
+            continue  # nothing paid, nothing enrolled: most households, so the tests below are skipped
         x, adults, n_full = u[i], members.n_adult[i], labour.n_labour_full[i]
         no_supporter = (adults == 0) | (
             (n_full + labour.n_labour_partial[i] == 0) & (adults == 1) & (health.index_band[i] == Band.ADULT)

@@ -33,6 +33,20 @@ def _tied(members, health, labour):
     return tied
 
 
+def queue_bonus(h: Households, monitored_bonus: float, tied_bonus: float) -> np.ndarray:
+    """Yuan per person a household moves up a queue: ``monitored_bonus`` if monitored, ``tied_bonus`` if tied."""
+    return _queue_bonus(h.members, h.health, h.labour, h.monitored, float(monitored_bonus), float(tied_bonus))
+
+
+@kernel
+def _queue_bonus(members, health, labour, monitored, monitored_bonus, tied_bonus):
+    tied = _tied(members, health, labour)
+    bonus = np.empty(tied.size)
+    for i in range(tied.size):  # a loop of its own, without branches, so that it is vectorised
+        bonus[i] = monitored_bonus * np.float64(monitored[i]) + tied_bonus * np.float64(tied[i])
+    return bonus
+
+
 def place(
     h: Households,
     ctx: YearContext,
@@ -95,9 +109,20 @@ def place_side_job(
     group = target_group(h, ctx, lever) & open_to
     eligible, incumbent, need = _side_pool(h.members, h.labour, group, h.own_income_pc, need_bonus, int(side_job))
     holders = allocate(eligible, need, ctx.u_alloc, h.weight, capacity * ctx.intensity(lever), incumbent=incumbent)
-    side = np.where(holders, np.uint8(side_job), np.where(incumbent, np.uint8(SideJob.NONE), h.side_job))
-    side_wage = np.where(holders, np.float32(max(wage, 0.0)), np.where(incumbent, np.float32(0.0), h.side_wage))
-    return {"side_job": side.astype(np.uint8), "side_wage": side_wage.astype(np.float32)}, holders
+    side, side_wage = _assign_side(h.labour, holders, incumbent, int(side_job), max(wage, 0.0))
+    return {"side_job": side, "side_wage": side_wage}, holders
+
+
+@kernel
+def _assign_side(labour, holders, incumbent, code, wage):
+    """New side jobs and their pay: holders take the side job; incumbents not kept leave it."""
+    side, side_wage = labour.side_job.copy(), labour.side_wage.copy()
+    for i in range(side.size):
+        if holders[i]:
+            side[i], side_wage[i] = code, wage
+        elif incumbent[i]:
+            side[i], side_wage[i] = SideJob.NONE, 0.0
+    return side, side_wage
 
 
 @kernel

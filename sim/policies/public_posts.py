@@ -18,7 +18,7 @@ import dataclasses
 import numpy as np
 
 from sim.policies.base import Effect, YearContext
-from sim.policies.jobs import place_side_job, tied_to_home
+from sim.policies.jobs import place_side_job, queue_bonus
 from sim.schema import spec, yuan
 from sim.state import Households, Job, SideJob
 from sim.steps import Lever, Phase, register_lever
@@ -55,7 +55,7 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     """Fill public-welfare posts for this year; the wage is counted as a cost here."""
     if not params.enabled:
         return Effect()
-    bonus = params.monitored_priority * h.monitored + params.tied_priority * tied_to_home(h)
+    bonus = queue_bonus(h, params.monitored_priority, params.tied_priority)
     updates, holders = place_side_job(
         h, ctx, NAME, SideJob.PUBLIC_POST, params.capacity, params.wage_per_year, h.job != Job.MIGRANT, bonus
     )

@@ -20,7 +20,9 @@ import enum
 
 import numpy as np
 
-from sim.policies.base import Effect, YearContext, allocate, keyed_share, need_score, target_group
+from sim.context import lever_key_one, lever_salt
+from sim.jit import kernel
+from sim.policies.base import Effect, YearContext, allocate, need_score, target_group
 from sim.schema import YearMap, share, spec, yuan
 from sim.state import MARKET_WAGE_JOB, Households, Job
 from sim.steps import Lever, Phase, register_lever
@@ -70,30 +72,63 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
         return Effect()
     quota = float(params.quota_persons_by_year.get(ctx.year, 0.0))
     group = target_group(h, ctx, NAME)
-    place = {
-        Eligibility.DEEP_VILLAGE: h.deep_village,
-        Eligibility.UNSAFE_HOUSING: ~h.housing_safe,
-        Eligibility.DEEP_OR_UNSAFE: h.deep_village | ~h.housing_safe,
-    }[params.eligibility]
-    eligible = group & place & (h.relocated_year == 0)
-    size = h.size.astype(np.float64)
-    movers = allocate(eligible, need_score(h), ctx.u_alloc, h.weight * size, quota)
-    relocated_year = np.where(movers, np.int16(ctx.year), h.relocated_year).astype(np.int16)
-    housing_safe = h.housing_safe | movers
-    follow_up = group & (relocated_year > 0) & ~movers
+    if quota > 0.0:
+        eligible = _eligible(group, h.place, ELIGIBILITY_CODE[params.eligibility])
+        movers = allocate(eligible, need_score(h), ctx.u_alloc, h.weight * h.size, quota)
+    else:  # no quota this year (the moves ended in 2020): nobody moves, follow-up goes on
+        movers = np.zeros(h.n, np.bool_)
     # "每户至少有1人就业": the resettlement site's job (workshop, park, services) is a local wage job;
     # later years' follow-up keeps finding one ("确保搬迁群众稳得住、有就业").
-    can_take = (h.n_labour_full > 0) & ~MARKET_WAGE_JOB[h.job]
-    employed = can_take & (
-        (movers & keyed_share(h, ctx, NAME, params.jobs_for_movers))
-        | (follow_up & keyed_share(h, ctx, NAME, params.follow_up_jobs))
-    )
-    job = np.where(employed, np.uint8(Job.LOCAL_WAGE), h.job).astype(np.uint8)
+    share_intensity = ctx.intensity(NAME)
+    relocated_year, housing_safe, job, follow_up = _settle(
+        movers, group, h.place, h.labour, ctx.u_alloc, lever_salt(NAME), ctx.year,
+        (params.jobs_for_movers * share_intensity, params.follow_up_jobs * share_intensity),
+    )  # fmt: skip
     cost = (
-        float(np.sum(h.weight[movers] * size[movers])) * params.cost_per_person
+        float(np.sum(h.weight[movers] * h.size[movers])) * params.cost_per_person
         + float(np.sum(h.weight[follow_up])) * params.follow_up_per_household
     )
     return Effect({"relocated_year": relocated_year, "housing_safe": housing_safe, "job": job}, cost)
+
+
+#: Kernel codes of :class:`Eligibility`: bit 1 a deep-poverty village, bit 2 unsafe housing.
+ELIGIBILITY_CODE = {Eligibility.DEEP_VILLAGE: 1, Eligibility.UNSAFE_HOUSING: 2, Eligibility.DEEP_OR_UNSAFE: 3}
+
+
+@kernel
+def _eligible(group, place, code):
+    """Target households not yet relocated whose place qualifies under eligibility ``code``."""
+    n = group.size
+    eligible = np.zeros(n, np.bool_)
+    for i in range(n):
+        qualifies = ((code & 1) != 0 and place.deep_village[i]) or ((code & 2) != 0 and not place.housing_safe[i])
+        eligible[i] = group[i] and qualifies and place.relocated_year[i] == 0
+    return eligible
+
+
+@kernel
+def _settle(movers, group, place, labour, u_alloc, salt, year, job_shares):
+    """Movers' new year and safe dwelling; local jobs for movers and followed-up households; who is followed up.
+
+    ``job_shares`` is (chance a mover gets a job, yearly chance follow-up finds one), each already
+    times the lever's intensity; the chance is drawn with the lever's key.
+    """
+    for_movers, for_follow_up = job_shares
+    n = movers.size
+    relocated_year, housing_safe = place.relocated_year.copy(), place.housing_safe.copy()
+    job, follow_up = labour.job.copy(), np.zeros(n, np.bool_)
+    for i in range(n):
+        if movers[i]:
+            relocated_year[i] = year
+            housing_safe[i] = True
+        follow_up[i] = group[i] and relocated_year[i] > 0 and not movers[i]
+        if not (movers[i] or follow_up[i]):
+            continue
+        can_take = labour.n_labour_full[i] > 0 and not MARKET_WAGE_JOB[job[i]]
+        share = for_movers if movers[i] else for_follow_up
+        if can_take and lever_key_one(u_alloc[i], salt) < share:
+            job[i] = Job.LOCAL_WAGE
+    return relocated_year, housing_safe, job, follow_up
 
 
 LEVER = register_lever(

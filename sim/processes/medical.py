@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from sim.context import Effect, YearContext
-from sim.jit import kernel
+from sim.jit import inline, kernel
 from sim.schema import kernel_scalars, spec, yuan
 from sim.state import Households, Illness
 from sim.steps import Draw, DrawKind, Phase, Process, register_process
@@ -54,7 +54,7 @@ def tiers(ratios: Any, medical_index: float, poor: bool) -> np.ndarray:
     )
 
 
-@kernel
+@inline
 def out_of_pocket_one(gross, tier):
     """Out-of-pocket spending of one household after basic, critical-illness and further tiers."""
     remaining = gross * (1.0 - tier[0])
@@ -85,7 +85,10 @@ def _spending(members, health, shocks, z, costs, medical_index, tier):
             index_cost = costs.chronic_mean
         elif health.illness[i] == Illness.MAJOR:
             index_cost = costs.major_mean
-        g = (costs.per_person_base * members.size[i] + index_cost * np.exp(sigma * z[i] + shock_mean)) * medical_index
+        illness_cost = 0.0
+        if index_cost != 0.0:  # exp is the loop's dearest step; most index members are not ill
+            illness_cost = index_cost * np.exp(sigma * z[i] + shock_mean)
+        g = (costs.per_person_base * members.size[i] + illness_cost) * medical_index
         g += shocks.shock_medical[i]  # disaster injuries (sim.processes.shocks), already at this year's prices
         gross[i] = g
         oop[i] = min(out_of_pocket_one(g, tier), g)
