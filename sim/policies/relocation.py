@@ -79,10 +79,10 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
         movers = np.zeros(h.n, np.bool_)
     # "每户至少有1人就业": the resettlement site's job (workshop, park, services) is a local wage job;
     # later years' follow-up keeps finding one ("确保搬迁群众稳得住、有就业").
-    share_intensity = ctx.intensity(NAME)
+    intensity = ctx.intensity(NAME)
     relocated_year, housing_safe, job, follow_up = _settle(
         movers, group, h.place, h.labour, ctx.u_alloc, lever_salt(NAME), ctx.year,
-        (params.jobs_for_movers * share_intensity, params.follow_up_jobs * share_intensity),
+        (params.jobs_for_movers * intensity, params.follow_up_jobs * intensity),
     )  # fmt: skip
     cost = (
         float(np.sum(h.weight[movers] * h.size[movers])) * params.cost_per_person
