@@ -33,6 +33,7 @@ from omegaconf import DictConfig  # noqa: E402
 from analysis.i18n import LANGUAGES, error_line, say  # noqa: E402
 from app.compose import (  # noqa: E402
     UsageError,
+    compose_dict,
     experiment_of,
     group_options,
     is_experiment_override,
@@ -105,6 +106,23 @@ def user_overrides(argv: list[str]) -> list[str]:
     return [a for a in argv if not a.startswith("-") and not a.lstrip("+~").startswith(("hydra.", "hydra/"))]
 
 
+def composed_with_hydra(overrides: list[str], hydra_settings: list[str]):
+    """The first configuration composed with Hydra's settings, or None if that fails because of them.
+
+    One composition serves both the run's settings and its folders.  When it fails and the command
+    sets some of Hydra's settings, each configuration is composed again on its own and Hydra's
+    settings after them, so that a command with several mistakes is told of them in the same order
+    as always: its own settings first, then Hydra's.  Without such settings the failure is the run
+    settings' own (Hydra composes its defaults with every configuration) and is raised as it is.
+    """
+    try:
+        return compose_dict([*overrides, *hydra_settings], with_hydra=True)
+    except UsageError:
+        if not hydra_settings:
+            raise
+        return None
+
+
 def preflight(argv: list[str]) -> list[str]:
     """Validate every configuration and output directory the command will use, before Hydra runs.
 
@@ -126,11 +144,12 @@ def preflight(argv: list[str]) -> list[str]:
             swept = next((o for o in user_overrides(argv) if "," in o.split("=", 1)[-1] or "(" in o), "overrides=")
             key, _, value = swept.partition("=")
             raise UsageError(f"{key}: got several values ({value}); allowed: one value, or -m to run them as a sweep")
-        configs = [load_config(overrides) for overrides in combinations]
+        hydra_settings = [a for a in argv if not a.startswith("-") and a not in user_overrides(argv)]
+        first = composed_with_hydra(combinations[0], hydra_settings)
+        configs = [load_config(overrides, first if i == 0 else None) for i, overrides in enumerate(combinations)]
         for config in configs:
             check_store_dir(config.store.dir)
-        hydra_settings = [a for a in argv if not a.startswith("-") and a not in user_overrides(argv)]
-        sweep_dir, directories = job_directories(combinations, configs, hydra_settings, multirun)
+        sweep_dir, directories = job_directories(combinations, configs, hydra_settings, multirun, first)
         key = "hydra.sweep.dir" if multirun else "hydra.run.dir"
         planned = {directory: check_target(directory, key) for directory in directories}
         if sweep_dir is None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import functools
 import io
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -21,6 +22,7 @@ FAMILY = "Noto Sans CJK SC"
 #: The characters pages take from the embedded font: CJK radicals on (ideographs, CJK and fullwidth punctuation).
 CJK_START = 0x2E80
 CJK_RANGE = "U+2E80-10FFFF"
+CJK_CHARACTER = re.compile(f"[{chr(CJK_START)}-{chr(0x10FFFF)}]")
 
 
 def font_path() -> Path:
@@ -42,17 +44,25 @@ def use_cjk() -> str:
 
 def embedded_font_css(text: str, family: str = FAMILY) -> str:
     """A CSS ``@font-face`` holding the font's glyphs for the non-ASCII characters of ``text`` (base64)."""
+    characters = "".join(sorted(set(CJK_CHARACTER.findall(text))))  # a report's text holds its images too: MBs
+    return _font_face(characters, family) if characters else ""
+
+
+@functools.lru_cache(maxsize=16)
+def _font_face(characters: str, family: str) -> str:
+    """The ``@font-face`` for these characters (Chinese characters in sorted order).
+
+    Kept: subsetting the font takes about a second, and the dashboard (or a test session) renders
+    reports with the same characters again and again.
+    """
     from fontTools import subset
 
-    characters = sorted({c for c in text if ord(c) >= CJK_START})
-    if not characters:
-        return ""
     options = subset.Options()
     options.name_IDs = ["*"]
     options.notdef_outline = True
     font = subset.load_font(str(font_path()), options)
     subsetter = subset.Subsetter(options)
-    subsetter.populate(text="".join(characters))
+    subsetter.populate(text=characters)
     subsetter.subset(font)
     buffer = io.BytesIO()
     subset.save_font(font, buffer, options)

@@ -28,8 +28,10 @@ import yaml
 from hydra import compose, initialize_config_dir
 from hydra.core.config_store import ConfigStore
 from hydra.core.global_hydra import GlobalHydra
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, OmegaConf, open_dict
 
+from app import config_cache
+from app.config_cache import read_yaml
 from app.experiments import ExperimentConfig, experiment_config
 from app.identity import folder_name, run_label
 from app.rundir import run_stamp
@@ -77,6 +79,7 @@ def rural_share(share: float, *, _root_: DictConfig) -> float:
 # checks them against the plugins' own schemas (wanted) and warns that this matching is deprecated.
 warnings.filterwarnings("ignore", message=r"(?s).*validated against ConfigStore schema", category=UserWarning)
 
+config_cache.install()
 OmegaConf.register_new_resolver("scaled_from", scaled_from, replace=True)
 # Cached: a sweep's jobs (even in other processes) get the driver's value through Hydra's copied cache.
 OmegaConf.register_new_resolver("run_stamp", run_stamp, replace=True, use_cache=True)
@@ -107,7 +110,7 @@ def register_scenarios(directory: Path = SCENARIO_DIR) -> list[str]:
     names = []
     for path in sorted(directory.glob("*.yaml")):
         try:
-            node = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            node = read_yaml(path) or {}
         except yaml.YAMLError as err:
             BROKEN_SCENARIOS[path.stem] = yaml_error(path, err)
             continue
@@ -268,7 +271,11 @@ def _hydra_group_options(group: str) -> list[str]:
 
 
 def job_directories(
-    combinations: list[list[str]], configs: list[RunConfig], hydra_settings: list[str], multirun: bool
+    combinations: list[list[str]],
+    configs: list[RunConfig],
+    hydra_settings: list[str],
+    multirun: bool,
+    composed: DictConfig | None = None,
 ) -> tuple[Path | None, list[Path]]:
     """The sweep folder (for ``-m``) and the run folder of every job, as Hydra will name them.
 
@@ -276,8 +283,9 @@ def job_directories(
     would share a folder are refused here.  Composing with Hydra's settings also validates them
     (``hydra.*`` keys, launcher choices).  A sweep whose ``hydra.sweep.subdir`` was changed has its
     job folders named by Hydra at run time; they are then treated as folders the run did not create.
+    ``composed`` is the first combination already composed with Hydra's settings, when the caller has it.
     """
-    cfg = compose_dict([*combinations[0], *hydra_settings], with_hydra=True)
+    cfg = composed if composed is not None else compose_dict([*combinations[0], *hydra_settings], with_hydra=True)
     try:
         if not multirun:
             return None, [Path(os.path.abspath(OmegaConf.select(cfg, "hydra.run.dir")))]
@@ -341,13 +349,21 @@ def sweep_combinations(overrides: list[str]) -> list[list[str]]:
 GROUPS_WITH_OPTIONS = ("region", "scenario", "population", "dynamics")
 
 
-def load_config(overrides: list[str]) -> RunConfig:
+def load_config(overrides: list[str], composed: DictConfig | None = None) -> RunConfig:
     """Compose and validate a :class:`RunConfig` from command-line overrides.
 
     Besides each value, it checks that the population can be synthesised and fits in memory.
-    The run's label derives from the overrides unless ``label=`` names it.
+    The run's label derives from the overrides unless ``label=`` names it.  ``composed`` is the
+    configuration already composed from these overrides (with or without Hydra's settings), when
+    the caller has it.
     """
-    config = to_run_config(compose_dict(overrides), overrides)
+    if composed is None:
+        composed = compose_dict(overrides)
+    elif "hydra" in composed:
+        composed = composed.copy()  # a shallow copy: the run's settings, without Hydra's
+        with open_dict(composed):
+            del composed["hydra"]
+    config = to_run_config(composed, overrides)
     try:
         check_feasible(config.region, config.population)
     except ConfigError as err:

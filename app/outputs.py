@@ -16,11 +16,9 @@ import sys
 import time
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
 import pyarrow.parquet as pq
 
-from analysis import plots
 from analysis.files import atomic_path, save_figure, write_text
 from app.faults import pause_if
 from app.runner import RunResult
@@ -197,6 +195,9 @@ def write_plots(table: pd.DataFrame, out_dir: Path, plan: dict[int, float] | Non
 
     The run's own curves with their bands over replicates, drawn as the comparison draws them.
     """
+    import matplotlib.pyplot as plt  # here: a run without plots (output.plots=false) does without matplotlib
+
+    from analysis import plots
     from analysis.analyse import curves, plan_share
     from analysis.tables import Comparison, yearly_summary
 

@@ -64,13 +64,23 @@ def _imports(path: Path) -> set[str]:
 def _imports_of(path: Path, _mtime_ns: int) -> frozenset[str]:
     # Parsed once per file version: every kernel module's closure walks the same shared modules.
     found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in _statements(ast.parse(path.read_text(encoding="utf-8")).body):
         if isinstance(node, ast.Import):
             found |= {alias.name for alias in node.names if alias.name.split(".")[0] == PACKAGE.name}
         elif isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == PACKAGE.name:
             found.add(node.module)
             found |= {f"{node.module}.{a.name}" for a in node.names if _module_path(f"{node.module}.{a.name}")}
     return frozenset(name for name in found if _module_path(name) is not None)
+
+
+def _statements(body: list[ast.stmt]):
+    """Every statement of ``body``, nested ones included (an import is a statement: expressions are skipped)."""
+    for node in body:
+        yield node
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            inner = getattr(node, field, None)
+            if isinstance(inner, list):
+                yield from _statements(inner)
 
 
 def closure(module: str) -> list[Path]:

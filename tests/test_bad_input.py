@@ -147,6 +147,9 @@ CASES: list[tuple[str, str]] = [
     ("hydra.foo=1", "hydra.foo"),
     ("hydra.job.chdir=maybe", "hydra.job.chdir"),
     ("hydra/job_logging=x", "hydra/job_logging"),
+    # several mistakes: the run's own settings are named before Hydra's (every combination of a sweep)
+    ("population.scale=-1 hydra.foo=1", "population.scale"),
+    ("-m population.scale=400,-1 hydra/launcher=x", "population.scale"),
     # output paths (OUT is the test's scratch folder)
     ("hydra.run.dir={OUT}/afile", "hydra.run.dir"),
     ("hydra.run.dir={OUT}/afile/sub", "hydra.run.dir"),

@@ -175,3 +175,46 @@ def test_a_minimal_region_file_uses_documented_defaults():
         assert rows[-1]["year"] == 2025
     finally:
         path.unlink()
+
+
+def test_each_config_file_is_parsed_once_and_every_composition_gets_its_own_copy():
+    """app.config_cache: a second composition parses nothing again and equals one composed uncached."""
+    from omegaconf import OmegaConf
+
+    from app import config_cache
+    from app.compose import compose_dict
+
+    first = compose_dict(["population.scale=400"], with_hydra=True)
+    parsed = dict(config_cache._parsed)
+    assert any(key[0] == "file" for key in parsed) and any(key[0] == "pkg" for key in parsed)
+    again = compose_dict(["population.scale=400", "scenario=withdraw_2021"], with_hydra=True)
+    assert {k: id(v) for k, v in config_cache._parsed.items() if k in parsed} == {k: id(v) for k, v in parsed.items()}
+    again.region.name = "changed"  # a composition's tree is its own: later ones do not see this
+    config_cache._parsed.clear()
+    try:
+        uncached = compose_dict(["population.scale=400"], with_hydra=True)
+    finally:
+        config_cache._parsed.update(parsed)
+    cached = compose_dict(["population.scale=400"], with_hydra=True)
+    for cfg in (first, cached):
+        assert OmegaConf.to_container(cfg, resolve=False) == OmegaConf.to_container(uncached, resolve=False)
+
+
+def test_a_file_rewritten_at_once_is_read_again_and_yaml_errors_read_as_pyyaml_says_them(tmp_path):
+    import yaml
+
+    from app.config_cache import read_yaml
+
+    path = tmp_path / "s.yaml"
+    path.write_text("a: 1\n", encoding="utf-8")
+    value = read_yaml(path)
+    value["a"] = 5  # the caller's copy
+    assert read_yaml(path) == {"a": 1}
+    path.write_text("a: 2\n", encoding="utf-8")  # same size, within the clock's granularity
+    assert read_yaml(path) == {"a": 2}
+    path.write_text("a: [1\nb: 2\n", encoding="utf-8")
+    with pytest.raises(yaml.YAMLError) as ours:
+        read_yaml(path)
+    with pytest.raises(yaml.YAMLError) as theirs:
+        yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert str(ours.value) == str(theirs.value)

@@ -50,7 +50,14 @@ def _experiment(out: Path, *args: str) -> subprocess.CompletedProcess:
     )  # fmt: skip
 
 
-TINY_CALIBRATION = ("+experiment=calibrate_henan", "experiment.generations=1", "experiment.population_per_parameter=1")
+#: One generation of one candidate a parameter, one replicate each: what the files and their independence of
+#: the number of workers need, no more.
+TINY_CALIBRATION = (
+    "+experiment=calibrate_henan",
+    "experiment.generations=1",
+    "experiment.population_per_parameter=1",
+    "experiment.replicates=1",
+)
 
 
 def test_calibration_writes_its_files_and_does_not_depend_on_the_number_of_workers(tmp_path: Path):

@@ -73,6 +73,7 @@ def _campaign_composition(config, replicates: int) -> dict[str, tuple[float, flo
                 exits[route][0] += float(persons[mask & (h.n_labour_full == 0)].sum())
                 exits[route][1] += float(persons[mask].sum())
         last = metrics.composition(model.h)
+        model.release()
         for name in first:
             start_end.setdefault(name, []).append((first[name], last[name]))
         for route, (without, every) in exits.items():
@@ -105,6 +106,7 @@ def _ever_fell_back(config, replicates: int, within: int) -> float:
             watching = (first_exit > 0) & (model.year > first_exit) & (model.year <= first_exit + within)
             fell_back |= watching & h.true_poor
         persons = model.h.weight * model.h.reg_size
+        model.release()
         exited = first_exit > 0
         shares.append(float(persons[exited & fell_back].sum() / max(persons[exited].sum(), 1.0)))
     return float(np.mean(shares))
