@@ -203,3 +203,26 @@ def test_a_listing_piped_into_head_ends_without_a_traceback(listing):
         timeout=600,
     )
     assert done.stdout.count("\n") == 1 and "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
+
+
+@pytest.mark.parametrize(("sweep", "compositions"), [([], 2), (["-m", "scenario=baseline,no_monitoring"], 3)])
+def test_a_run_composes_its_configuration_once_in_the_preflight_and_once_a_job(
+    tmp_path, monkeypatch, sweep, compositions
+):
+    """Hydra takes its run mode from the preflight's composition rather than composing once more to find it."""
+    from hydra._internal.hydra import Hydra
+
+    forked._preload()  # the test process's own composition (tests/forked.py), before counting
+    record = tmp_path / "compositions"
+    compose_config = Hydra.compose_config
+
+    def counted(self, *args, **kwargs):
+        with open(record, "a", encoding="utf-8") as file:  # the run is a forked child: count in a file
+            file.write("composed\n")
+        return compose_config(self, *args, **kwargs)
+
+    monkeypatch.setattr(Hydra, "compose_config", counted)
+    where = ("hydra.sweep.dir" if sweep else "hydra.run.dir") + f"={tmp_path / 'out'}"
+    result = run_cli(*FAST, "output.plots=false", "store.reuse=false", *sweep, where)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert record.read_text(encoding="utf-8").count("composed") == compositions
