@@ -149,19 +149,10 @@ def test_runs_started_together_in_the_default_location_get_their_own_folders(tmp
         assert (folder / "manifest.json").is_file() and (folder / "results.csv").is_file()
 
 
-@pytest.fixture(scope="module")
-def one_finished_run(tmp_path_factory) -> Path:
-    """A finished run of the small configuration, made once; tests copy it beside what they break."""
-    out = tmp_path_factory.mktemp("finished") / "run"
-    result = run_cli(f"hydra.run.dir={out}")
-    assert result.returncode == 0, result.stderr
-    return out
-
-
 @pytest.mark.parametrize("phase", ["setup", "simulate", "write"])
-def test_after_kill_9_leftovers_are_unfinished_and_readers_skip_them(tmp_path, phase, capsys, one_finished_run):
+def test_after_kill_9_leftovers_are_unfinished_and_readers_skip_them(tmp_path, phase, capsys, finished_run):
     sweep = tmp_path / "sweep"
-    shutil.copytree(one_finished_run, sweep / "finished")
+    shutil.copytree(finished_run, sweep / "finished")  # the module's finished run, beside the killed one
     killed = sweep / "killed"
     process = start(f"hydra.run.dir={killed}", pause=phase)
     wait_for_pause(process, phase)
@@ -194,6 +185,7 @@ def test_compare_with_only_unfinished_runs_says_so(tmp_path, capsys):
 
 @pytest.fixture(scope="module")
 def finished_run(tmp_path_factory) -> Path:
+    """A finished run of the small configuration, made once; tests copy it before they change anything."""
     out = tmp_path_factory.mktemp("replay") / "run"
     result = run_cli(f"hydra.run.dir={out}", "output.plots=false")
     assert result.returncode == 0, result.stderr
