@@ -54,6 +54,9 @@ class YearContext:
     published: Mapping[str, Any]  # values levers publish (keys in PUBLISHED)
     region: Any  # sim.region.RegionConfig
     areas: Any = None  # sim.population.Areas: area layout and this year's poverty status
+    #: What steps derive from the state and share within the year (the programmes' target indices,
+    #: :func:`sim.policies.base.served`), kept with the arrays it was derived from.
+    memo: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     def __getattr__(self, name: str) -> Any:
         """The year's scalars by name (``ctx.year``, ``ctx.poverty_line``, ...)."""

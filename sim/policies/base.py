@@ -15,41 +15,89 @@ from sim.context import Effect, YearContext, lever_key_one, lever_salt
 from sim.jit import kernel
 from sim.state import Households, Registration
 
-__all__ = ["Effect", "YearContext", "allocate", "keyed_share", "need_score", "target_group"]
+__all__ = [
+    "Effect",
+    "YearContext",
+    "allocate",
+    "keyed_share",
+    "need_score",
+    "programme_indices",
+    "served",
+    "target_group",
+]
 
 
-def target_group(h: Households, ctx: YearContext, lever: str) -> np.ndarray:
-    """Households the poverty programmes serve this year.
+def served(h: Households, ctx: YearContext, lever: str) -> np.ndarray:
+    """Ascending indices of the households ``lever`` serves this year (its target group).
 
     Registered poor and monitored households always; exited households (脱贫不脱政策) while
-    the transition regime keeps the lever (intensity > 0).
+    the transition regime keeps the lever (intensity > 0).  Only a sixth of the population is
+    ever served, so the levers work on these indices rather than on every household.
     """
-    return _target_group(h.registration, h.monitoring, h.members, ctx.intensity(lever) > 0.0)
+    core, with_exited = programme_indices(h, ctx)
+    return with_exited if ctx.intensity(lever) > 0.0 else core
+
+
+def programme_indices(h: Households, ctx: YearContext) -> tuple[np.ndarray, np.ndarray]:
+    """Ascending indices of the registered poor and monitored households, and of those plus the exited.
+
+    Found in one pass and kept in the year's context with the three columns they derive from:
+    steps never write into a column's array in place (they return new arrays), so while the
+    same arrays are in the state the indices hold; a step that changes registration, monitoring
+    or a household's size replaces an array, and the next call finds the indices anew.
+    """
+    arrays = (h.reg, h.monitored, h.size)
+    kept = ctx.memo.get("programme_indices")
+    if kept is None or any(a is not b for a, b in zip(kept[0], arrays, strict=True)):
+        kept = (arrays, _programme_indices(*arrays))
+        ctx.memo["programme_indices"] = kept
+    return kept[1]
 
 
 @kernel
-def _target_group(registration, monitoring, members, include_exited):
-    reg = registration.reg
-    group = np.zeros(reg.size, np.bool_)
+def _programme_indices(reg, monitored, size):
+    """Two passes (a count, then the indices) so that no population-sized temporary is made."""
+    n_core, n_all = 0, 0
     for i in range(reg.size):
-        served = (
-            reg[i] == Registration.POOR or monitoring.monitored[i] or (include_exited and reg[i] == Registration.EXITED)
-        )
-        group[i] = served and members.size[i] > 0
+        if size[i] > 0:
+            core = reg[i] == Registration.POOR or monitored[i]
+            if core:
+                n_core += 1
+            if core or reg[i] == Registration.EXITED:
+                n_all += 1
+    core_idx, all_idx = np.empty(n_core, np.int64), np.empty(n_all, np.int64)
+    j, k = 0, 0
+    for i in range(reg.size):
+        if size[i] > 0:
+            core = reg[i] == Registration.POOR or monitored[i]
+            if core:
+                core_idx[j] = i
+                j += 1
+            if core or reg[i] == Registration.EXITED:
+                all_idx[k] = i
+                k += 1
+    return core_idx, all_idx
+
+
+def target_group(h: Households, ctx: YearContext, lever: str) -> np.ndarray:
+    """:func:`served` as a mask over every household."""
+    group = np.zeros(h.n, np.bool_)
+    group[served(h, ctx, lever)] = True
     return group
 
 
 def keyed_share(h: Households, ctx: YearContext, lever: str, share: float) -> np.ndarray:
-    """Target households of ``lever`` whose lever key is below ``share`` times the lever's intensity."""
+    """Ascending indices of the served households whose lever key is below ``share`` times the lever's intensity."""
     share = share * ctx.intensity(lever)
-    return _key_below(target_group(h, ctx, lever), ctx.u_alloc, lever_salt(lever), share)
+    among = served(h, ctx, lever)
+    return among[_key_below(among, ctx.u_alloc, lever_salt(lever), share)]
 
 
 @kernel
-def _key_below(group, u_alloc, salt, share):
-    chosen = np.zeros(group.size, np.bool_)
-    for i in range(group.size):
-        chosen[i] = group[i] and lever_key_one(u_alloc[i], salt) < share
+def _key_below(among, u_alloc, salt, share):
+    chosen = np.zeros(among.size, np.bool_)
+    for j in range(among.size):
+        chosen[j] = lever_key_one(u_alloc[among[j]], salt) < share
     return chosen
 
 
@@ -134,6 +182,6 @@ def _take_sure(idx, negative_need, lower, upper, weight, chosen):
     return sure_weight, idx[near_cut]
 
 
-def need_score(h: Households) -> np.ndarray:
-    """Priority by need: the lower last year's per-capita income, the higher the score."""
-    return -h.income_pc_prev.astype(np.float64)
+def need_score(h: Households, among: np.ndarray) -> np.ndarray:
+    """Priority by need of the households ``among``: the lower last year's per-capita income, the higher."""
+    return -h.income_pc_prev[among].astype(np.float64)

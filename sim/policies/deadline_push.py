@@ -45,6 +45,7 @@ import dataclasses
 
 import numpy as np
 
+from sim.context import lever_key_one, lever_salt
 from sim.jit import kernel
 from sim.policies.base import Effect, YearContext
 from sim.schema import share, spec, year, yuan
@@ -116,7 +117,7 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     if share_covered == 0.0:
         return Effect()
     guaranteed, inc_guarantee, housing_safe, med_oop, cost = _cover(
-        h.identity, h.members, h.registration, h.assistance, h.money, h.place, ctx.lever_key(NAME),
+        h.identity, h.members, h.registration, h.assistance, h.money, h.place, ctx.u_alloc, lever_salt(NAME),
         (share_covered, params.top_up_ratio_to_line * ctx.poverty_line, ctx.poverty_line,
          params.secures_basic_guarantees, params.renovation_cost_per_household),
     )  # fmt: skip
@@ -130,7 +131,7 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
 
 
 @kernel
-def _cover(identity, members, registration, assistance, money, place, key, this_year):
+def _cover(identity, members, registration, assistance, money, place, u_alloc, salt, this_year):
     """New cover flags, guarantee income (float32), dwellings, out-of-pocket costs and the cost in yuan.
 
     ``this_year`` is (share of uncovered households taken in this year, target income per person,
@@ -148,7 +149,7 @@ def _cover(identity, members, registration, assistance, money, place, key, this_
     for i in range(n):
         if size[i] == 0:
             continue
-        taken_in = registration.reg[i] == Registration.POOR and key[i] < share_covered
+        taken_in = registration.reg[i] == Registration.POOR and lever_key_one(u_alloc[i], salt) < share_covered
         if not (guaranteed[i] or taken_in):
             continue  # neither covered before nor taken in now: most households
         if taken_in and own_income(money, i) / size[i] < poverty_line:

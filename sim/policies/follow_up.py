@@ -18,7 +18,7 @@ import numpy as np
 
 from sim.context import lever_key_one, lever_salt
 from sim.jit import kernel
-from sim.policies.base import Effect, YearContext
+from sim.policies.base import Effect, YearContext, programme_indices
 from sim.schema import share, spec
 from sim.state import Households, Registration, total_income
 from sim.steps import Lever, Phase, register_lever
@@ -49,6 +49,7 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     if p_find == 0.0:
         return Effect()
     inc_guarantee, cost = _follow_up(
+        programme_indices(h, ctx)[1],
         h.identity,
         h.members,
         h.registration,
@@ -63,13 +64,17 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
 
 
 @kernel
-def _follow_up(identity, members, registration, money, u_alloc, salt, p_find, line, target_pc):
-    """Guarantee income with the follow-up top-up (float32) and its cost in yuan."""
+def _follow_up(programme, identity, members, registration, money, u_alloc, salt, p_find, line, target_pc):
+    """Guarantee income with the follow-up top-up (float32) and its cost in yuan.
+
+    ``programme`` are the ascending indices of the households the programmes know (registered,
+    monitored or exited, with members); the exited among them are followed up.
+    """
     size = members.size
     inc_guarantee = money.inc_guarantee.copy()
     cost = 0.0
-    for i in range(size.size):
-        if size[i] == 0 or registration.reg[i] != Registration.EXITED:
+    for i in programme:
+        if registration.reg[i] != Registration.EXITED:
             continue
         income = total_income(money, i)
         if income / size[i] >= line or lever_key_one(u_alloc[i], salt) >= p_find:

@@ -14,7 +14,7 @@ import dataclasses
 import numpy as np
 
 from sim.jit import kernel
-from sim.policies.base import Effect, YearContext, target_group
+from sim.policies.base import Effect, YearContext, served
 from sim.schema import kernel_scalars, spec, yuan
 from sim.state import Disability, Households, total_income
 from sim.steps import Lever, Phase, register_lever
@@ -43,23 +43,30 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     """Pay disability subsidies and top up incomes of target households without labour."""
     if not params.enabled:
         return Effect()
-    group = target_group(h, ctx, NAME)
     total, cost = _guarantee(
-        group, h.identity, h.members, h.health, h.labour, h.money, kernel_scalars(params), ctx.poverty_line
+        served(h, ctx, NAME),
+        h.identity,
+        h.members,
+        h.health,
+        h.labour,
+        h.money,
+        kernel_scalars(params),
+        ctx.poverty_line,
     )
     return Effect({"inc_guarantee": total}, cost)
 
 
 @kernel
-def _guarantee(group, identity, members, health, labour, money, p, poverty_line):
-    """Guarantee income with this year's subsidies and top-up added (float32), and their cost in yuan."""
+def _guarantee(among, identity, members, health, labour, money, p, poverty_line):
+    """Guarantee income with this year's subsidies and top-up added (float32), and their cost in yuan.
+
+    Only the target households ``among`` (ascending indices) are paid.
+    """
     total = money.inc_guarantee.copy()
     cost = 0.0
     living, care = p.disability_living_subsidy_per_month * 12.0, p.severe_care_subsidy_per_month * 12.0
     target_pc = p.top_up_ratio_to_line * poverty_line
-    for i in range(group.size):
-        if not group[i]:
-            continue
+    for i in among:
         subsidy = 0.0
         if health.disability[i] != Disability.NONE:
             subsidy += living

@@ -16,7 +16,7 @@ import dataclasses
 import numpy as np
 
 from sim.jit import kernel
-from sim.policies.base import Effect, YearContext, target_group
+from sim.policies.base import Effect, YearContext, served
 from sim.processes.medical import out_of_pocket_one, tiers
 from sim.schema import share, yuan
 from sim.state import Households, Registration
@@ -47,20 +47,18 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     if not params.enabled:
         return Effect()
     new_oop, savings, persons = _poverty_tiers(
-        target_group(h, ctx, NAME), h.identity, h.members, h.registration, h.monitoring, h.money,
+        served(h, ctx, NAME), h.identity, h.members, h.registration, h.monitoring, h.money,
         tiers(ctx.region.medical, ctx.medical_index, poor=True), params.oop_cap_share, ctx.intensity(NAME),
     )  # fmt: skip
     return Effect({"med_oop": new_oop}, savings + persons * params.premium_subsidy_per_person)
 
 
 @kernel
-def _poverty_tiers(group, identity, members, registration, monitoring, money, tier, cap_share, kept):
-    """New out-of-pocket spending, insurer savings (yuan) and covered persons (real units)."""
+def _poverty_tiers(among, identity, members, registration, monitoring, money, tier, cap_share, kept):
+    """New out-of-pocket spending, insurer savings (yuan) and covered persons (real units) of ``among``."""
     new_oop = money.med_oop.copy()
     savings, persons = 0.0, 0.0
-    for i in range(group.size):
-        if not group[i]:
-            continue
+    for i in among:
         gross, general = np.float64(money.med_gross[i]), np.float64(money.med_oop[i])
         poor_oop = min(out_of_pocket_one(gross, tier), cap_share * gross)
         if registration.reg[i] == Registration.EXITED and not monitoring.monitored[i]:

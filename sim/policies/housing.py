@@ -12,7 +12,7 @@ import dataclasses
 
 import numpy as np
 
-from sim.policies.base import Effect, YearContext, allocate, need_score, target_group
+from sim.policies.base import Effect, YearContext, allocate, need_score, served
 from sim.schema import YearMap, spec, yuan
 from sim.state import Households
 from sim.steps import Lever, Phase, register_lever
@@ -52,10 +52,14 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     """Renovate this year's quota of unsafe dwellings in the target group."""
     if not params.enabled:
         return Effect()
-    eligible = target_group(h, ctx, NAME) & ~h.housing_safe
-    chosen = allocate(eligible, need_score(h), ctx.u_alloc, h.weight, quota(params, ctx.year) * ctx.intensity(NAME))
+    among = served(h, ctx, NAME)
+    eligible = ~h.housing_safe[among]
+    capacity = quota(params, ctx.year) * ctx.intensity(NAME)
+    chosen = among[allocate(eligible, need_score(h, among), ctx.u_alloc[among], h.weight[among], capacity)]
     cost = float(np.sum(h.weight[chosen])) * params.cost_per_household
-    return Effect({"housing_safe": h.housing_safe | chosen}, cost)
+    housing_safe = h.housing_safe.copy()
+    housing_safe[chosen] = True
+    return Effect({"housing_safe": housing_safe}, cost)
 
 
 LEVER = register_lever(

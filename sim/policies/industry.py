@@ -56,13 +56,11 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
 
 @kernel
 def _support(supported, identity, labour, money, multiplier, dividend):
-    """New farm and property income, and the real households supported."""
+    """New farm and property income, and the real households supported (``supported``: ascending indices)."""
     farm, prop = money.inc_farm, money.inc_property
     new_farm, new_prop = farm.copy(), prop.copy()
     households = 0.0
-    for i in range(supported.size):
-        if not supported[i]:
-            continue
+    for i in supported:
         households += identity.weight[i]
         if labour.n_labour_full[i] + labour.n_labour_partial[i] > 0:
             new_farm[i] = farm[i] * multiplier

@@ -17,7 +17,7 @@ import dataclasses
 
 import numpy as np
 
-from sim.policies.base import Effect, YearContext
+from sim.policies.base import Effect, YearContext, served
 from sim.policies.jobs import place_side_job, queue_bonus
 from sim.schema import spec, yuan
 from sim.state import Households, Job, SideJob
@@ -55,9 +55,11 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     """Fill public-welfare posts for this year; the wage is counted as a cost here."""
     if not params.enabled:
         return Effect()
-    bonus = queue_bonus(h, params.monitored_priority, params.tied_priority)
+    served_here = served(h, ctx, NAME)
+    among = served_here[h.job[served_here] != Job.MIGRANT]
+    bonus = queue_bonus(h, among, params.monitored_priority, params.tied_priority)
     updates, holders = place_side_job(
-        h, ctx, NAME, SideJob.PUBLIC_POST, params.capacity, params.wage_per_year, h.job != Job.MIGRANT, bonus
+        h, ctx, NAME, SideJob.PUBLIC_POST, params.capacity, params.wage_per_year, among, bonus
     )
     return Effect(updates, float(np.sum(h.weight[holders])) * params.wage_per_year)
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from sim.context import lever_key_one, lever_salt
 from sim.jit import kernel
-from sim.policies.base import Effect, YearContext, allocate, need_score, target_group
+from sim.policies.base import Effect, YearContext, allocate, need_score, served
 from sim.schema import YearMap, share, spec, yuan
 from sim.state import MARKET_WAGE_JOB, Households, Job
 from sim.steps import Lever, Phase, register_lever
@@ -71,19 +71,21 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     if not params.enabled:
         return Effect()
     quota = float(params.quota_persons_by_year.get(ctx.year, 0.0))
-    group = target_group(h, ctx, NAME)
+    among = served(h, ctx, NAME)
     if quota > 0.0:
-        eligible = _eligible(group, h.place, ELIGIBILITY_CODE[params.eligibility])
-        movers = allocate(eligible, need_score(h), ctx.u_alloc, h.weight * h.size, quota)
+        eligible = _eligible(among, h.place, ELIGIBILITY_CODE[params.eligibility])
+        persons = h.weight[among] * h.size[among]
+        moving = allocate(eligible, need_score(h, among), ctx.u_alloc[among], persons, quota)
     else:  # no quota this year (the moves ended in 2020): nobody moves, follow-up goes on
-        movers = np.zeros(h.n, np.bool_)
+        moving = np.zeros(among.size, np.bool_)
     # "每户至少有1人就业": the resettlement site's job (workshop, park, services) is a local wage job;
     # later years' follow-up keeps finding one ("确保搬迁群众稳得住、有就业").
     intensity = ctx.intensity(NAME)
-    relocated_year, housing_safe, job, follow_up = _settle(
-        movers, group, h.place, h.labour, ctx.u_alloc, lever_salt(NAME), ctx.year,
+    relocated_year, housing_safe, job, followed = _settle(
+        among, moving, h.place, h.labour, ctx.u_alloc, lever_salt(NAME), ctx.year,
         (params.jobs_for_movers * intensity, params.follow_up_jobs * intensity),
     )  # fmt: skip
+    movers, follow_up = among[moving], among[followed]
     cost = (
         float(np.sum(h.weight[movers] * h.size[movers])) * params.cost_per_person
         + float(np.sum(h.weight[follow_up])) * params.follow_up_per_household
@@ -96,36 +98,38 @@ ELIGIBILITY_CODE = {Eligibility.DEEP_VILLAGE: 1, Eligibility.UNSAFE_HOUSING: 2, 
 
 
 @kernel
-def _eligible(group, place, code):
-    """Target households not yet relocated whose place qualifies under eligibility ``code``."""
-    n = group.size
-    eligible = np.zeros(n, np.bool_)
-    for i in range(n):
+def _eligible(among, place, code):
+    """Which target households of ``among`` are not yet relocated and qualify under eligibility ``code``."""
+    eligible = np.zeros(among.size, np.bool_)
+    for j in range(among.size):
+        i = among[j]
         qualifies = ((code & 1) != 0 and place.deep_village[i]) or ((code & 2) != 0 and not place.housing_safe[i])
-        eligible[i] = group[i] and qualifies and place.relocated_year[i] == 0
+        eligible[j] = qualifies and place.relocated_year[i] == 0
     return eligible
 
 
 @kernel
-def _settle(movers, group, place, labour, u_alloc, salt, year, job_shares):
+def _settle(among, moving, place, labour, u_alloc, salt, year, job_shares):
     """Movers' new year and safe dwelling; local jobs for movers and followed-up households; who is followed up.
 
-    ``job_shares`` is (chance a mover gets a job, yearly chance follow-up finds one), each already
-    times the lever's intensity; the chance is drawn with the lever's key.
+    ``among`` are the target households (ascending indices) and ``moving`` which of them move
+    this year; the follow-up flags returned are aligned with ``among`` too.  ``job_shares`` is
+    (chance a mover gets a job, yearly chance follow-up finds one), each already times the
+    lever's intensity; the chance is drawn with the lever's key.
     """
     for_movers, for_follow_up = job_shares
-    n = movers.size
     relocated_year, housing_safe = place.relocated_year.copy(), place.housing_safe.copy()
-    job, follow_up = labour.job.copy(), np.zeros(n, np.bool_)
-    for i in range(n):
-        if movers[i]:
+    job, follow_up = labour.job.copy(), np.zeros(among.size, np.bool_)
+    for j in range(among.size):
+        i = among[j]
+        if moving[j]:
             relocated_year[i] = year
             housing_safe[i] = True
-        follow_up[i] = group[i] and relocated_year[i] > 0 and not movers[i]
-        if not (movers[i] or follow_up[i]):
+        follow_up[j] = relocated_year[i] > 0 and not moving[j]
+        if not (moving[j] or follow_up[j]):
             continue
         can_take = labour.n_labour_full[i] > 0 and not MARKET_WAGE_JOB[job[i]]
-        share = for_movers if movers[i] else for_follow_up
+        share = for_movers if moving[j] else for_follow_up
         if can_take and lever_key_one(u_alloc[i], salt) < share:
             job[i] = Job.LOCAL_WAGE
     return relocated_year, housing_safe, job, follow_up

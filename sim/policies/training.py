@@ -42,7 +42,7 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     """Train this year's cohort (lever key below coverage); set next year's job-finding multiplier."""
     if not params.enabled:
         return Effect()
-    drawn = keyed_share(h, ctx, NAME, params.coverage)
+    drawn = keyed_share(h, ctx, NAME, params.coverage)  # ascending indices
     until, multiplier, trained = _train(
         drawn, h.identity, h.labour, ctx.year + params.effect_years - 1, ctx.year + 1, params.finding_multiplier
     )
@@ -51,14 +51,19 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
 
 @kernel
 def _train(drawn, identity, labour, until_year, next_year, finding_multiplier):
-    """New last-effective years, next year's finding multipliers, and the real households trained."""
+    """New last-effective years, next year's finding multipliers, and the real households trained.
+
+    ``drawn`` are the ascending indices of this year's cohort; earlier cohorts keep their multiplier
+    while their training lasts, so the multipliers are a pass over every household.
+    """
     until = labour.trained_until.copy()
-    multiplier = np.ones(drawn.size, np.float32)
     trained = 0.0
-    for i in range(drawn.size):
-        if drawn[i] and labour.n_labour_full[i] + labour.n_labour_partial[i] > 0 and not MARKET_WAGE_JOB[labour.job[i]]:
+    for i in drawn:
+        if labour.n_labour_full[i] + labour.n_labour_partial[i] > 0 and not MARKET_WAGE_JOB[labour.job[i]]:
             until[i] = until_year
             trained += identity.weight[i]
+    multiplier = np.ones(until.size, np.float32)
+    for i in range(until.size):
         if until[i] >= next_year:
             multiplier[i] = finding_multiplier
     return until, multiplier, trained

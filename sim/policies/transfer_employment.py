@@ -13,7 +13,7 @@ import dataclasses
 
 import numpy as np
 
-from sim.policies.base import Effect, YearContext
+from sim.policies.base import Effect, YearContext, served
 from sim.policies.jobs import place, tied_to_home
 from sim.schema import spec, yuan
 from sim.state import Households, Job
@@ -40,9 +40,10 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     """Place this year's quota of target-household workers into migrant jobs (paid the market wage)."""
     if not params.enabled:
         return Effect()
+    served_here = served(h, ctx, NAME)
     updates, placed = place(
-        h, ctx, NAME, Job.MIGRANT, params.placements_per_year, -1.0, needs_full_labour=True, keep_incumbents=False,
-        open_to=~tied_to_home(h),
+        h, ctx, NAME, Job.MIGRANT, params.placements_per_year, -1.0, needs_full_labour=True,
+        among=served_here[~tied_to_home(h, served_here)], keep_incumbents=False,
     )  # fmt: skip
     return Effect(updates, float(np.sum(h.weight[placed])) * params.cost_per_placement)
 

@@ -15,7 +15,7 @@ import dataclasses
 
 import numpy as np
 
-from sim.policies.base import Effect, YearContext
+from sim.policies.base import Effect, YearContext, served
 from sim.policies.jobs import place, tied_to_home
 from sim.schema import spec, yuan
 from sim.state import Households, Job
@@ -51,10 +51,12 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     """Fill workshop jobs for this year; the public subsidy is the cost."""
     if not params.enabled:
         return Effect()
-    relocated = h.relocated_year > 0
+    served_here = served(h, ctx, NAME)
+    relocated = h.relocated_year[served_here] > 0
+    open_to = tied_to_home(h, served_here) | relocated
     updates, holders = place(
-        h, ctx, NAME, Job.WORKSHOP, params.capacity, params.wage_per_year, False, relocated,
-        params.relocated_priority, open_to=tied_to_home(h) | relocated,
+        h, ctx, NAME, Job.WORKSHOP, params.capacity, params.wage_per_year, False, served_here[open_to],
+        relocated[open_to], params.relocated_priority,
     )  # fmt: skip
     return Effect(updates, float(np.sum(h.weight[holders])) * params.subsidy_per_job)
 

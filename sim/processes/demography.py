@@ -58,53 +58,65 @@ def step(h: Households, rates: Params, ctx: YearContext) -> Effect:
         [*rates.p_death.as_array(), rates.p_child_to_adult, rates.p_adult_to_elder, rates.p_birth_per_adult]
     )
     most = int(h.size.max(initial=0))  # no band of a household holds more members than the household
-    none_of = (1.0 - p_event)[:, None] ** np.arange(most + 1)  # P(no event among m members)
     updates = _advance(
-        h.members, h.health, ctx.draws["demography"], p_event, none_of, rates.death_multiplier_major_illness
-    )
+        h.members, h.health, ctx.draws["demography"], p_event, binomial_cdf(p_event, most),
+        rates.death_multiplier_major_illness,
+    )  # fmt: skip
     names = ("n_child", "n_adult", "n_elder", "size", "index_band", "illness", "disability")
     return Effect(dict(zip(names, updates, strict=True)))
 
 
-@inline
-def binomial(m, row, u, p_event, none_of):  # pragma: no cover - compiled
-    """Binomial(m, p_event[row]) by inversion of the uniform ``u`` (exact up to rounding).
+def binomial_cdf(p_event: np.ndarray, most: int) -> np.ndarray:
+    """``cdf[row, m, k]``: P(at most k events among m members) at probability ``p_event[row]``.
 
-    ``none_of[row, m]`` is (1 - p)^m, 1 for m = 0, so the common case (no event) is one compare
-    (a power computed here instead would cost the loop twice its time).
+    Built once a year by the recurrence pmf(k + 1) = pmf(k) (m - k) / (k + 1) p / (1 - p) from
+    pmf(0) = (1 - p)^m, so a draw in the kernel is a walk of compares with no division (the
+    divisions made the rare households with an event cost as much as all the others together).
+    ``cdf[row, m, 0]`` is the chance of no event; at p = 1 every entry below k = m is 0.
     """
-    none = none_of[row, m]
-    k = 0
-    if u >= none:  # at least one event (rare): walk the distribution function
-        p = p_event[row]
-        if p >= 1.0:
-            k = m
-        else:
-            pmf, cdf, odds = none, none, p / (1.0 - p)
-            while u >= cdf and k < m:
+    none_of = (1.0 - p_event)[:, None] ** np.arange(most + 1)  # P(no event among m members)
+    cdf = np.zeros((p_event.size, most + 1, most + 1))
+    for row, p in enumerate(p_event.tolist()):
+        for m in range(most + 1):
+            none = float(none_of[row, m])
+            if p >= 1.0:  # every member has the event: the walk must reach k = m
+                cdf[row, m, 0] = none
+                continue
+            pmf, total, odds = none, none, p / (1.0 - p)
+            cdf[row, m, 0] = total
+            for k in range(m):
                 pmf *= (m - k) / (k + 1) * odds
-                k += 1
-                cdf += pmf
+                total += pmf
+                cdf[row, m, k + 1] = total
+    return cdf
+
+
+@inline
+def binomial(m, row, u, cdf):  # pragma: no cover - compiled
+    """Binomial(m, p_event[row]) by inversion of the uniform ``u`` (exact up to rounding; see :func:`binomial_cdf`)."""
+    k = 0
+    while k < m and u >= cdf[row, m, k]:
+        k += 1
     return k
 
 
 @kernel
-def _member_events(c, a, e, u, p_event, none_of):  # pragma: no cover - compiled
+def _member_events(c, a, e, u, cdf):  # pragma: no cover - compiled
     """Band counts of the other members after deaths, then ageing and births among the survivors.
 
     ``u`` holds the six uniforms in the order of ``p_event``'s rows.
     """
-    c -= binomial(c, CHILD, u[0], p_event, none_of)
-    a -= binomial(a, ADULT, u[1], p_event, none_of)
-    e -= binomial(e, ELDER, u[2], p_event, none_of)
-    to_adult = binomial(c, TO_ADULT, u[3], p_event, none_of)
-    to_elder = binomial(a, TO_ELDER, u[4], p_event, none_of)
-    births = binomial(a, BIRTHS, u[5], p_event, none_of)
+    c -= binomial(c, CHILD, u[0], cdf)
+    a -= binomial(a, ADULT, u[1], cdf)
+    e -= binomial(e, ELDER, u[2], cdf)
+    to_adult = binomial(c, TO_ADULT, u[3], cdf)
+    to_elder = binomial(a, TO_ELDER, u[4], cdf)
+    births = binomial(a, BIRTHS, u[5], cdf)
     return c + births - to_adult, a + to_adult - to_elder, e + to_elder
 
 
 @kernel
-def _advance(members, health, key, p_event, none_of, major_multiplier):  # pragma: no cover - compiled
+def _advance(members, health, key, p_event, cdf, major_multiplier):  # pragma: no cover - compiled
     """New band counts, sizes, index band and index health after deaths, ageing and births (one pass).
 
     Other members die first; children turning 16, adults turning 65 and births come from the
@@ -133,13 +145,13 @@ def _advance(members, health, key, p_event, none_of, major_multiplier):  # pragm
         # Most households have no event: one test of all six on the counts before deaths (valid
         # for ageing and births too when nobody died) keeps the common case free of branches.
         quiet = (
-            (u_child < none_of[CHILD, c]) & (u_adult < none_of[ADULT, a]) & (u_elder < none_of[ELDER, e])
-            & (u_to_adult < none_of[TO_ADULT, c]) & (u_to_elder < none_of[TO_ELDER, a])
-            & (u_births < none_of[BIRTHS, a])
+            (u_child < cdf[CHILD, c, 0]) & (u_adult < cdf[ADULT, a, 0]) & (u_elder < cdf[ELDER, e, 0])
+            & (u_to_adult < cdf[TO_ADULT, c, 0]) & (u_to_elder < cdf[TO_ELDER, a, 0])
+            & (u_births < cdf[BIRTHS, a, 0])
         )  # fmt: skip
         if not quiet:
             u_events = (u_child, u_adult, u_elder, u_to_adult, u_to_elder, u_births)
-            c, a, e = _member_events(c, a, e, u_events, p_event, none_of)
+            c, a, e = _member_events(c, a, e, u_events, cdf)
         p_index = p_event[b] * (major_multiplier if health.illness[i] == Illness.MAJOR else 1.0)
         if u_dies < p_index:
             b = ADULT if a > 0 else (ELDER if e > 0 else CHILD)

@@ -83,6 +83,7 @@ def step(h: Households, rates: Params, ctx: YearContext) -> Effect:
 def _transitions(members, health, labour, place, shocks, u, p_loss, rates):
     job = labour.job
     new = job.copy()
+    unit_elasticity = rates.skill_elasticity == 1.0
     for i in range(job.size):
         old, x = job[i], u[i]
         if labour.n_labour_full[i] + labour.n_labour_partial[i] == 0:
@@ -94,7 +95,9 @@ def _transitions(members, health, labour, place, shocks, u, p_loss, rates):
                 current = FARMING
         elif SEEKING_JOB[old]:
             # Placed workers (posts, workshops) stay placed; the placement levers decide their slots.
-            scale = np.float64(labour.skill[i]) ** rates.skill_elasticity * labour.finding_multiplier[i]
+            skill = np.float64(labour.skill[i])
+            # skill ** 1 is skill exactly: the default elasticity skips the power, a third of the loop's time
+            scale = (skill if unit_elasticity else skill**rates.skill_elasticity) * labour.finding_multiplier[i]
             scale *= shocks.labour_demand[i]
             relocated = place.relocated_year[i] > 0
             p_local = rates.p_find_local_wage * scale * (rates.relocated_local_multiplier if relocated else 1.0)
