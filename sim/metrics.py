@@ -169,17 +169,21 @@ def initial_row(record: Record) -> dict[str, float]:
 # --- computations ---------------------------------------------------------------------------
 
 
-def by_stratum(h: Households, mask: np.ndarray, persons: np.ndarray) -> np.ndarray:
-    """Exact simulated person counts under ``mask`` by stratum (whole numbers in float64)."""
-    return _count_by_stratum(h.stratum, mask, persons)
+# The stocks below are read every year: each is one pass that tests its condition per household,
+# rather than numpy masks built first (a pass and an array each).  Sums run in household order,
+# as a sum under a mask does, so the figures are the same to the last bit.
 
 
 @kernel
-def _count_by_stratum(stratum, mask, persons):
+def _recorded_by_stratum(stratum, reg, size, reg_size, code, with_members, initial_only):
+    """Recorded persons by stratum of households with registration ``code`` (and members, and initial stratum)."""
     counts = np.zeros(N_STRATA)
-    for i in range(mask.size):
-        if mask[i]:
-            counts[stratum[i]] += persons[i]
+    for i in range(reg.size):
+        if (
+            reg[i] == code and (size[i] > 0 or not with_members)
+            and (stratum[i] == Stratum.REGISTERED or not initial_only)
+        ):  # fmt: skip
+            counts[stratum[i]] += reg_size[i]
     return counts
 
 
@@ -190,17 +194,17 @@ def weighted(counts: np.ndarray, stratum_weight: np.ndarray) -> float:
 
 def registered_counts(h: Households) -> np.ndarray:
     """Recorded persons of registered-poor households, by stratum."""
-    return by_stratum(h, h.reg == Registration.POOR, h.reg_size)
+    return _recorded_by_stratum(h.stratum, h.reg, h.size, h.reg_size, Registration.POOR, False, False)
 
 
 def exited_counts(h: Households) -> np.ndarray:
     """Recorded persons of exited households that still have members, by stratum."""
-    return by_stratum(h, (h.reg == Registration.EXITED) & (h.size > 0), h.reg_size)
+    return _recorded_by_stratum(h.stratum, h.reg, h.size, h.reg_size, Registration.EXITED, True, False)
 
 
 def cohort_counts(h: Households) -> np.ndarray:
     """Recorded persons of the initial register (stratum REGISTERED) still registered, by stratum."""
-    return by_stratum(h, (h.reg == Registration.POOR) & (h.stratum == Stratum.REGISTERED), h.reg_size)
+    return _recorded_by_stratum(h.stratum, h.reg, h.size, h.reg_size, Registration.POOR, False, True)
 
 
 def composition(h: Households) -> dict[str, float]:
@@ -243,8 +247,38 @@ class Flow:
         return weighted(r.counts[self.name], r.stratum_weight) if self.name in r.counts else 0.0
 
 
+@kernel
+def _monitored_persons(monitored, monitor_category, category, weight, size):
+    """Persons in monitored households of ``category`` (any category if negative)."""
+    total = 0.0
+    for i in range(monitored.size):
+        if monitored[i] and (category < 0 or monitor_category[i] == category):
+            total += weight[i] * size[i]
+    return total
+
+
+@kernel
+def _fallback_persons(exit_year, true_poor, weight, size):
+    """Persons in households that have exited and are truly poor."""
+    total = 0.0
+    for i in range(exit_year.size):
+        if exit_year[i] > 0 and true_poor[i]:
+            total += weight[i] * size[i]
+    return total
+
+
+@kernel
+def _sustained_persons(reg, fallback_year, weight, size):
+    """Persons in exited households with members that have not fallen back since their exit."""
+    total = 0.0
+    for i in range(reg.size):
+        if reg[i] == Registration.EXITED and fallback_year[i] == 0 and size[i] > 0:
+            total += weight[i] * size[i]
+    return total
+
+
 def _persons_in_category(category: MonitorCategory) -> Callable[[Record], float]:
-    return lambda r: _persons_where(r.h.monitored & (r.h.monitor_category == category), r.h.weight, r.h.size)
+    return lambda r: _monitored_persons(r.h.monitored, r.h.monitor_category, int(category), r.h.weight, r.h.size)
 
 
 def _exits(r: Record) -> float:
@@ -344,7 +378,7 @@ for _metric in (
         "monitored",
         _P,
         Kind.STOCK,
-        lambda r: _persons_where(r.h.monitored, r.h.weight, r.h.size),
+        lambda r: _monitored_persons(r.h.monitored, r.h.monitor_category, -1, r.h.weight, r.h.size),
         "persons in households under return-to-poverty monitoring (from 2021 by default)",
         table=True,
         title=Text("Monitored", "监测对象"),
@@ -391,7 +425,7 @@ for _metric in (
         "fallbacks",
         _P,
         Kind.STOCK,
-        lambda r: _persons_where((r.h.exit_year > 0) & r.h.true_poor, r.h.weight, r.h.size),
+        lambda r: _fallback_persons(r.h.exit_year, r.h.true_poor, r.h.weight, r.h.size),
         "persons in households that have exited and are truly poor again this year, registered or not "
         "(true fallback; compare returns, which count re-registration)",
         table=True,
@@ -410,9 +444,7 @@ for _metric in (
         "sustained_exits",
         _P,
         Kind.STOCK,
-        lambda r: _persons_where(
-            (r.h.reg == Registration.EXITED) & (r.h.fallback_year == 0) & (r.h.size > 0), r.h.weight, r.h.size
-        ),
+        lambda r: _sustained_persons(r.h.reg, r.h.fallback_year, r.h.weight, r.h.size),
         "persons in exited households not truly poor at any time since their exit (sustained exits)",
         title=Text("Sustained exits", "稳定脱贫"),
     ),
