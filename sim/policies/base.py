@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.context import Effect, YearContext, lever_key_one, lever_salt
-from sim.jit import kernel
+from sim.jit import inline, kernel
 from sim.state import Households, Registration
 
 __all__ = [
@@ -108,6 +108,7 @@ def allocate(
     weight: np.ndarray,
     capacity: float,
     incumbent: np.ndarray | None = None,
+    among: np.ndarray | None = None,
 ) -> np.ndarray:
     """Give capacity-limited slots to eligible households, highest need first.
 
@@ -116,18 +117,22 @@ def allocate(
     every household every year, so the order never depends on array position).  Each
     household takes ``weight`` real slots; the last one is taken only if it fits.
 
+    With ``among`` (ascending household indices) ``eligible``, ``need`` and ``incumbent`` are
+    aligned with it while ``tie_break`` and ``weight`` stay whole columns, read through it, so a
+    lever that serves most households copies no column to allocate.
+
     Returns:
-        Boolean mask of households that hold a slot.
+        Boolean mask (aligned with ``eligible``) of those that hold a slot.
     """
     chosen = np.zeros(eligible.shape, dtype=bool)
     remaining = float(capacity)
     if incumbent is not None:
-        remaining = _take(eligible & incumbent, need, tie_break, weight, remaining, chosen)
-    _take(eligible & ~chosen, need, tie_break, weight, remaining, chosen)
+        remaining = _take(eligible & incumbent, need, tie_break, weight, remaining, chosen, among)
+    _take(eligible & ~chosen, need, tie_break, weight, remaining, chosen, among)
     return chosen
 
 
-def _take(mask, need, tie_break, weight, remaining, chosen) -> float:
+def _take(mask, need, tie_break, weight, remaining, chosen, among) -> float:
     """Mark the highest-priority households under ``mask`` that fit in ``remaining``; return what is left.
 
     The result is exactly that of sorting them by (need descending, tie-break ascending) and
@@ -135,7 +140,7 @@ def _take(mask, need, tie_break, weight, remaining, chosen) -> float:
     top ``remaining // max weight`` surely fit and the ranks past ``remaining // min weight + 1``
     can never be reached, so one partition finds both bounds (ties at a bound are kept).
     """
-    idx, negative_need, total, w_min, w_max = _gather(mask, need, weight)
+    idx, negative_need, total, w_min, w_max = _gather(mask, need, weight, among)
     if idx.size == 0 or remaining <= 0:
         return remaining
     if total <= remaining + 1e-9:  # everyone fits: no ordering needed
@@ -145,38 +150,48 @@ def _take(mask, need, tie_break, weight, remaining, chosen) -> float:
     k_low = min(k_high, int((remaining + 1e-9) / w_max))
     bounds = np.partition(negative_need, sorted({max(k_low - 1, 0), k_high - 1}))
     lower = bounds[k_low - 1] if k_low > 0 else -np.inf
-    sure_weight, candidates = _take_sure(idx, negative_need, lower, bounds[k_high - 1], weight, chosen)
+    sure_weight, candidates = _take_sure(idx, negative_need, lower, bounds[k_high - 1], weight, chosen, among)
     remaining -= sure_weight
-    order = candidates[np.lexsort((tie_break[candidates], -need[candidates]))]
-    cumulative = np.cumsum(weight[order])
+    households = candidates if among is None else among[candidates]
+    order = np.lexsort((tie_break[households], -need[candidates]))
+    cumulative = np.cumsum(weight[households[order]])
+    order = candidates[order]
     n_fit = int(np.searchsorted(cumulative, remaining + 1e-9, side="right"))
     chosen[order[:n_fit]] = True
     return remaining - (float(cumulative[n_fit - 1]) if n_fit else 0.0)
 
 
+@inline
+def _weight_of(weight, among, j):  # pragma: no cover - compiled
+    """The weight of position ``j``: ``weight[j]``, or the household's ``weight[among[j]]`` (numba prunes the test)."""
+    i = j if among is None else among[j]
+    return weight[i]
+
+
 @kernel
-def _gather(mask, need, weight):
-    """Indices under ``mask``, their negated need, and the sum, min and max of their weights."""
+def _gather(mask, need, weight, among):
+    """Positions under ``mask``, their negated need, and the sum, min and max of their weights."""
     idx = np.flatnonzero(mask)
     negative_need = np.empty(idx.size)
     total, w_min, w_max = 0.0, np.inf, 0.0
     for j in range(idx.size):
         i = idx[j]
         negative_need[j] = -need[i]
-        total += weight[i]
-        w_min, w_max = min(w_min, weight[i]), max(w_max, weight[i])
+        w = _weight_of(weight, among, i)
+        total += w
+        w_min, w_max = min(w_min, w), max(w_max, w)
     return idx, negative_need, total, w_min, w_max
 
 
 @kernel
-def _take_sure(idx, negative_need, lower, upper, weight, chosen):
+def _take_sure(idx, negative_need, lower, upper, weight, chosen, among):
     """Mark households ranked surely inside the capacity; return their weight and those near the cut."""
     sure_weight = 0.0
     near_cut = np.zeros(idx.size, np.bool_)
     for j in range(idx.size):
         if negative_need[j] < lower:
             chosen[idx[j]] = True
-            sure_weight += weight[idx[j]]
+            sure_weight += _weight_of(weight, among, idx[j])
         else:
             near_cut[j] = negative_need[j] <= upper
     return sure_weight, idx[near_cut]

@@ -55,7 +55,7 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     among = served(h, ctx, NAME)
     eligible = ~h.housing_safe[among]
     capacity = quota(params, ctx.year) * ctx.intensity(NAME)
-    chosen = among[allocate(eligible, need_score(h, among), ctx.u_alloc[among], h.weight[among], capacity)]
+    chosen = among[allocate(eligible, need_score(h, among), ctx.u_alloc, h.weight, capacity, among=among)]
     cost = float(np.sum(h.weight[chosen])) * params.cost_per_household
     housing_safe = h.housing_safe.copy()
     housing_safe[chosen] = True

@@ -36,10 +36,51 @@ def _tied(members, health, labour, among):
     return tied
 
 
-def queue_bonus(h: Households, among: np.ndarray, monitored_bonus: float, tied_bonus: float) -> np.ndarray:
-    """Yuan per person each of ``among`` moves up a queue: ``monitored_bonus`` if monitored, ``tied_bonus`` if tied."""
-    tied = tied_to_home(h, among)
-    return monitored_bonus * h.monitored[among].astype(np.float64) + tied_bonus * tied.astype(np.float64)
+def side_job_queue(
+    h: Households, among: np.ndarray, closed_to: Job, monitored_bonus: float, tied_bonus: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The households of ``among`` whose main job is not ``closed_to``, and the yuan per person each moves up the queue.
+
+    The bonus is ``monitored_bonus`` if monitored plus ``tied_bonus`` if tied to home; one pass.
+    """
+    return _side_job_queue(
+        h.members, h.health, h.labour, h.monitored, among, int(closed_to), monitored_bonus, tied_bonus
+    )
+
+
+@kernel
+def _side_job_queue(members, health, labour, monitored, among, closed_to, monitored_bonus, tied_bonus):
+    is_open = np.zeros(among.size, np.bool_)
+    for j in range(among.size):
+        is_open[j] = labour.job[among[j]] != closed_to
+    opened = among[is_open]
+    bonus = np.empty(opened.size)
+    for j in range(opened.size):
+        i = opened[j]
+        tied = cannot_migrate(
+            labour.n_labour_full[i], labour.n_labour_partial[i], health.illness[i], health.disability[i],
+            members.n_child[i], members.n_adult[i],
+        )  # fmt: skip
+        bonus[j] = monitored_bonus * np.float64(monitored[i]) + tied_bonus * np.float64(tied)
+    return opened, bonus
+
+
+def near_home_queue(h: Households, among: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The households of ``among`` tied to home or relocated (who near-home jobs are for), and which were relocated."""
+    return _near_home_queue(h.members, h.health, h.labour, h.relocated_year, among)
+
+
+@kernel
+def _near_home_queue(members, health, labour, relocated_year, among):
+    is_open, relocated = np.zeros(among.size, np.bool_), np.zeros(among.size, np.bool_)
+    for j in range(among.size):
+        i = among[j]
+        relocated[j] = relocated_year[i] > 0
+        is_open[j] = relocated[j] or cannot_migrate(
+            labour.n_labour_full[i], labour.n_labour_partial[i], health.illness[i], health.disability[i],
+            members.n_child[i], members.n_adult[i],
+        )  # fmt: skip
+    return among[is_open], relocated[is_open]
 
 
 def place(
@@ -74,9 +115,8 @@ def place(
     )
     capacity = capacity * ctx.intensity(lever)
     chosen = allocate(
-        eligible, need, ctx.u_alloc[among], h.weight[among], capacity,
-        incumbent=incumbent if keep_incumbents else None,
-    )  # fmt: skip
+        eligible, need, ctx.u_alloc, h.weight, capacity, incumbent=incumbent if keep_incumbents else None, among=among
+    )
     holders = among[chosen]
     new_job, placed_wage = _assign(h.labour, holders, int(job), wage, keep_incumbents)
     return {"job": new_job, "placed_wage": placed_wage}, holders
@@ -100,9 +140,8 @@ def place_side_job(
     (yuan per person, aligned with ``among``).  Returns (column updates, holders' indices).
     """
     eligible, incumbent, need = _side_pool(h.members, h.labour, among, h.own_income_pc, need_bonus, int(side_job))
-    chosen = allocate(
-        eligible, need, ctx.u_alloc[among], h.weight[among], capacity * ctx.intensity(lever), incumbent=incumbent
-    )
+    capacity = capacity * ctx.intensity(lever)
+    chosen = allocate(eligible, need, ctx.u_alloc, h.weight, capacity, incumbent=incumbent, among=among)
     holders = among[chosen]
     side, side_wage = _assign_side(h.labour, holders, int(side_job), max(wage, 0.0))
     return {"side_job": side, "side_wage": side_wage}, holders

@@ -18,7 +18,7 @@ import dataclasses
 import numpy as np
 
 from sim.policies.base import Effect, YearContext, served
-from sim.policies.jobs import place_side_job, queue_bonus
+from sim.policies.jobs import place_side_job, side_job_queue
 from sim.schema import spec, yuan
 from sim.state import Households, Job, SideJob
 from sim.steps import Lever, Phase, register_lever
@@ -55,9 +55,7 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     """Fill public-welfare posts for this year; the wage is counted as a cost here."""
     if not params.enabled:
         return Effect()
-    served_here = served(h, ctx, NAME)
-    among = served_here[h.job[served_here] != Job.MIGRANT]
-    bonus = queue_bonus(h, among, params.monitored_priority, params.tied_priority)
+    among, bonus = side_job_queue(h, served(h, ctx, NAME), Job.MIGRANT, params.monitored_priority, params.tied_priority)
     updates, holders = place_side_job(
         h, ctx, NAME, SideJob.PUBLIC_POST, params.capacity, params.wage_per_year, among, bonus
     )

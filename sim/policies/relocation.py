@@ -74,8 +74,7 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     among = served(h, ctx, NAME)
     if quota > 0.0:
         eligible = _eligible(among, h.place, ELIGIBILITY_CODE[params.eligibility])
-        persons = h.weight[among] * h.size[among]
-        moving = allocate(eligible, need_score(h, among), ctx.u_alloc[among], persons, quota)
+        moving = allocate(eligible, need_score(h, among), ctx.u_alloc, h.weight * h.size, quota, among=among)
     else:  # no quota this year (the moves ended in 2020): nobody moves, follow-up goes on
         moving = np.zeros(among.size, np.bool_)
     # "每户至少有1人就业": the resettlement site's job (workshop, park, services) is a local wage job;

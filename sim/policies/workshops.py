@@ -16,7 +16,7 @@ import dataclasses
 import numpy as np
 
 from sim.policies.base import Effect, YearContext, served
-from sim.policies.jobs import place, tied_to_home
+from sim.policies.jobs import near_home_queue, place
 from sim.schema import spec, yuan
 from sim.state import Households, Job
 from sim.steps import Lever, Phase, register_lever
@@ -51,12 +51,10 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     """Fill workshop jobs for this year; the public subsidy is the cost."""
     if not params.enabled:
         return Effect()
-    served_here = served(h, ctx, NAME)
-    relocated = h.relocated_year[served_here] > 0
-    open_to = tied_to_home(h, served_here) | relocated
+    among, relocated = near_home_queue(h, served(h, ctx, NAME))
     updates, holders = place(
-        h, ctx, NAME, Job.WORKSHOP, params.capacity, params.wage_per_year, False, served_here[open_to],
-        relocated[open_to], params.relocated_priority,
+        h, ctx, NAME, Job.WORKSHOP, params.capacity, params.wage_per_year, False, among, relocated,
+        params.relocated_priority,
     )  # fmt: skip
     return Effect(updates, float(np.sum(h.weight[holders])) * params.subsidy_per_job)
 
