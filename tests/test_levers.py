@@ -185,6 +185,33 @@ def test_allocate_equals_a_full_sort(seed):
     assert weight[chosen].sum() <= capacity + 1e-9
 
 
+@pytest.mark.parametrize("seed", range(12))
+def test_allocate_through_served_indices_equals_allocate_on_their_copies(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 300))
+    among = np.flatnonzero(rng.random(n) < 0.4)
+    need, tie, weight = rng.integers(0, 8, among.size).astype(float), rng.random(n), rng.choice([1.0, 5.0], n)
+    eligible, incumbent = rng.random(among.size) < 0.8, rng.random(among.size) < 0.3
+    capacity = float(rng.uniform(0, weight.sum() * 0.6))
+    through = base.allocate(eligible, need, tie, weight, capacity, incumbent=incumbent, among=among)
+    copied = base.allocate(eligible, need, tie[among], weight[among], capacity, incumbent=incumbent)
+    assert through.tolist() == copied.tolist()
+
+
+def test_served_indices_follow_a_change_of_registration_within_the_year():
+    h = households(4, reg=np.array([Registration.POOR, Registration.NEVER, Registration.EXITED, Registration.POOR]))
+    ctx = context(4)
+    assert base.served(h, ctx, "public_posts").tolist() == [0, 2, 3]
+    assert base.served(h, context(4, published={"intensity": {"public_posts": 0.0}}), "public_posts").tolist() == [0, 3]
+    registered = h.replace(
+        reg=np.array([Registration.NEVER, Registration.POOR, Registration.EXITED, Registration.POOR], np.uint8)
+    )
+    assert base.served(registered, ctx, "public_posts").tolist() == [1, 2, 3]  # a new array: found anew
+    emptied = registered.replace(size=np.array([3, 0, 3, 3], registered.size.dtype))
+    assert base.served(emptied, ctx, "public_posts").tolist() == [2, 3]
+    assert base.target_group(emptied, ctx, "public_posts").tolist() == [False, False, True, True]
+
+
 def test_public_posts_are_side_jobs_for_the_neediest_who_stay_home():
     h = households(
         5,
