@@ -249,10 +249,10 @@ class Flow:
 
 @kernel
 def _monitored_persons(monitored, monitor_category, category, weight, size):
-    """Persons in monitored households of ``category`` (any category if negative)."""
+    """Persons in monitored households of ``category``."""
     total = 0.0
     for i in range(monitored.size):
-        if monitored[i] and (category < 0 or monitor_category[i] == category):
+        if monitored[i] and monitor_category[i] == category:
             total += weight[i] * size[i]
     return total
 
@@ -378,7 +378,7 @@ for _metric in (
         "monitored",
         _P,
         Kind.STOCK,
-        lambda r: _monitored_persons(r.h.monitored, r.h.monitor_category, -1, r.h.weight, r.h.size),
+        lambda r: _persons_where(r.h.monitored, r.h.weight, r.h.size),
         "persons in households under return-to-poverty monitoring (from 2021 by default)",
         table=True,
         title=Text("Monitored", "监测对象"),

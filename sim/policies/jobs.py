@@ -14,9 +14,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.jit import kernel
+from sim.jit import inline, kernel
 from sim.policies.base import YearContext, allocate
 from sim.state import MARKET_WAGE_JOB, Households, Job, SideJob, cannot_migrate
+
+
+@inline
+def _tied_at(members, health, labour, i):  # pragma: no cover - compiled
+    """:func:`sim.state.cannot_migrate` for household ``i`` of the column groups."""
+    return cannot_migrate(
+        labour.n_labour_full[i], labour.n_labour_partial[i], health.illness[i], health.disability[i],
+        members.n_child[i], members.n_adult[i],
+    )  # fmt: skip
 
 
 def tied_to_home(h: Households, among: np.ndarray) -> np.ndarray:
@@ -29,10 +38,7 @@ def _tied(members, health, labour, among):
     tied = np.zeros(among.size, np.bool_)
     for j in range(among.size):
         i = among[j]
-        tied[j] = cannot_migrate(
-            labour.n_labour_full[i], labour.n_labour_partial[i], health.illness[i], health.disability[i],
-            members.n_child[i], members.n_adult[i],
-        )  # fmt: skip
+        tied[j] = _tied_at(members, health, labour, i)
     return tied
 
 
@@ -41,7 +47,7 @@ def side_job_queue(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The households of ``among`` whose main job is not ``closed_to``, and the yuan per person each moves up the queue.
 
-    The bonus is ``monitored_bonus`` if monitored plus ``tied_bonus`` if tied to home; one pass.
+    The bonus is ``monitored_bonus`` if monitored plus ``tied_bonus`` if tied to home.
     """
     return _side_job_queue(
         h.members, h.health, h.labour, h.monitored, among, int(closed_to), monitored_bonus, tied_bonus
@@ -57,10 +63,7 @@ def _side_job_queue(members, health, labour, monitored, among, closed_to, monito
     bonus = np.empty(opened.size)
     for j in range(opened.size):
         i = opened[j]
-        tied = cannot_migrate(
-            labour.n_labour_full[i], labour.n_labour_partial[i], health.illness[i], health.disability[i],
-            members.n_child[i], members.n_adult[i],
-        )  # fmt: skip
+        tied = _tied_at(members, health, labour, i)
         bonus[j] = monitored_bonus * np.float64(monitored[i]) + tied_bonus * np.float64(tied)
     return opened, bonus
 
@@ -76,10 +79,7 @@ def _near_home_queue(members, health, labour, relocated_year, among):
     for j in range(among.size):
         i = among[j]
         relocated[j] = relocated_year[i] > 0
-        is_open[j] = relocated[j] or cannot_migrate(
-            labour.n_labour_full[i], labour.n_labour_partial[i], health.illness[i], health.disability[i],
-            members.n_child[i], members.n_adult[i],
-        )  # fmt: skip
+        is_open[j] = relocated[j] or _tied_at(members, health, labour, i)
     return among[is_open], relocated[is_open]
 
 
