@@ -70,13 +70,13 @@ class YearContext:
         return self.draws["u_alloc"]
 
     @property
-    def u_target(self) -> np.ndarray:
-        """Uniforms for take-up and targeting errors, one per household."""
+    def u_target(self) -> np.uint64 | np.ndarray:
+        """Float32 uniforms for take-up and targeting errors: a source for ``rng.uniform32_at(draw, i)``."""
         return self.draws["u_target"]
 
     @property
-    def u_monitor(self) -> np.ndarray:
-        """Uniforms for discovery by monitoring, one per household."""
+    def u_monitor(self) -> np.uint64 | np.ndarray:
+        """Float32 uniforms for discovery by monitoring: a source for ``rng.uniform32_at(draw, i)``."""
         return self.draws["u_monitor"]
 
     def intensity(self, lever: str) -> float:

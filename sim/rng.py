@@ -9,9 +9,11 @@ stream_key(stream), year))`` and household ``i``'s number is the SplitMix64 fina
 whatever the order the steps draw in, how many numbers other households or earlier years used,
 or how large the population is; a step that declares a new stream leaves every other stream
 untouched, and replicate results never depend on how many replicates run or in which process.
-Kernels draw inline (:func:`uniform`, :func:`uniform32`, :func:`uniform_pair`), so a number
-costs a few nanoseconds and only where a step uses it; :func:`uniforms`, :func:`uniforms32` and
-:func:`normals32` fill whole arrays.
+Kernels draw inline (:func:`uniform`, :func:`uniform32`, :func:`uniform_pair`, and from a draw
+source, a key or a filled array, :func:`uniform32_at` and :func:`uniform64_at`), so a number
+costs a few nanoseconds and only where a step uses it; :func:`normals32_of` makes the normals of
+the households a step names; :func:`uniforms`, :func:`uniforms32` and :func:`normals32` fill
+whole arrays.
 
 Population synthesis, which runs once per replicate, draws from the named numpy stream
 ``population`` (``PCG64(SeedSequence(seed, spawn_key=(replicate, stream_key(name))))``), and
@@ -25,6 +27,8 @@ from __future__ import annotations
 import hashlib
 
 import numpy as np
+from numba.core import types
+from numba.extending import overload
 
 from sim.jit import inline, kernel
 
@@ -154,7 +158,11 @@ def normals32(key: np.uint64, n: int) -> np.ndarray:
     The logarithm and cosine run as numpy's vectorised float32 functions (about 4x faster than
     a scalar loop or numpy's own normal generator); the 24-bit radius bounds a draw at 5.9 sd.
     """
-    radius, angle = _normal_halves(key, n)
+    return _box_muller(*_normal_halves(key, n))
+
+
+def _box_muller(radius: np.ndarray, angle: np.ndarray) -> np.ndarray:
+    """Normals from Box-Muller's two uniforms, in place in ``radius`` (numpy's float32 functions)."""
     np.log(radius, out=radius)
     radius *= np.float32(-2.0)
     np.sqrt(radius, out=radius)
@@ -162,6 +170,65 @@ def normals32(key: np.uint64, n: int) -> np.ndarray:
     np.cos(angle, out=angle)
     radius *= angle
     return radius
+
+
+def uniform32_at(draw, i):
+    """Household ``i``'s slot-0 float32 uniform, as float64, from a draw source.
+
+    ``draw`` is the year's key, drawn inline (so households a kernel skips cost nothing), or a
+    filled array (a neutral year's 0.5s, a test's chosen numbers), read at ``i``; the key gives
+    the same number :func:`uniforms32` puts at ``i``.  In a kernel numba compiles the branch of
+    the source's type alone (:func:`_uniform32_at`).
+    """
+    if isinstance(draw, np.ndarray):
+        return float(draw[i])
+    return float(uniform32(np.uint64(draw), i, 0))
+
+
+def uniform64_at(draw, i):
+    """Household ``i``'s slot-0 float64 uniform from a draw source (see :func:`uniform32_at`)."""
+    if isinstance(draw, np.ndarray):
+        return float(draw[i])
+    return float(uniform(np.uint64(draw), i, 0))
+
+
+@overload(uniform32_at, inline="always")
+def _uniform32_at(draw, i):  # pragma: no cover - compiled
+    if isinstance(draw, types.Array):
+        return lambda draw, i: np.float64(draw[i])
+    return lambda draw, i: uniform32(draw, i, 0)
+
+
+@overload(uniform64_at, inline="always")
+def _uniform64_at(draw, i):  # pragma: no cover - compiled
+    if isinstance(draw, types.Array):
+        return lambda draw, i: np.float64(draw[i])
+    return lambda draw, i: uniform(draw, i, 0)
+
+
+def normals32_of(draw, n: int, among: np.ndarray | None = None) -> np.ndarray:
+    """The slot-0 standard normals (float32) of households ``among`` (ascending), or of all ``n`` if None.
+
+    ``draw`` is the year's key or a filled array (see :func:`uniform32_at`).  From a key, only the
+    numbers asked for are made, each equal to what :func:`normals32` puts at its row: the
+    vectorised logarithm and cosine give an element the same result wherever it sits in the array.
+    """
+    if isinstance(draw, np.ndarray):
+        return draw if among is None else draw[among]
+    if among is None:
+        return normals32(draw, n)
+    return _box_muller(*_normal_halves_at(draw, among))
+
+
+@kernel
+def _normal_halves_at(key, among):  # pragma: no cover - compiled
+    """:func:`_normal_halves` of the households ``among`` only."""
+    radius, angle = np.empty(among.size, np.float32), np.empty(among.size, np.float32)
+    for j in range(among.size):
+        b = bits(key, among[j], 0)
+        radius[j] = np.float32((np.float64(np.int64(b >> _S40)) + 0.5) * _TO_UNIT24)
+        angle[j] = np.float32(np.float64(np.int64(b & _LOW24)) * _TO_UNIT24)
+    return radius, angle
 
 
 def make_streams(seed: int, replicate: int) -> Streams:

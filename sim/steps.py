@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from sim.context import PUBLISHED, Effect
-from sim.rng import POPULATION, normals32, uniforms, uniforms32, year_generator, year_key
+from sim.rng import POPULATION, uniforms, year_generator, year_key
 from sim.schema import ConfigError, at_year, build, scheduled_fields, to_plain, year_keyed_paths
 from sim.state import Households
 from sim.text import Text
@@ -67,11 +67,18 @@ PHASE_MEANING = {
 
 
 class DrawKind(enum.Enum):
-    """How a declared draw is made from its stream each year."""
+    """How a declared draw is made from its stream each year, and what ``ctx.draws[name]`` gives.
 
-    UNIFORM32 = "uniform32"  # one float32 uniform per household (an array, made when first read)
-    UNIFORM64 = "uniform64"  # one float64 uniform per household (an array, made when first read)
-    NORMAL32 = "normal32"  # one float32 standard normal per household (an array, made when first read)
+    A draw source (the first three kinds) is the year's key, from which a kernel draws a
+    household's number where it reads it, so households it skips cost nothing; in a neutral
+    year (and where a test chooses the numbers) it is a filled array instead.  Either way the
+    numbers are the slot-0 numbers of :mod:`sim.rng`.
+    """
+
+    UNIFORM32 = "uniform32"  # a source of float32 uniforms: kernels read rng.uniform32_at(draw, i)
+    UNIFORM64 = "uniform64"  # a source of float64 uniforms: kernels read rng.uniform64_at(draw, i)
+    NORMAL32 = "normal32"  # a source of float32 standard normals: steps take rng.normals32_of(draw, n, among)
+    UNIFORM64_ARRAY = "uniform64_array"  # float64 uniforms filled when first read, for numpy code that reads them whole
     KEY = "key"  # the year's key: the step's kernel draws inline (sim.rng.uniform), up to rng.SLOTS a household
     GENERATOR = "generator"  # a numpy generator for the year, for area-level draws whose number depends on the state
 
@@ -305,7 +312,7 @@ def _resolve() -> tuple[Step, ...]:
 
 #: Draws every lever may read (``ctx.u_alloc``, ``ctx.u_target``, ``ctx.u_monitor``).
 COMMON_DRAWS: tuple[Draw, ...] = (
-    Draw("u_alloc", "allocation", DrawKind.UNIFORM64),  # allocation tie-breaks; lever keys derive from it
+    Draw("u_alloc", "allocation", DrawKind.UNIFORM64_ARRAY),  # allocation tie-breaks; lever keys derive from it
     Draw("u_target", "targeting", DrawKind.UNIFORM32),  # take-up and targeting errors
     Draw("u_monitor", "monitoring", DrawKind.UNIFORM32),  # discovery by monitoring
 )
@@ -360,11 +367,11 @@ class YearDraws(Mapping):
         key = year_key(self.seed, self.replicate, draw.stream, self.year)
         if draw.kind is DrawKind.KEY:
             return key
-        if draw.kind is DrawKind.NORMAL32:
-            return np.zeros(self.n, np.float32) if self.neutral else normals32(key, self.n)
         if self.neutral:
-            return np.full(self.n, 0.5, np.float64 if draw.kind is DrawKind.UNIFORM64 else np.float32)
-        return uniforms(key, self.n) if draw.kind is DrawKind.UNIFORM64 else uniforms32(key, self.n)
+            if draw.kind is DrawKind.NORMAL32:
+                return np.zeros(self.n, np.float32)
+            return np.full(self.n, 0.5, np.float32 if draw.kind is DrawKind.UNIFORM32 else np.float64)
+        return uniforms(key, self.n) if draw.kind is DrawKind.UNIFORM64_ARRAY else key
 
 
 def draw_year(seed: int, replicate: int, year: int, n: int, neutral: bool = False) -> YearDraws:

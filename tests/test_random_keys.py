@@ -12,7 +12,19 @@ from scipy.stats import kstest
 import sim.config  # noqa: F401  (registers every step, hence every draw)
 from sim import steps
 from sim.context import lever_keys, lever_salt
-from sim.rng import make_streams, normals32, stream_key, uniform, uniform_pair, uniforms, uniforms32, year_key
+from sim.rng import (
+    make_streams,
+    normals32,
+    normals32_of,
+    stream_key,
+    uniform,
+    uniform32_at,
+    uniform64_at,
+    uniform_pair,
+    uniforms,
+    uniforms32,
+    year_key,
+)
 
 LEVER_NAMES = [lever.name for lever in steps.levers()]
 
@@ -95,12 +107,48 @@ def test_a_households_numbers_depend_on_its_row_alone_not_on_the_population():
 def test_draws_are_made_when_read_and_do_not_depend_on_the_order_of_reading():
     first = steps.draw_year(11, 0, 2019, 500)
     second = steps.draw_year(11, 0, 2019, 500)
-    names = [d.name for d in steps.declared_draws() if d.kind in (steps.DrawKind.UNIFORM32, steps.DrawKind.NORMAL32)]
+    names = [d.name for d in steps.declared_draws() if d.kind is not steps.DrawKind.GENERATOR]
     a = {name: first[name] for name in names}
     b = {name: second[name] for name in reversed(names)}
     for name in names:
         assert np.array_equal(a[name], b[name]), name
-    assert isinstance(first["demography"], np.uint64)
+    sources = [d for d in steps.declared_draws() if d.kind in SOURCES]
+    assert sources and all(isinstance(first[d.name], np.uint64) for d in sources)  # drawn where read
+    assert first["u_alloc"].shape == (500,) and isinstance(first["demography"], np.uint64)
     assert set(first) == {d.name for d in steps.declared_draws()}
     neutral = steps.draw_year(11, 0, 2019, 5, neutral=True)
     assert neutral["u_target"].tolist() == [0.5] * 5 and not neutral["z_farm"].any()
+    assert neutral["u_alloc"].tolist() == [0.5] * 5 and neutral["u_shock"].dtype == np.float64
+
+
+SOURCES = (steps.DrawKind.UNIFORM32, steps.DrawKind.UNIFORM64, steps.DrawKind.NORMAL32)
+
+
+@numba.njit
+def _read_sources(draw32, draw64, n):
+    out32, out64 = np.empty(n), np.empty(n)
+    for i in range(n):
+        out32[i], out64[i] = uniform32_at(draw32, i), uniform64_at(draw64, i)
+    return out32, out64
+
+
+def test_a_draw_source_gives_the_same_numbers_from_its_key_as_from_the_filled_array():
+    key32, key64 = year_key(5, 1, "illness", 2020), year_key(5, 1, "shocks", 2020)
+    filled32, filled64 = uniforms32(key32, 300), uniforms(key64, 300)
+    from_keys, from_arrays = _read_sources(key32, key64, 300), _read_sources(filled32, filled64, 300)
+    assert np.array_equal(from_keys[0], filled32) and np.array_equal(from_keys[1], filled64)
+    assert np.array_equal(from_arrays[0], filled32) and np.array_equal(from_arrays[1], filled64)
+    assert uniform32_at(key32, 7) == filled32[7] and uniform64_at(key64, 7) == filled64[7]  # uncompiled
+    assert uniform32_at(filled32, 7) == filled32[7]
+    chosen = np.full(300, 0.25, np.float32)  # a test's numbers are read as given
+    assert np.array_equal(_read_sources(chosen, chosen.astype(np.float64), 300)[0], chosen)
+
+
+@pytest.mark.parametrize("size", [0, 1, 7, 1000, 40_000])
+def test_normals_of_some_households_equal_those_of_the_filled_array(size):
+    n, key = 100_000, year_key(5, 0, "medical", 2021)
+    among = np.sort(np.random.default_rng(size).choice(n, size, replace=False))
+    whole = normals32(key, n)
+    assert np.array_equal(normals32_of(key, n, among), whole[among])
+    assert np.array_equal(normals32_of(key, n), whole)
+    assert np.array_equal(normals32_of(whole, n, among), whole[among])

@@ -21,6 +21,7 @@ import numpy as np
 
 from sim.jit import kernel
 from sim.policies.base import Effect, YearContext
+from sim.rng import uniform32_at
 from sim.schema import kernel_scalars, share, spec
 from sim.state import Band, Disability, Households, Illness, Registration
 from sim.steps import Lever, Phase, register_lever
@@ -166,7 +167,7 @@ def _enrol(identity, members, health, labour, registration, money, assistance, u
         assessed = max(income, 0.0) / members_i
         if assessed >= above_every_line and not (assistance.dibao[i] and assistance.dibao_grace[i] > 0):
             continue  # nothing paid, nothing enrolled: most households, so the tests below are skipped
-        x, adults, n_full = u[i], members.n_adult[i], labour.n_labour_full[i]
+        x, adults, n_full = uniform32_at(u, i), members.n_adult[i], labour.n_labour_full[i]
         no_supporter = (adults == 0) | (
             (n_full + labour.n_labour_partial[i] == 0) & (adults == 1) & (health.index_band[i] == Band.ADULT)
         )

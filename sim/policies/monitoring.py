@@ -35,6 +35,7 @@ import numpy as np
 
 from sim.jit import kernel
 from sim.policies.base import Effect, YearContext
+from sim.rng import uniform32_at
 from sim.schema import kernel_scalars, share, spec, year, yuan
 from sim.state import N_STRATA, Households, MonitorCategory, Registration
 from sim.steps import Lever, Phase, register_lever
@@ -148,13 +149,13 @@ def _monitor(identity, members, registration, status, monitoring, assistance, mo
         if monitoring.monitored[i]:
             count = 0 if at_risk else monitoring.monitor_clear[i] + 1
             # The discovery draw is free here: a monitored household is not being discovered.
-            if at_risk or count < p.years_to_clear or u[i] >= p.p_review:
+            if at_risk or count < p.years_to_clear or uniform32_at(u, i) >= p.p_review:
                 new[i], clear[i], category[i] = True, min(count, 255), monitoring.monitor_category[i]
             else:  # 风险消除: out of risk for years_to_clear years and reviewed
                 eliminated[identity.stratum[i]] += size[i]
         elif at_risk:
             waiting = monitoring.risk_wait[i] + 1
-            if waiting > p.lag_years and u[i] < p.p_detect:
+            if waiting > p.lag_years and uniform32_at(u, i) < p.p_detect:
                 new[i], ever[i] = True, True
                 if registration.reg[i] == Registration.EXITED:
                     category[i] = MonitorCategory.UNSTABLE

@@ -19,6 +19,7 @@ import numpy as np
 
 from sim.context import Effect, YearContext
 from sim.jit import kernel
+from sim.rng import uniform32_at
 from sim.schema import check, kernel_scalars, share, spec
 from sim.state import MARKET_WAGE_JOB, SEEKING_JOB, Households, Job, cannot_migrate
 from sim.steps import Draw, DrawKind, Phase, Process, register_process
@@ -85,7 +86,7 @@ def _transitions(members, health, labour, place, shocks, u, p_loss, rates):
     new = job.copy()
     unit_elasticity = rates.skill_elasticity == 1.0
     for i in range(job.size):
-        old, x = job[i], u[i]
+        old, x = job[i], uniform32_at(u, i)
         if labour.n_labour_full[i] + labour.n_labour_partial[i] == 0:
             new[i] = Job.NONE
             continue
@@ -101,6 +102,10 @@ def _transitions(members, health, labour, place, shocks, u, p_loss, rates):
             scale *= shocks.labour_demand[i]
             relocated = place.relocated_year[i] > 0
             p_local = rates.p_find_local_wage * scale * (rates.relocated_local_multiplier if relocated else 1.0)
+            p_either = p_local + rates.p_find_migrant * scale
+            if x >= p_either and p_either <= 0.95:  # no job found whoever may migrate: skip who is tied
+                new[i] = current
+                continue
             tied = cannot_migrate(
                 labour.n_labour_full[i], labour.n_labour_partial[i], health.illness[i], health.disability[i],
                 members.n_child[i], members.n_adult[i],

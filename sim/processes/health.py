@@ -13,6 +13,7 @@ import dataclasses
 
 from sim.context import Effect, YearContext
 from sim.jit import kernel
+from sim.rng import uniform32_at
 from sim.schema import check, kernel_scalars, share, spec
 from sim.state import ByBand, Disability, Households, Illness
 from sim.steps import Draw, DrawKind, Phase, Process, register_process
@@ -80,7 +81,7 @@ def _illness(health, members, u, p_major, p_chronic, rates):
     new = health.illness.copy()
     recover_chronic = 1.0 - rates.p_chronic_recovery
     for i in range(new.size):
-        x, state = u[i], health.illness[i]
+        x, state = uniform32_at(u, i), health.illness[i]
         if members.size[i] == 0:
             new[i] = Illness.NONE
         elif state == Illness.NONE:
@@ -114,7 +115,7 @@ def disability_step(h: Households, rates: Params, ctx: YearContext) -> Effect:
 def _disability(health, members, u, p_severe, p_moderate, p_moderate_to_severe):
     new = health.disability.copy()
     for i in range(new.size):
-        x = u[i]
+        x = uniform32_at(u, i)
         if members.size[i] == 0:
             new[i] = Disability.NONE
         elif health.disability[i] == Disability.NONE:

@@ -21,6 +21,7 @@ import numpy as np
 
 from sim.context import Effect, YearContext
 from sim.jit import kernel
+from sim.rng import normals32_of
 from sim.schema import kernel_scalars, share, spec
 from sim.state import Households, Job, SideJob
 from sim.steps import Draw, DrawKind, Phase, Process, register_process
@@ -83,7 +84,7 @@ def step(h: Households, params: Params, ctx: YearContext) -> Effect:
     """Farm, wage and property income of each household this year (yuan)."""
     level = ctx.mean_income * ctx.income_index
     farm, wage, prop = _incomes(
-        h.members, h.labour, h.place, h.shocks, ctx.draws["z_farm"], level, kernel_scalars(params)
+        h.members, h.labour, h.place, h.shocks, normals32_of(ctx.draws["z_farm"], h.n), level, kernel_scalars(params)
     )
     return Effect({"inc_farm": farm, "inc_wage": wage, "inc_property": prop})
 

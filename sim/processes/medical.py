@@ -17,6 +17,7 @@ import numpy as np
 
 from sim.context import Effect, YearContext
 from sim.jit import inline, kernel
+from sim.rng import normals32_of
 from sim.schema import kernel_scalars, spec, yuan
 from sim.state import Households, Illness
 from sim.steps import Draw, DrawKind, Phase, Process, register_process
@@ -67,27 +68,30 @@ def out_of_pocket_one(gross, tier):
 def step(h: Households, costs: Params, ctx: YearContext) -> Effect:
     """Gross spending and general-tier out-of-pocket spending of every household."""
     tier = tiers(ctx.region.medical, ctx.medical_index, poor=False)
-    gross, oop = _spending(
-        h.members, h.health, h.shocks, ctx.draws["z_medical"], kernel_scalars(costs), ctx.medical_index, tier
-    )
+    # Only an ill index member's spending is random: the normals of the others are never made.
+    z_ill = normals32_of(ctx.draws["z_medical"], h.n, np.flatnonzero(h.illness != Illness.NONE))
+    gross, oop = _spending(h.members, h.health, h.shocks, z_ill, kernel_scalars(costs), ctx.medical_index, tier)
     return Effect({"med_gross": gross, "med_oop": oop})
 
 
 @kernel
-def _spending(members, health, shocks, z, costs, medical_index, tier):
+def _spending(members, health, shocks, z_ill, costs, medical_index, tier):
+    """Gross and out-of-pocket spending; ``z_ill`` holds the normals of the ill households, in row order."""
     n = members.size.size
     gross, oop = np.empty(n, np.float32), np.empty(n, np.float32)
     sigma = costs.sigma
     shock_mean = -0.5 * sigma * sigma
+    ill = 0  # the households before i that are ill: i's place in z_ill
     for i in range(n):
-        index_cost = 0.0
-        if health.illness[i] == Illness.CHRONIC:
-            index_cost = costs.chronic_mean
-        elif health.illness[i] == Illness.MAJOR:
-            index_cost = costs.major_mean
-        illness_cost = 0.0
-        if index_cost != 0.0:  # exp is the loop's dearest step; most index members are not ill
-            illness_cost = index_cost * np.exp(sigma * z[i] + shock_mean)
+        if health.illness[i] == Illness.NONE:
+            illness_cost = 0.0
+        else:
+            z = z_ill[ill]
+            ill += 1
+            index_cost = costs.chronic_mean if health.illness[i] == Illness.CHRONIC else costs.major_mean
+            illness_cost = 0.0
+            if index_cost != 0.0:  # exp is the loop's dearest step; most index members are not ill
+                illness_cost = index_cost * np.exp(sigma * z + shock_mean)
         g = (costs.per_person_base * members.size[i] + illness_cost) * medical_index
         g += shocks.shock_medical[i]  # disaster injuries (sim.processes.shocks), already at this year's prices
         gross[i] = g

@@ -35,6 +35,7 @@ import numpy as np
 
 from sim.context import Effect, YearContext
 from sim.jit import kernel
+from sim.rng import uniform32_at
 from sim.schema import kernel_scalars, share, spec
 from sim.state import N_STRATA, ExitRoute, Households, Registration, guarantee_failed, own_income
 from sim.steps import Draw, DrawKind, Phase, Process, register_process
@@ -187,7 +188,7 @@ def _exits(identity, members, status, registration, assistance, place, money, u,
         if developed:
             stable = stable or year.final_verification or status.income_pc[i] >= margin_line
             stable = stable or above[i] >= rules.exit_stable_years
-        if stable and u[i] < year.p_verify_exit:
+        if stable and uniform32_at(u, i) < year.p_verify_exit:
             flows[0 if developed else 1, s] += reg_size[i]
             new_reg[i], exit_year[i], fallback_year[i] = Registration.EXITED, year.year, 0
             exit_route[i] = ExitRoute.DEVELOPMENT if developed else ExitRoute.GUARANTEE
@@ -218,9 +219,10 @@ def _entries(identity, members, status, registration, monitoring, u, rules, year
         elif true_poor and wait > rules.lag_years:
             p_base = rules.p_detect_new if state == Registration.NEVER else rules.p_detect_return
             p = max(p_base, year.p_detect_monitored) if monitoring.monitored[i] else p_base
-            enters = u[i] < p
+            enters = uniform32_at(u, i) < p
         elif state == Registration.NEVER and not true_poor:
-            enters = status.income_pc[i] < near_line and u[i] < rules.p_false_registration  # inclusion error (识别不准)
+            # inclusion error (识别不准)
+            enters = status.income_pc[i] < near_line and uniform32_at(u, i) < rules.p_false_registration
         if enters:
             flows[3 if state == Registration.NEVER else 4, s] += size
             new_reg[i], new_size[i], new_monitored[i], wait = Registration.POOR, size, False, 0

@@ -40,7 +40,7 @@ import numpy as np
 
 from sim.context import Effect, YearContext, lever_key_one
 from sim.jit import kernel
-from sim.rng import name_hash
+from sim.rng import name_hash, uniform64_at
 from sim.schema import ConfigError, check, share, spec, year, yuan
 from sim.state import Households, Job
 from sim.steps import Draw, DrawKind, Phase, Process, register_process
@@ -199,12 +199,12 @@ def _strike(place, labour, village_struck, u, severity, injury_cost, losses, thi
     """
     farm_share, p_damage, p_injury, p_rebuild = severity
     migrant_loss, local_loss = losses
-    n = u.size
+    n = place.village.size
     disaster_year, housing_safe = place.disaster_year.copy(), place.housing_safe.copy()
     farm_loss, medical = np.zeros(n, np.float32), np.zeros(n, np.float32)
     job = labour.job.copy()
     for i in range(n):
-        x = u[i]
+        x = uniform64_at(u, i)
         if village_struck[place.village[i]]:
             disaster_year[i] = this_year
             farm_loss[i] = farm_share
