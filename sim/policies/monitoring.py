@@ -139,13 +139,14 @@ def _monitor(identity, members, registration, status, monitoring, assistance, mo
         if size[i] == 0:
             continue
         pc, previous = np.float64(status.income_pc[i]), status.income_pc_prev[i]
+        # & and | rather than and/or: no short-circuit branches on the data, so the common case
+        # (no risk, not monitored) runs without mispredicted jumps
         expense = money.med_oop[i] > p.large_expense_share * pc * size[i]
-        dropped = previous > 0 and pc < kept_share * previous
-        secured = assistance.dibao[i] or assistance.tekun[i] or assistance.guaranteed[i]
-        low = pc < line and (p.flag_assisted or not secured)
-        shock = (expense or dropped) and pc - money.med_oop[i] / size[i] < hardship_line
-        at_risk = low or shock or status.true_poor[i]
-        at_risk = at_risk and registration.reg[i] != Registration.POOR
+        dropped = (previous > 0) & (pc < kept_share * previous)
+        secured = assistance.dibao[i] | assistance.tekun[i] | assistance.guaranteed[i]
+        low = (pc < line) & (p.flag_assisted | (not secured))
+        shock = (expense | dropped) & (pc - money.med_oop[i] / size[i] < hardship_line)
+        at_risk = (low | shock | status.true_poor[i]) & (registration.reg[i] != Registration.POOR)
         if monitoring.monitored[i]:
             count = 0 if at_risk else monitoring.monitor_clear[i] + 1
             # The discovery draw is free here: a monitored household is not being discovered.
