@@ -20,10 +20,20 @@ def pytest_configure(config):
     if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
         return
     from app.api import simulate
+    from sim.model import PovertyModel
+    from tests.helpers import context, small_config
 
     # A small run of the default and of a scenario with shocks and the 2021 regime reaches the kernels.
     for scenario in ("baseline", "flood_2021", "withdraw_2021"):
         simulate(scenario=scenario, overrides=["population.scale=400"], use_store=False)
+    # Tests that choose the draws pass filled arrays where a run passes the year's key, and the
+    # kernels that read a draw source have a second compiled version for them: every step under
+    # such draws makes those too, in a campaign year and in one with monitoring on.
+    model = PovertyModel(small_config())
+    for year in (2018, 2021):
+        chosen = context(model.h.n, year, config=model.config, areas=model.areas)
+        for step, params in model.plan:
+            step.run(model.h, params, chosen)
 
 
 @pytest.hookimpl(tryfirst=True)  # before ``-m "not slow"`` deselects
