@@ -142,13 +142,17 @@ def uniforms32(key, n):  # pragma: no cover - compiled
 
 
 @kernel
-def _normal_halves(key, n):  # pragma: no cover - compiled
-    """Box-Muller's two float32 uniforms per household from slot 0's bits: (0, 1] and [0, 1)."""
-    radius, angle = np.empty(n, np.float32), np.empty(n, np.float32)
-    for i in range(n):
-        b = bits(key, i, 0)
-        radius[i] = np.float32((np.float64(np.int64(b >> _S40)) + 0.5) * _TO_UNIT24)
-        angle[i] = np.float32(np.float64(np.int64(b & _LOW24)) * _TO_UNIT24)
+def _normal_halves(key, n, among):  # pragma: no cover - compiled
+    """Box-Muller's two float32 uniforms from slot 0's bits: (0, 1] and [0, 1).
+
+    Of households ``0..n-1``, or of the households ``among`` (numba prunes the test of None).
+    """
+    size = n if among is None else among.size
+    radius, angle = np.empty(size, np.float32), np.empty(size, np.float32)
+    for j in range(size):
+        b = bits(key, j if among is None else among[j], 0)
+        radius[j] = np.float32((np.float64(np.int64(b >> _S40)) + 0.5) * _TO_UNIT24)
+        angle[j] = np.float32(np.float64(np.int64(b & _LOW24)) * _TO_UNIT24)
     return radius, angle
 
 
@@ -158,7 +162,7 @@ def normals32(key: np.uint64, n: int) -> np.ndarray:
     The logarithm and cosine run as numpy's vectorised float32 functions (about 4x faster than
     a scalar loop or numpy's own normal generator); the 24-bit radius bounds a draw at 5.9 sd.
     """
-    return _box_muller(*_normal_halves(key, n))
+    return _box_muller(*_normal_halves(key, n, None))
 
 
 def _box_muller(radius: np.ndarray, angle: np.ndarray) -> np.ndarray:
@@ -217,18 +221,7 @@ def normals32_of(draw, n: int, among: np.ndarray | None = None) -> np.ndarray:
         return draw if among is None else draw[among]
     if among is None:
         return normals32(draw, n)
-    return _box_muller(*_normal_halves_at(draw, among))
-
-
-@kernel
-def _normal_halves_at(key, among):  # pragma: no cover - compiled
-    """:func:`_normal_halves` of the households ``among`` only."""
-    radius, angle = np.empty(among.size, np.float32), np.empty(among.size, np.float32)
-    for j in range(among.size):
-        b = bits(key, among[j], 0)
-        radius[j] = np.float32((np.float64(np.int64(b >> _S40)) + 0.5) * _TO_UNIT24)
-        angle[j] = np.float32(np.float64(np.int64(b & _LOW24)) * _TO_UNIT24)
-    return radius, angle
+    return _box_muller(*_normal_halves(draw, n, among))
 
 
 def make_streams(seed: int, replicate: int) -> Streams:
