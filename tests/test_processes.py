@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 
+import numba
 import numpy as np
 import pytest
 from scipy.stats import binom, binomtest, chisquare
 
 from sim.population import Areas, build_areas
 from sim.processes import areas, demography, employment, health, income, labour, registration
-from sim.rng import binomial_counts, hits_per_entry, remove_hits, success_positions, year_key
+from sim.rng import binomial_counts, hits_per_entry, remove_hits, success_positions, uniform_pair, year_key
 from sim.state import Band, Disability, Illness, Job, Registration
 from tests.helpers import context, households, small_config
 
@@ -94,6 +95,51 @@ def test_births_and_ageing_rates():
     assert new["size"].astype(np.int64).sum() - 5 * N >= 0
     births = new["size"].astype(np.int64).sum() - 5 * N
     assert_rate(births, 2 * N, rates.p_birth_per_adult)
+
+
+@numba.njit
+def _demography_uniforms(key, n):
+    """The eight uniforms of each household's four demography slots, in slot order."""
+    u = np.empty((n, 8))
+    for i in range(n):
+        for slot in range(4):
+            u[i, 2 * slot], u[i, 2 * slot + 1] = uniform_pair(key, i, slot)
+    return u
+
+
+@pytest.mark.parametrize(
+    ("p_death", "p_age", "p_birth", "multiplier"),
+    [(0.01, 0.05, 0.02, 3.0), (0.3, 0.5, 0.08, 50.0), (1.0, 1.0, 0.1, 1.0), (0.0, 0.0, 0.0, 1.0)],
+)
+def test_the_calm_screen_never_passes_over_an_event(p_death, p_age, p_birth, multiplier):
+    """Households demography copies without drawing (``_calm``) have no event by the exact draw."""
+    rng = np.random.default_rng(18)
+    n = 20_000
+    band = rng.integers(0, 3, n)
+    counts = rng.integers(0, 6, (3, n))
+    counts[band, np.arange(n)] += 1  # the index member is counted in its band
+    h = households(
+        n, n_child=counts[0], n_adult=counts[1], n_elder=counts[2], index_band=band,
+        illness=rng.choice([Illness.NONE, Illness.MAJOR], n),
+    )  # fmt: skip
+    h = h.replace(size=np.where(rng.random(n) < 0.02, 0, h.size).astype(h.size.dtype))  # dissolved households
+    p_event = np.array([p_death, p_death / 2, p_death, p_age, p_age / 3, p_birth])
+    cdf = demography.binomial_cdf(p_event, int(counts.sum(axis=0).max()))
+    key = year_key(19, 0, "demography", 2020)
+    calm = demography._calm(h.members, h.health, key, p_event, multiplier)
+    u = _demography_uniforms(key, n)
+    others = counts.copy()
+    others[band, np.arange(n)] -= 1
+    rows_and_counts = [(0, others[0]), (1, others[1]), (2, others[2]), (3, others[0]), (4, others[1]), (5, others[1])]
+    quiet = np.ones(n, bool)
+    for k, (row, m) in enumerate(rows_and_counts):
+        quiet &= u[:, 2 + k] < cdf[row, m, 0]
+    p_index = p_event[band] * np.where(h.illness == Illness.MAJOR, multiplier, 1.0)
+    p_ages = np.where(band < 2, p_event[np.minimum(band, 1) + 3], 0.0)
+    truly_calm = (h.size > 0) & quiet & (u[:, 0] >= p_index) & (u[:, 1] >= p_ages)
+    assert not (calm & ~truly_calm).any()
+    if 0.0 < p_death <= 0.01:  # at everyday rates the screen spares almost every calm household its draw
+        assert calm.sum() > 0.95 * truly_calm.sum()
 
 
 def test_binomial_helper_matches_its_rate_and_counts():

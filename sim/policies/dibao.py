@@ -136,10 +136,12 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
 
 @kernel
 def _enrol(identity, members, health, labour, registration, money, assistance, u, p, std):
-    """One pass over households: 特困 first, then 低保 by the means test, grace, then 单人保.
+    """特困 first, then 低保 by the means test, grace, then 单人保.
 
-    Conditions combine with ``&``/``|`` rather than ``and``/``or``: without short-circuit
-    branches on random draws the loop runs about 1.5x faster.
+    A first, branch-free pass (which the compiler vectorises) assesses every household's income
+    and finds those a line or a running grace period could pay; most households are above every
+    line, so the tests run for the rest alone.  Conditions combine with ``&``/``|`` rather than
+    ``and``/``or``: without short-circuit branches on random draws the loop runs about 1.5x faster.
     """
     size = members.size
     n = size.size
@@ -154,19 +156,20 @@ def _enrol(identity, members, health, labour, registration, money, assistance, u
     single_scope, tekun_enabled = p.single_person_scope, p.tekun_enabled
     tekun_line, near_line = p.tekun_ratio_to_standard * std, std * (1.0 + p.inclusion_band)
     low_line = p.low_income_ratio * std
-    # Above every line a household can be enrolled under, only a running grace period pays.
     above_every_line = max(std, near_line, tekun_line, low_line)
+    assessed_income, may_pay = np.empty(n), np.empty(n, np.bool_)
     for i in range(n):
-        members_i = size[i]
-        if members_i == 0:
-            continue
         income = (
             np.float64(money.inc_farm[i]) + money.inc_property[i] + money.inc_pension[i]
             + money.inc_wage[i] * wage_counted - medical_deducted * money.med_oop[i]
         )  # fmt: skip
-        assessed = max(income, 0.0) / members_i
-        if assessed >= above_every_line and not (assistance.dibao[i] and assistance.dibao_grace[i] > 0):
-            continue  # nothing paid, nothing enrolled: most households, so the tests below are skipped
+        assessed_income[i] = max(income, 0.0) / max(size[i], 1)
+        in_grace = assistance.dibao[i] & (assistance.dibao_grace[i] > 0)
+        may_pay[i] = (size[i] != 0) & ((not assessed_income[i] >= above_every_line) | in_grace)
+    for i in range(n):
+        if not may_pay[i]:
+            continue  # nothing paid, nothing enrolled
+        members_i, assessed = size[i], assessed_income[i]
         x, adults, n_full = uniform32_at(u, i), members.n_adult[i], labour.n_labour_full[i]
         no_supporter = (adults == 0) | (
             (n_full + labour.n_labour_partial[i] == 0) & (adults == 1) & (health.index_band[i] == Band.ADULT)

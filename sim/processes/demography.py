@@ -20,7 +20,7 @@ from sim.context import Effect, YearContext
 from sim.jit import inline, kernel
 from sim.rng import uniform_pair
 from sim.schema import share, spec
-from sim.state import PERSONS, Band, ByBand, Households, Illness
+from sim.state import Band, ByBand, Households, Illness
 from sim.steps import Draw, DrawKind, Phase, Process, register_process
 from sim.text import Text
 
@@ -117,16 +117,25 @@ def _member_events(c, a, e, u, cdf):  # pragma: no cover - compiled
 
 @kernel
 def _advance(members, health, key, p_event, cdf, major_multiplier):  # pragma: no cover - compiled
-    """New band counts, sizes, index band and index health after deaths, ageing and births (one pass).
+    """New band counts, sizes, index band and index health after deaths, ageing and births.
 
     Other members die first; children turning 16, adults turning 65 and births come from the
-    survivors.  The index member's own death and ageing are drawn on their own.
+    survivors.  The index member's own death and ageing are drawn on their own.  Most
+    households have no event in a year: a first, branch-free pass (which the compiler
+    vectorises) finds the households that surely have none and copies them; the second pass
+    draws the events of the rest.
     """
     n = members.size.size
-    child, adult, elder = np.empty(n, PERSONS), np.empty(n, PERSONS), np.empty(n, PERSONS)
-    new_size, new_band = np.empty(n, np.int32), np.empty(n, np.uint8)
-    new_illness, new_disability = health.illness.copy(), health.disability.copy()
+    # Copies of every household's counts and index: a calm household keeps them
+    child, adult, elder = members.n_child.copy(), members.n_adult.copy(), members.n_elder.copy()
+    new_size, new_band = np.empty(n, np.int32), health.index_band.copy()
     for i in range(n):
+        new_size[i] = np.int32(child[i]) + np.int32(adult[i]) + np.int32(elder[i])
+    new_illness, new_disability = health.illness.copy(), health.disability.copy()
+    calm = _calm(members, health, key, p_event, major_multiplier)
+    for i in range(n):
+        if calm[i]:
+            continue
         b = int(health.index_band[i])
         c, a, e = int(members.n_child[i]), int(members.n_adult[i]), int(members.n_elder[i])
         if members.size[i] == 0:
@@ -142,8 +151,8 @@ def _advance(members, health, key, p_event, cdf, major_multiplier):  # pragma: n
         u_child, u_adult = uniform_pair(key, i, DEATHS_SLOT)
         u_elder, u_to_adult = uniform_pair(key, i, ELDER_SLOT)
         u_to_elder, u_births = uniform_pair(key, i, ADULT_SLOT)
-        # Most households have no event: one test of all six on the counts before deaths (valid
-        # for ageing and births too when nobody died) keeps the common case free of branches.
+        # One test of all six events on the counts before deaths (valid for ageing and births
+        # too when nobody died) keeps the households with no member event free of branches.
         quiet = (
             (u_child < cdf[CHILD, c, 0]) & (u_adult < cdf[ADULT, a, 0]) & (u_elder < cdf[ELDER, e, 0])
             & (u_to_adult < cdf[TO_ADULT, c, 0]) & (u_to_elder < cdf[TO_ELDER, a, 0])
@@ -167,6 +176,45 @@ def _advance(members, health, key, p_event, cdf, major_multiplier):  # pragma: n
                 e += 1
         child[i], adult[i], elder[i], new_size[i], new_band[i] = c, a, e, c + a + e, b
     return child, adult, elder, new_size, new_band, new_illness, new_disability
+
+
+#: Below 1 - m p, a uniform is surely below P(no event among m) = (1 - p)^m (Bernoulli's
+#: inequality; equal at m = 1); the margin keeps rounding of the table on the safe side.
+_SURE_MARGIN = 1e-9
+
+
+@inline
+def _calm(members, health, key, p_event, major_multiplier):  # pragma: no cover - compiled
+    """Which households surely have no event this year.
+
+    A conservative test: a household it misses is drawn in full, with the same numbers.
+    Branch-free and with no table lookups, so the compiler vectorises it: each binomial's
+    chance of no event is bounded below by 1 - m p instead of read from the table.
+    """
+    n = members.size.size
+    calm = np.empty(n, np.bool_)
+    p_child, p_adult, p_elder = p_event[CHILD], p_event[ADULT], p_event[ELDER]
+    p_to_adult, p_to_elder, p_births = p_event[TO_ADULT], p_event[TO_ELDER], p_event[BIRTHS]
+    for i in range(n):
+        b = health.index_band[i]
+        c0, a0, e0 = np.float64(members.n_child[i]), np.float64(members.n_adult[i]), np.float64(members.n_elder[i])
+        is_child, is_adult, is_elder = b == CHILD, b == ADULT, b > ADULT
+        c, a, e = c0 - is_child, a0 - is_adult, e0 - is_elder  # the other members
+        u_dies, u_ages = uniform_pair(key, i, INDEX_SLOT)
+        u_child, u_adult = uniform_pair(key, i, DEATHS_SLOT)
+        u_elder, u_to_adult = uniform_pair(key, i, ELDER_SLOT)
+        u_to_elder, u_births = uniform_pair(key, i, ADULT_SLOT)
+        p_index = p_child if is_child else (p_adult if is_adult else p_elder)
+        p_index = p_index * major_multiplier if health.illness[i] == Illness.MAJOR else p_index
+        p_ages = p_to_adult if is_child else (p_to_elder if is_adult else 0.0)
+        calm[i] = (
+            (members.size[i] != 0) & (c >= 0.0) & (a >= 0.0) & (e >= 0.0)
+            & (u_child < 1.0 - c * p_child - _SURE_MARGIN) & (u_adult < 1.0 - a * p_adult - _SURE_MARGIN)
+            & (u_elder < 1.0 - e * p_elder - _SURE_MARGIN) & (u_to_adult < 1.0 - c * p_to_adult - _SURE_MARGIN)
+            & (u_to_elder < 1.0 - a * p_to_elder - _SURE_MARGIN) & (u_births < 1.0 - a * p_births - _SURE_MARGIN)
+            & (u_dies >= p_index) & (u_ages >= p_ages)
+        )  # fmt: skip
+    return calm
 
 
 PROCESS = register_process(
