@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import math
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -47,6 +48,11 @@ class Record:
     counts: Mapping[str, np.ndarray]  # per-stratum person counts that steps report (Effect.counts)
     costs: Mapping[str, float]  # yuan by lever
     areas: Any  # sim.population.Areas with this year's status
+
+    @functools.cached_property
+    def stocks(self) -> Stocks:
+        """The stocks of :func:`stocks_of`, summed once for every metric that reads them."""
+        return stocks_of(self.h)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -169,22 +175,78 @@ def initial_row(record: Record) -> dict[str, float]:
 # --- computations ---------------------------------------------------------------------------
 
 
-# The stocks below are read every year: each is one pass that tests its condition per household,
-# rather than numpy masks built first (a pass and an array each).  Sums run in household order,
-# as a sum under a mask does, so the figures are the same to the last bit.
+#: The person stocks one pass sums (:func:`stocks_of`), in the order of its kernel's totals.
+PERSON_STOCKS = (
+    "monitored", "monitored_unstable", "monitored_edge", "monitored_hardship", "ever_monitored", "fallbacks",
+    "sustained_exits", "true_poor",
+)  # fmt: skip
+
+
+@dataclasses.dataclass(frozen=True)
+class Stocks:
+    """The year-end stocks the built-in metrics read, from one pass over the households."""
+
+    registered: np.ndarray  # recorded persons of registered-poor households, by stratum
+    cohort: np.ndarray  # of those, of the initial register (stratum REGISTERED), by stratum
+    exited: np.ndarray  # recorded persons of exited households that still have members, by stratum
+    persons: dict[str, float]  # real persons in the households of each of PERSON_STOCKS
+
+
+def stocks_of(h: Households) -> Stocks:
+    """Every stock of :class:`Stocks`, summed in one pass.
+
+    Each total is its own sum in household order, as a sum under a mask would be, so the
+    figures are the same to the last bit as one pass (or one mask) per stock.
+    """
+    recorded, persons = _stock_pass(
+        h.stratum, h.reg, h.size, h.reg_size, h.weight, h.monitored, h.monitor_category, h.ever_monitored,
+        h.exit_year, h.fallback_year, h.true_poor,
+    )  # fmt: skip
+    return Stocks(recorded[0], recorded[1], recorded[2], dict(zip(PERSON_STOCKS, persons.tolist(), strict=True)))
+
+
+_UNSTABLE, _EDGE, _HARDSHIP = int(MonitorCategory.UNSTABLE), int(MonitorCategory.EDGE), int(MonitorCategory.HARDSHIP)
+# Where each person stock sits in the kernel's totals (numba reads these as constants)
+_AT = {name: k for k, name in enumerate(PERSON_STOCKS)}
+_MONITORED, _EVER_MONITORED, _FALLBACKS = _AT["monitored"], _AT["ever_monitored"], _AT["fallbacks"]
+_IN_UNSTABLE, _IN_EDGE, _IN_HARDSHIP = _AT["monitored_unstable"], _AT["monitored_edge"], _AT["monitored_hardship"]
+_SUSTAINED, _TRUE_POOR, _N_PERSON_STOCKS = _AT["sustained_exits"], _AT["true_poor"], len(PERSON_STOCKS)
 
 
 @kernel
-def _recorded_by_stratum(stratum, reg, size, reg_size, code, with_members, initial_only):
-    """Recorded persons by stratum of households with registration ``code`` (and members, and initial stratum)."""
-    counts = np.zeros(N_STRATA)
+def _stock_pass(
+    stratum, reg, size, reg_size, weight, monitored, monitor_category, ever_monitored, exit_year, fallback_year,
+    true_poor,
+):  # fmt: skip
+    """Recorded persons by stratum (registered, cohort, exited) and the real persons of each person stock."""
+    recorded = np.zeros((3, N_STRATA))
+    persons = np.zeros(_N_PERSON_STOCKS)
     for i in range(reg.size):
-        if (
-            reg[i] == code and (size[i] > 0 or not with_members)
-            and (stratum[i] == Stratum.REGISTERED or not initial_only)
-        ):  # fmt: skip
-            counts[stratum[i]] += reg_size[i]
-    return counts
+        s, persons_i = stratum[i], weight[i] * size[i]
+        if reg[i] == Registration.POOR:
+            recorded[0, s] += reg_size[i]
+            if s == Stratum.REGISTERED:
+                recorded[1, s] += reg_size[i]
+        elif reg[i] == Registration.EXITED and size[i] > 0:
+            recorded[2, s] += reg_size[i]
+            if fallback_year[i] == 0:
+                persons[_SUSTAINED] += persons_i
+        if monitored[i]:
+            persons[_MONITORED] += persons_i
+            category = monitor_category[i]
+            if category == _UNSTABLE:
+                persons[_IN_UNSTABLE] += persons_i
+            elif category == _EDGE:
+                persons[_IN_EDGE] += persons_i
+            elif category == _HARDSHIP:
+                persons[_IN_HARDSHIP] += persons_i
+        if ever_monitored[i]:
+            persons[_EVER_MONITORED] += persons_i
+        if true_poor[i]:
+            persons[_TRUE_POOR] += persons_i
+            if exit_year[i] > 0:
+                persons[_FALLBACKS] += persons_i
+    return recorded, persons
 
 
 def weighted(counts: np.ndarray, stratum_weight: np.ndarray) -> float:
@@ -194,17 +256,7 @@ def weighted(counts: np.ndarray, stratum_weight: np.ndarray) -> float:
 
 def registered_counts(h: Households) -> np.ndarray:
     """Recorded persons of registered-poor households, by stratum."""
-    return _recorded_by_stratum(h.stratum, h.reg, h.size, h.reg_size, Registration.POOR, False, False)
-
-
-def exited_counts(h: Households) -> np.ndarray:
-    """Recorded persons of exited households that still have members, by stratum."""
-    return _recorded_by_stratum(h.stratum, h.reg, h.size, h.reg_size, Registration.EXITED, True, False)
-
-
-def cohort_counts(h: Households) -> np.ndarray:
-    """Recorded persons of the initial register (stratum REGISTERED) still registered, by stratum."""
-    return _recorded_by_stratum(h.stratum, h.reg, h.size, h.reg_size, Registration.POOR, False, True)
+    return stocks_of(h).registered
 
 
 def composition(h: Households) -> dict[str, float]:
@@ -223,15 +275,6 @@ def composition(h: Households) -> dict[str, float]:
     }
 
 
-@kernel
-def _persons_where(mask, weight, size):
-    total = 0.0
-    for i in range(mask.size):
-        if mask[i]:
-            total += weight[i] * size[i]
-    return total
-
-
 @dataclasses.dataclass(frozen=True)
 class Flow:
     """A count a step declares and reports (``Effect.counts``), in persons.
@@ -247,38 +290,11 @@ class Flow:
         return weighted(r.counts[self.name], r.stratum_weight) if self.name in r.counts else 0.0
 
 
-@kernel
-def _monitored_persons(monitored, monitor_category, category, weight, size):
-    """Persons in monitored households of ``category``."""
-    total = 0.0
-    for i in range(monitored.size):
-        if monitored[i] and monitor_category[i] == category:
-            total += weight[i] * size[i]
-    return total
-
-
-@kernel
-def _fallback_persons(exit_year, true_poor, weight, size):
-    """Persons in households that have exited and are truly poor."""
-    total = 0.0
-    for i in range(exit_year.size):
-        if exit_year[i] > 0 and true_poor[i]:
-            total += weight[i] * size[i]
-    return total
-
-
-@kernel
-def _sustained_persons(reg, fallback_year, weight, size):
-    """Persons in exited households with members that have not fallen back since their exit."""
-    total = 0.0
-    for i in range(reg.size):
-        if reg[i] == Registration.EXITED and fallback_year[i] == 0 and size[i] > 0:
-            total += weight[i] * size[i]
-    return total
-
-
-def _persons_in_category(category: MonitorCategory) -> Callable[[Record], float]:
-    return lambda r: _monitored_persons(r.h.monitored, r.h.monitor_category, int(category), r.h.weight, r.h.size)
+def _person_stock(name: str) -> Callable[[Record], float]:
+    """The real persons of person stock ``name`` (one of :data:`PERSON_STOCKS`)."""
+    if name not in PERSON_STOCKS:
+        raise ValueError(f"unknown person stock {name!r}; known: {', '.join(PERSON_STOCKS)}")
+    return lambda r: r.stocks.persons[name]
 
 
 def _exits(r: Record) -> float:
@@ -296,7 +312,7 @@ for _metric in (
         "registered_poor",
         _P,
         Kind.STOCK,
-        lambda r: weighted(registered_counts(r.h), r.stratum_weight),
+        lambda r: weighted(r.stocks.registered, r.stratum_weight),
         "persons on the register (建档立卡) at year end, counted as recorded at registration",
         initial=True,
         table=True,
@@ -306,7 +322,7 @@ for _metric in (
         "cohort_registered",
         _P,
         Kind.STOCK,
-        lambda r: weighted(cohort_counts(r.h), r.stratum_weight),
+        lambda r: weighted(r.stocks.cohort, r.stratum_weight),
         "of those, persons from the initial (start-year minus 1) register",
         title=Text("Initial register still registered", "初始建档立卡人口在册"),
     ),
@@ -314,7 +330,7 @@ for _metric in (
         "exited_persons",
         _P,
         Kind.STOCK,
-        lambda r: weighted(exited_counts(r.h), r.stratum_weight),
+        lambda r: weighted(r.stocks.exited, r.stratum_weight),
         "persons recorded in households that have left the register and not returned (已脱贫人口), "
         "those who exited before the start included",
         initial=True,
@@ -378,28 +394,26 @@ for _metric in (
         "monitored",
         _P,
         Kind.STOCK,
-        lambda r: _persons_where(r.h.monitored, r.h.weight, r.h.size),
+        _person_stock("monitored"),
         "persons in households under return-to-poverty monitoring (from 2021 by default)",
         table=True,
         title=Text("Monitored", "监测对象"),
     ),
     *(
-        Metric(
-            f"monitored_{category.name.lower()}", _P, Kind.STOCK, _persons_in_category(category), meaning, title=title
-        )
-        for category, meaning, title in (
+        Metric(name, _P, Kind.STOCK, _person_stock(name), meaning, title=title)
+        for name, meaning, title in (
             (
-                MonitorCategory.UNSTABLE,
+                "monitored_unstable",
                 "monitored persons in exited households at risk (脱贫不稳定户)",
                 Text("Monitored: unstable exited", "脱贫不稳定户"),
             ),
             (
-                MonitorCategory.EDGE,
+                "monitored_edge",
                 "monitored persons in never-registered households near the line (边缘易致贫户)",
                 Text("Monitored: edge households", "边缘易致贫户"),
             ),
             (
-                MonitorCategory.HARDSHIP,
+                "monitored_hardship",
                 "monitored persons in households hit by large expenses or income falls (突发严重困难户)",
                 Text("Monitored: sudden hardship", "突发严重困难户"),
             ),
@@ -409,7 +423,7 @@ for _metric in (
         "ever_monitored",
         _P,
         Kind.STOCK,
-        lambda r: _persons_where(r.h.ever_monitored, r.h.weight, r.h.size),
+        _person_stock("ever_monitored"),
         "persons (current members) in households monitored at some time so far",
         title=Text("Ever monitored", "累计监测人口"),
     ),
@@ -425,7 +439,7 @@ for _metric in (
         "fallbacks",
         _P,
         Kind.STOCK,
-        lambda r: _fallback_persons(r.h.exit_year, r.h.true_poor, r.h.weight, r.h.size),
+        _person_stock("fallbacks"),
         "persons in households that have exited and are truly poor again this year, registered or not "
         "(true fallback; compare returns, which count re-registration)",
         table=True,
@@ -444,7 +458,7 @@ for _metric in (
         "sustained_exits",
         _P,
         Kind.STOCK,
-        lambda r: _sustained_persons(r.h.reg, r.h.fallback_year, r.h.weight, r.h.size),
+        _person_stock("sustained_exits"),
         "persons in exited households not truly poor at any time since their exit (sustained exits)",
         title=Text("Sustained exits", "稳定脱贫"),
     ),
@@ -452,7 +466,7 @@ for _metric in (
         "true_poor",
         _P,
         Kind.STOCK,
-        lambda r: _persons_where(r.h.true_poor, r.h.weight, r.h.size),
+        _person_stock("true_poor"),
         "persons whose household income is below the line or whose housing or basic medical guarantee fails, "
         "registered or not",
         table=True,

@@ -159,13 +159,13 @@ class PovertyModel(mesa.Model):
         return metrics.Record(self.h, self.stratum_weight, counts, costs, self.areas)
 
     def _record(self, year: int, counts: dict[str, np.ndarray], costs: dict[str, float]) -> None:
-        before = self.registered
-        after = metrics.registered_counts(self.h)
+        record = self._record_of(counts, costs)
+        before, after = self.registered, record.stocks.registered
         exits = counts["exits_development"] + counts["exits_guarantee"] + counts["exits_deceased"]
         if not np.array_equal(after, before - exits + counts["newly_poor"] + counts["returns"]):
             raise AccountingError(f"register identity failed in {year}: {before} -> {after}")
         self.registered = after
-        self.current = metrics.yearly_row(self._record_of(counts, costs))
+        self.current = metrics.yearly_row(record)
         self.history.append({"year": year, **self.current})
 
     def initial_row(self) -> dict[str, float]:
