@@ -60,6 +60,16 @@ class ByBand:
         return np.array([self.child, self.adult, self.elder], dtype=np.float64)
 
 
+@inline
+def of_band(band, child, adult, elder):  # pragma: no cover - compiled
+    """The value for age band ``band``, chosen by selection rather than read from a table.
+
+    A loop whose values are all chosen this way (no lookup by a household's value) has no
+    gather, so the compiler vectorises it.
+    """
+    return child if band == Band.CHILD else (adult if band == Band.ADULT else elder)
+
+
 class Illness(enum.IntEnum):
     """Illness of the index member."""
 
