@@ -153,6 +153,21 @@ MARKET_WAGE_JOB[[Job.LOCAL_WAGE, Job.MIGRANT]] = True
 #: Jobs of a worker open to market job finding.
 SEEKING_JOB = np.zeros(len(Job), dtype=bool)
 SEEKING_JOB[[Job.NONE, Job.FARMING, Job.WORKSHOP]] = True
+# The two tables as bit sets, so a loop can test a household's job without a lookup (and vectorise)
+_MARKET_WAGE_BITS = sum(1 << int(job) for job in Job if MARKET_WAGE_JOB[job])
+_SEEKING_BITS = sum(1 << int(job) for job in Job if SEEKING_JOB[job])
+
+
+@inline
+def is_market_wage_job(job):  # pragma: no cover - compiled
+    """``MARKET_WAGE_JOB[job]`` as a bit test (no table lookup)."""
+    return (_MARKET_WAGE_BITS >> job) & 1 != 0
+
+
+@inline
+def is_seeking_job(job):  # pragma: no cover - compiled
+    """``SEEKING_JOB[job]`` as a bit test (no table lookup)."""
+    return (_SEEKING_BITS >> job) & 1 != 0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -496,12 +511,10 @@ def cannot_migrate(n_full, n_partial, illness, disability, n_child, n_adult):
     children without a second working-age adult).  Takes one household's values (scalars), so
     a kernel's loop calls it without passing whole column groups.
     """
-    if n_full == 0:
-        return n_partial > 0
-    if n_full > 1:
-        return False
-    needs_care = illness == Illness.MAJOR or disability == Disability.SEVERE
-    return needs_care or (n_child > 0 and n_adult == 1)
+    # Chosen by selection rather than branches, so the loops that call it vectorise
+    needs_care = (illness == Illness.MAJOR) | (disability == Disability.SEVERE)
+    carer = needs_care | ((n_child > 0) & (n_adult == 1))
+    return (n_partial > 0) if n_full == 0 else ((n_full == 1) & carer)
 
 
 @inline

@@ -69,33 +69,39 @@ def step(h: Households, costs: Params, ctx: YearContext) -> Effect:
     """Gross spending and general-tier out-of-pocket spending of every household."""
     tier = tiers(ctx.region.medical, ctx.medical_index, poor=False)
     # Only an ill index member's spending is random: the normals of the others are never made.
-    z_ill = normals32_of(ctx.draws["z_medical"], h.n, np.flatnonzero(h.illness != Illness.NONE))
-    gross, oop = _spending(h.members, h.health, h.shocks, z_ill, kernel_scalars(costs), ctx.medical_index, tier)
+    ill = np.flatnonzero(h.illness != Illness.NONE)
+    z_ill = normals32_of(ctx.draws["z_medical"], h.n, ill)
+    gross, oop = _spending(h.members, h.health, h.shocks, ill, z_ill, kernel_scalars(costs), ctx.medical_index, tier)
     return Effect({"med_gross": gross, "med_oop": oop})
 
 
 @kernel
-def _spending(members, health, shocks, z_ill, costs, medical_index, tier):
-    """Gross and out-of-pocket spending; ``z_ill`` holds the normals of the ill households, in row order."""
+def _spending(members, health, shocks, ill, z_ill, costs, medical_index, tier):
+    """Gross and out-of-pocket spending; ``z_ill`` holds the normals of the ill households ``ill``.
+
+    Every household's spending without illness comes first, in a loop with no call and no
+    branch (which the compiler vectorises); then the ill households' spending replaces theirs.
+    """
     n = members.size.size
     gross, oop = np.empty(n, np.float32), np.empty(n, np.float32)
-    sigma = costs.sigma
-    shock_mean = -0.5 * sigma * sigma
-    ill = 0  # the households before i that are ill: i's place in z_ill
+    base, tiers_of_year = costs.per_person_base, (tier[0], tier[1], tier[2], tier[3], tier[4], tier[5])
     for i in range(n):
-        if health.illness[i] == Illness.NONE:
-            illness_cost = 0.0
-        else:
-            z = z_ill[ill]
-            ill += 1
-            index_cost = costs.chronic_mean if health.illness[i] == Illness.CHRONIC else costs.major_mean
-            illness_cost = 0.0
-            if index_cost != 0.0:  # exp is the loop's dearest step; most index members are not ill
-                illness_cost = index_cost * np.exp(sigma * z + shock_mean)
-        g = (costs.per_person_base * members.size[i] + illness_cost) * medical_index
+        g = (base * members.size[i] + 0.0) * medical_index  # the ill households' sum with no illness cost
         g += shocks.shock_medical[i]  # disaster injuries (sim.processes.shocks), already at this year's prices
         gross[i] = g
-        oop[i] = min(out_of_pocket_one(g, tier), g)
+        oop[i] = min(out_of_pocket_one(g, tiers_of_year), g)
+    sigma = costs.sigma
+    shock_mean = -0.5 * sigma * sigma
+    for k in range(ill.size):
+        i = ill[k]
+        index_cost = costs.chronic_mean if health.illness[i] == Illness.CHRONIC else costs.major_mean
+        illness_cost = 0.0
+        if index_cost != 0.0:
+            illness_cost = index_cost * np.exp(sigma * z_ill[k] + shock_mean)
+        g = (base * members.size[i] + illness_cost) * medical_index
+        g += shocks.shock_medical[i]
+        gross[i] = g
+        oop[i] = min(out_of_pocket_one(g, tiers_of_year), g)
     return gross, oop
 
 
