@@ -99,29 +99,30 @@ def of_year(before: Households, after: Households, year: int) -> pd.DataFrame:
 
 @inline
 def _event_flags(was, now, monitored_before, monitored_after, exit_route, fallback_year, size_before, size_after, year):
-    """Bit ``e`` set for each :class:`Event` ``e`` of one household in ``year``."""
-    exited = was == Registration.POOR and now == Registration.EXITED
-    tracked = was != Registration.NEVER or now != Registration.NEVER or monitored_before
-    flags = 0
-    if exited and exit_route == ExitRoute.DEVELOPMENT:
-        flags |= 1 << Event.EXIT_DEVELOPMENT
-    if exited and exit_route == ExitRoute.GUARANTEE:
-        flags |= 1 << Event.EXIT_GUARANTEE
-    if was == Registration.POOR and now == Registration.NEVER:
-        flags |= 1 << Event.EXIT_DECEASED
-    if was == Registration.NEVER and now == Registration.POOR:
-        flags |= 1 << Event.NEWLY_REGISTERED
-    if was == Registration.EXITED and now == Registration.POOR:
-        flags |= 1 << Event.RETURN
-    if fallback_year == year:
-        flags |= 1 << Event.FALLBACK
-    if not monitored_before and monitored_after:
-        flags |= 1 << Event.MONITORED
-    if monitored_before and not monitored_after:
-        flags |= 1 << Event.MONITORING_ENDED
-    if tracked and size_before > 0 and size_after == 0:
-        flags |= 1 << Event.DISSOLVED
-    return flags
+    """Bit ``e`` set for each :class:`Event` ``e`` of one household in ``year``.
+
+    Each bit is its test shifted into place, with no branch, so the loop that calls this vectorises.
+    """
+    poor_before, exited_now = was == Registration.POOR, now == Registration.EXITED
+    exited = poor_before & exited_now
+    tracked = (was != Registration.NEVER) | (now != Registration.NEVER) | monitored_before
+    return (
+        _bit(exited & (exit_route == ExitRoute.DEVELOPMENT), Event.EXIT_DEVELOPMENT)
+        | _bit(exited & (exit_route == ExitRoute.GUARANTEE), Event.EXIT_GUARANTEE)
+        | _bit(poor_before & (now == Registration.NEVER), Event.EXIT_DECEASED)
+        | _bit((was == Registration.NEVER) & (now == Registration.POOR), Event.NEWLY_REGISTERED)
+        | _bit((was == Registration.EXITED) & (now == Registration.POOR), Event.RETURN)
+        | _bit(fallback_year == year, Event.FALLBACK)
+        | _bit((not monitored_before) & monitored_after, Event.MONITORED)
+        | _bit(monitored_before & (not monitored_after), Event.MONITORING_ENDED)
+        | _bit(tracked & (size_before > 0) & (size_after == 0), Event.DISSOLVED)
+    )
+
+
+@inline
+def _bit(condition, event):
+    """``condition`` as bit ``event`` of a household's event flags."""
+    return np.uint32(condition) << np.uint32(event)
 
 
 @kernel
@@ -134,10 +135,11 @@ def _events(reg_before, reg_after, monitoring_before, monitoring_after, size_bef
     flags = np.zeros(n, np.uint32)  # one bit per event code (checked below the class: fewer than 32)
     total = 0
     for i in range(n):
-        f = _event_flags(was[i], now[i], monitored_before[i], monitored_after[i], exit_route[i], fallback_year[i],
-                         size_before[i], size_after[i], year)  # fmt: skip
-        flags[i] = f
-        while f:
+        flags[i] = _event_flags(was[i], now[i], monitored_before[i], monitored_after[i], exit_route[i],
+                                fallback_year[i], size_before[i], size_after[i], year)  # fmt: skip
+    for i in range(n):
+        f = flags[i]
+        while f:  # most households have no event: the test is all they cost
             total += f & 1
             f >>= 1
     households, codes = np.empty(total, np.int64), np.empty(total, np.uint8)

@@ -135,18 +135,23 @@ def _monitor(identity, members, registration, status, monitoring, assistance, mo
     households = 0.0
     line, kept_share = p.threshold_ratio * poverty_line, 1.0 - p.income_drop_share
     hardship_line = p.hardship_ratio * poverty_line
+    # First, every household's risk tests in a loop with no branch (which the compiler
+    # vectorises); & and | rather than and/or keep short-circuit branches out of it.  Only
+    # households at risk or monitored go on to the second loop.
+    risk, hardship, attended = np.empty(n, np.bool_), np.empty(n, np.bool_), np.empty(n, np.bool_)
     for i in range(n):
-        if size[i] == 0:
-            continue
         pc, previous = np.float64(status.income_pc[i]), status.income_pc_prev[i]
-        # & and | rather than and/or: no short-circuit branches on the data, so the common case
-        # (no risk, not monitored) runs without mispredicted jumps
         expense = money.med_oop[i] > p.large_expense_share * pc * size[i]
         dropped = (previous > 0) & (pc < kept_share * previous)
         secured = assistance.dibao[i] | assistance.tekun[i] | assistance.guaranteed[i]
         low = (pc < line) & (p.flag_assisted | (not secured))
-        shock = (expense | dropped) & (pc - money.med_oop[i] / size[i] < hardship_line)
-        at_risk = (low | shock | status.true_poor[i]) & (registration.reg[i] != Registration.POOR)
+        hardship[i] = (expense | dropped) & (pc - money.med_oop[i] / max(size[i], 1) < hardship_line)
+        risk[i] = (low | hardship[i] | status.true_poor[i]) & (registration.reg[i] != Registration.POOR)
+        attended[i] = (size[i] != 0) & (risk[i] | monitoring.monitored[i])
+    for i in range(n):
+        if not attended[i]:
+            continue
+        at_risk, shock = risk[i], hardship[i]
         if monitoring.monitored[i]:
             count = 0 if at_risk else monitoring.monitor_clear[i] + 1
             # The discovery draw is free here: a monitored household is not being discovered.

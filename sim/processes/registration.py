@@ -163,12 +163,19 @@ def _exits(identity, members, status, registration, assistance, place, money, u,
     flows = np.zeros((len(FLOWS), N_STRATA), np.float64)
     line = year.line
     margin_line = (1.0 + rules.exit_income_margin) * line
+    # Years above the line for everyone, and who falls back or is registered, in a loop with no
+    # branch (which the compiler vectorises); only those go on to the second loop.
+    falls_back, attended = np.empty(n, np.bool_), np.empty(n, np.bool_)
     for i in range(n):
-        s, size = identity.stratum[i], members.size[i]
-        true_poor = status.true_poor[i]
-        if size > 0 and not true_poor:
-            above[i] = min(registration.above_line_years[i] + 1, 255)
-        if size > 0 and true_poor and exit_year[i] > 0 and fallback_year[i] == 0:
+        size, true_poor = members.size[i], status.true_poor[i]
+        above[i] = min(registration.above_line_years[i] + 1, 255) if (size > 0) & (not true_poor) else 0
+        falls_back[i] = (size > 0) & true_poor & (exit_year[i] > 0) & (fallback_year[i] == 0)
+        attended[i] = falls_back[i] | (reg[i] == Registration.POOR)
+    for i in range(n):
+        if not attended[i]:
+            continue
+        s, size, true_poor = identity.stratum[i], members.size[i], status.true_poor[i]
+        if falls_back[i]:
             fallback_year[i] = year.year
             flows[5, s] += size
         if reg[i] != Registration.POOR:
