@@ -100,7 +100,7 @@ def binomial(m, row, u, cdf):  # pragma: no cover - compiled
     return k
 
 
-@kernel
+@inline
 def _member_events(c, a, e, u, cdf):  # pragma: no cover - compiled
     """Band counts of the other members after deaths, then ageing and births among the survivors.
 
