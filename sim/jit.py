@@ -32,7 +32,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+import llvmlite.binding
 import numba
+from numba.core import base as numba_base
 from numba.core.caching import UserProvidedCacheLocator
 
 F = TypeVar("F", bound=Callable)
@@ -189,4 +191,24 @@ def kernel(function: F) -> F:
         numba.config.CACHE_DIR, numba.config.CACHE_LOCATOR_CLASSES = saved
 
 
+def quiet_llvm_lock() -> int:
+    """Take off numba's announcements of every call into LLVM; return how many were taken off.
+
+    numba hangs a pair of callbacks on llvmlite's lock that broadcast a ``numba:llvm_lock``
+    event (for its compile-time profiler) around each call into LLVM.  Loading one cached
+    kernel makes about two hundred such calls, and with nobody listening the announcements were
+    a fifth of the time a run spends loading its kernels (some 25 ms of a default run's first
+    year and 60 ms of its setup).  The lock itself stays.  What is lost: the ``llvm_lock`` entry
+    of numba's compile timers, which nothing here reads.
+    """
+    lock = getattr(llvmlite.binding.ffi.lib, "_lock", None)
+    numba_callbacks = [
+        pair for pair in getattr(lock, "_cblist", ()) if getattr(pair[0], "__module__", None) == numba_base.__name__
+    ]
+    for acquire, release in numba_callbacks:
+        llvmlite.binding.ffi.unregister_lock_callback(acquire, release)
+    return len(numba_callbacks)
+
+
 prune()
+quiet_llvm_lock()

@@ -71,3 +71,16 @@ def test_stale_caches_are_pruned_oldest_first_and_recent_ones_kept(tmp_path, mon
     (tmp_path / "fresh").mkdir()
     jit.prune(keep=2, now=now)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fresh", "old3", "old4"]
+
+
+def test_numba_no_longer_announces_each_call_into_llvm_and_kernels_still_compile():
+    import llvmlite.binding
+    import numba
+    import numpy as np
+    from numba.core import base
+
+    callbacks = llvmlite.binding.ffi.lib._lock._cblist
+    assert not [pair for pair in callbacks if pair[0].__module__ == base.__name__]
+    assert jit.quiet_llvm_lock() == 0  # nothing left to take off
+    doubled = numba.njit(lambda x: 2 * x)  # compiled now, under the quiet lock
+    assert doubled(np.arange(3)).tolist() == [0, 2, 4]

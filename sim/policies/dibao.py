@@ -166,9 +166,7 @@ def _enrol(identity, members, health, labour, registration, money, assistance, u
         assessed_income[i] = max(income, 0.0) / max(size[i], 1)
         in_grace = assistance.dibao[i] & (assistance.dibao_grace[i] > 0)
         may_pay[i] = (size[i] != 0) & ((not assessed_income[i] >= above_every_line) | in_grace)
-    for i in range(n):
-        if not may_pay[i]:
-            continue  # nothing paid, nothing enrolled
+    for i in range(n):  # every outcome by selection, with no branch, so this loop vectorises too
         members_i, assessed = size[i], assessed_income[i]
         x, adults, n_full = uniform32_at(u, i), members.n_adult[i], labour.n_labour_full[i]
         no_supporter = (adults == 0) | (
@@ -188,22 +186,19 @@ def _enrol(identity, members, health, labour, registration, money, assistance, u
             (single_scope > 0) & severe & (assessed < low_line) & (members_i > 1) & ((single_scope == 2) | registered)
             & (not (enrolled | grace | tekun)) & (x < p_in)
         )  # fmt: skip
-        amount = 0.0
-        if tekun:
-            amount = max(tekun_line - assessed, 0.0) * members_i
-        elif enrolled:
-            amount = max(std - assessed, 0.0) * members_i
-            grace_left[i] = grace_years
-        elif grace:
-            amount = np.float64(money.inc_dibao[i]) * grace_share
-            grace_left[i] = grace_before - 1
-        elif single:
-            amount = std
-        benefit[i] = amount
-        if benefit[i] > 0:
-            tekun_out[i] = tekun
-            on_dibao[i] = not tekun
-            cost += identity.weight[i] * np.float64(benefit[i])
+        amount = std if single else 0.0
+        amount = np.float64(money.inc_dibao[i]) * grace_share if grace else amount
+        amount = max(std - assessed, 0.0) * members_i if enrolled else amount
+        amount = max(tekun_line - assessed, 0.0) * members_i if tekun else amount
+        paid = np.float32(amount if may_pay[i] else 0.0)
+        benefit[i] = paid
+        left = grace_before - 1 if grace else 0
+        left = grace_years if enrolled & (not tekun) else left
+        grace_left[i] = left if may_pay[i] else 0
+        tekun_out[i] = (paid > 0) & tekun
+        on_dibao[i] = (paid > 0) & (not tekun)
+    for i in range(n):  # in household order, as the sum has always run; an unpaid household adds exactly 0
+        cost += identity.weight[i] * np.float64(benefit[i])
     return benefit, on_dibao, tekun_out, grace_left, cost
 
 
