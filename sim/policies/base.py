@@ -56,27 +56,25 @@ def programme_indices(h: Households, ctx: YearContext) -> tuple[np.ndarray, np.n
 
 @kernel
 def _programme_indices(reg, monitored, size):
-    """Two passes (a count, then the indices) so that no population-sized temporary is made."""
+    """Two passes (a count, then the indices) so that no population-sized temporary is made.
+
+    Both with no branch: the count vectorises, and each index is written at the next free place
+    whether or not it is kept (the place moves on only when it is), into one spare slot at the end.
+    """
     n_core, n_all = 0, 0
     for i in range(reg.size):
-        if size[i] > 0:
-            core = reg[i] == Registration.POOR or monitored[i]
-            if core:
-                n_core += 1
-            if core or reg[i] == Registration.EXITED:
-                n_all += 1
-    core_idx, all_idx = np.empty(n_core, np.int64), np.empty(n_all, np.int64)
+        core = (size[i] > 0) & ((reg[i] == Registration.POOR) | monitored[i])
+        n_core += core
+        n_all += core | ((size[i] > 0) & (reg[i] == Registration.EXITED))
+    core_idx, all_idx = np.empty(n_core + 1, np.int64), np.empty(n_all + 1, np.int64)
     j, k = 0, 0
     for i in range(reg.size):
-        if size[i] > 0:
-            core = reg[i] == Registration.POOR or monitored[i]
-            if core:
-                core_idx[j] = i
-                j += 1
-            if core or reg[i] == Registration.EXITED:
-                all_idx[k] = i
-                k += 1
-    return core_idx, all_idx
+        core = (size[i] > 0) & ((reg[i] == Registration.POOR) | monitored[i])
+        kept = core | ((size[i] > 0) & (reg[i] == Registration.EXITED))
+        core_idx[j], all_idx[k] = i, i
+        j += core
+        k += kept
+    return core_idx[:n_core], all_idx[:n_all]
 
 
 def target_group(h: Households, ctx: YearContext, lever: str) -> np.ndarray:

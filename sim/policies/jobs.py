@@ -18,6 +18,9 @@ from sim.jit import inline, kernel
 from sim.policies.base import YearContext, allocate
 from sim.state import MARKET_WAGE_JOB, Households, Job, SideJob, cannot_migrate
 
+# Plain ints: numba cannot choose between an IntEnum member and a column's value in one selection
+NO_JOB, FARMING, NO_SIDE_JOB = int(Job.NONE), int(Job.FARMING), int(SideJob.NONE)
+
 
 @inline
 def _tied_at(members, health, labour, i):  # pragma: no cover - compiled
@@ -150,10 +153,12 @@ def place_side_job(
 @kernel
 def _assign_side(labour, holders, code, wage):
     """New side jobs and their pay: every holder of side job ``code`` leaves it, then ``holders`` take it."""
-    side, side_wage = labour.side_job.copy(), labour.side_wage.copy()
-    for i in range(side.size):  # the only pass over every household: holders outside the target group leave
-        if side[i] == code:
-            side[i], side_wage[i] = SideJob.NONE, 0.0
+    n = labour.side_job.size
+    side, side_wage = np.empty(n, labour.side_job.dtype), np.empty(n, labour.side_wage.dtype)
+    for i in range(n):  # the only pass over every household: holders outside the target group leave
+        leaves = labour.side_job[i] == code  # by selection, with no branch, so the pass vectorises
+        side[i] = NO_SIDE_JOB if leaves else labour.side_job[i]
+        side_wage[i] = 0.0 if leaves else labour.side_wage[i]
     for i in holders:
         side[i], side_wage[i] = code, wage
     return side, side_wage
@@ -201,10 +206,11 @@ def _assign(labour, holders, job_code, wage, keep_incumbents):
     """
     new, placed_wage = labour.job.copy(), labour.placed_wage.copy()
     if keep_incumbents:
-        for i in range(new.size):  # holders outside the target group leave too
-            if new[i] == job_code:
-                new[i] = Job.FARMING if labour.n_labour_full[i] + labour.n_labour_partial[i] > 0 else Job.NONE
-                placed_wage[i] = 0.0
+        for i in range(new.size):  # holders outside the target group leave too (by selection: no branch)
+            leaves = new[i] == job_code
+            released = FARMING if labour.n_labour_full[i] + labour.n_labour_partial[i] > 0 else NO_JOB
+            new[i] = released if leaves else new[i]
+            placed_wage[i] = 0.0 if leaves else placed_wage[i]
     for i in holders:
         new[i] = job_code
         placed_wage[i] = max(wage, 0.0)

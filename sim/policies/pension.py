@@ -55,9 +55,11 @@ def _pensions(identity, members, assistance, yearly):
     paid, assisted_adults = 0.0, 0.0
     for i in range(n_elder.size):
         pension[i] = n_elder[i] * yearly
+    # The sums in household order, with no branch: an unassisted household adds exactly 0
+    for i in range(n_elder.size):
         paid += identity.weight[i] * np.float64(pension[i])
-        if assistance.dibao[i] or assistance.tekun[i]:
-            assisted_adults += identity.weight[i] * members.n_adult[i]
+        assisted = assistance.dibao[i] | assistance.tekun[i]
+        assisted_adults += identity.weight[i] * members.n_adult[i] * (1.0 if assisted else 0.0)
     return pension, paid, assisted_adults
 
 
