@@ -55,7 +55,7 @@ def test_kernels_cache_under_their_modules_digest():
     from sim.processes import employment
 
     for dispatcher, module in (
-        (jobs._tied, "sim.policies.jobs"),
+        (jobs._pool, "sim.policies.jobs"),
         (employment._transitions, "sim.processes.employment"),
     ):
         path = dispatcher._cache._cache_path  # straight in the digest folder: nothing of where the checkout lies

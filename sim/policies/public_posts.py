@@ -6,7 +6,7 @@ seed 002 posts for exited people under "按需设岗、以岗聘任、在岗领�
 the household's farm and main job, paid ``wage_per_year``, and it takes a quarter of a labourer's
 farm time (``dynamics.income.side_job_labour_unit``).  It is for those who cannot go out to work:
 households whose main worker is a migrant are not eligible, and households whose labour is tied
-to home (carers, the partly able: :func:`sim.policies.jobs.tied_to_home`) and monitored
+to home (carers, the partly able: :func:`sim.state.cannot_migrate`) and monitored
 households move up the queue.  Incumbents keep their post while eligible; vacancies go to the
 neediest by income without the post.
 """
@@ -18,7 +18,7 @@ import dataclasses
 import numpy as np
 
 from sim.policies.base import Effect, YearContext, served
-from sim.policies.jobs import place_side_job, side_job_queue
+from sim.policies.jobs import place_side_job
 from sim.schema import spec, yuan
 from sim.state import Households, Job, SideJob
 from sim.steps import Lever, Phase, register_lever
@@ -55,9 +55,17 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     """Fill public-welfare posts for this year; the wage is counted as a cost here."""
     if not params.enabled:
         return Effect()
-    among, bonus = side_job_queue(h, served(h, ctx, NAME), Job.MIGRANT, params.monitored_priority, params.tied_priority)
     updates, holders = place_side_job(
-        h, ctx, NAME, SideJob.PUBLIC_POST, params.capacity, params.wage_per_year, among, bonus
+        h,
+        ctx,
+        NAME,
+        SideJob.PUBLIC_POST,
+        params.capacity,
+        params.wage_per_year,
+        served(h, ctx, NAME),
+        Job.MIGRANT,
+        params.monitored_priority,
+        params.tied_priority,
     )
     return Effect(updates, float(np.sum(h.weight[holders])) * params.wage_per_year)
 

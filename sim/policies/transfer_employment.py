@@ -3,7 +3,7 @@
 Sources: seed 000 employment-rate targets for registered labour able and willing to work
 (2018 80%, 2019 100%) and "春风行动"; seed 002 labour cooperation and labour-export services
 for resettlement sites.  Each year up to ``placements_per_year`` main workers with full labour
-capacity in target households that can leave home (not carers: :func:`sim.policies.jobs.tied_to_home`)
+capacity in target households that can leave home (not carers: :func:`sim.state.cannot_migrate`)
 are placed into migrant jobs, neediest first.
 """
 
@@ -14,7 +14,7 @@ import dataclasses
 import numpy as np
 
 from sim.policies.base import Effect, YearContext, served
-from sim.policies.jobs import place, tied_to_home
+from sim.policies.jobs import OpenTo, place
 from sim.schema import spec, yuan
 from sim.state import Households, Job
 from sim.steps import Lever, Phase, register_lever
@@ -40,10 +40,9 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     """Place this year's quota of target-household workers into migrant jobs (paid the market wage)."""
     if not params.enabled:
         return Effect()
-    served_here = served(h, ctx, NAME)
     updates, placed = place(
         h, ctx, NAME, Job.MIGRANT, params.placements_per_year, -1.0, needs_full_labour=True,
-        among=served_here[~tied_to_home(h, served_here)], keep_incumbents=False,
+        among=served(h, ctx, NAME), open_to=OpenTo.CAN_LEAVE, keep_incumbents=False,
     )  # fmt: skip
     return Effect(updates, float(np.sum(h.weight[placed])) * params.cost_per_placement)
 

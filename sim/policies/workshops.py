@@ -3,7 +3,7 @@
 Sources: seed 000 "支持扶贫企业、农民专业合作社和扶贫车间吸纳更多贫困人口就近就业"; seed 002
 continues preferential policies and favours workshops that hire relocated people.  A workshop job
 is the household's main job, open to target households whose labour is tied to home (carers and
-the partly able, :func:`sim.policies.jobs.tied_to_home`) and to relocated households (the
+the partly able, :func:`sim.state.cannot_migrate`) and to relocated households (the
 workshops sit by the resettlement sites); whoever can migrate earns more away.  No job counts are
 in the seeds: capacity and wage defaults are assumptions (``conf/policy/workshops/default.yaml``).
 Relocated households come first, then need.
@@ -16,7 +16,7 @@ import dataclasses
 import numpy as np
 
 from sim.policies.base import Effect, YearContext, served
-from sim.policies.jobs import near_home_queue, place
+from sim.policies.jobs import OpenTo, place
 from sim.schema import spec, yuan
 from sim.state import Households, Job
 from sim.steps import Lever, Phase, register_lever
@@ -51,10 +51,9 @@ def apply(h: Households, params: Params, ctx: YearContext) -> Effect:
     """Fill workshop jobs for this year; the public subsidy is the cost."""
     if not params.enabled:
         return Effect()
-    among, relocated = near_home_queue(h, served(h, ctx, NAME))
     updates, holders = place(
-        h, ctx, NAME, Job.WORKSHOP, params.capacity, params.wage_per_year, False, among, relocated,
-        params.relocated_priority,
+        h, ctx, NAME, Job.WORKSHOP, params.capacity, params.wage_per_year, False, served(h, ctx, NAME),
+        OpenTo.NEAR_HOME, params.relocated_priority,
     )  # fmt: skip
     return Effect(updates, float(np.sum(h.weight[holders])) * params.subsidy_per_job)
 
