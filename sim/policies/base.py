@@ -122,23 +122,38 @@ def allocate(
     Returns:
         Boolean mask (aligned with ``eligible``) of those that hold a slot.
     """
-    chosen = np.zeros(eligible.shape, dtype=bool)
-    remaining = float(capacity)
-    if incumbent is not None:
-        remaining = _take(eligible & incumbent, need, tie_break, weight, remaining, chosen, among)
+    if incumbent is None:  # nobody holds a slot: the incumbents' round takes nothing
+        incumbent = np.zeros(eligible.shape, np.bool_)
+    return _allocate(eligible, need, tie_break, weight, float(capacity), incumbent, among)
+
+
+@kernel
+def _allocate(eligible, need, tie_break, weight, capacity, incumbent, among):
+    """:func:`allocate`: the incumbents' round, then everyone else's, in one compiled call."""
+    chosen = np.zeros(eligible.size, np.bool_)
+    remaining = _take(eligible & incumbent, need, tie_break, weight, capacity, chosen, among)
     _take(eligible & ~chosen, need, tie_break, weight, remaining, chosen, among)
     return chosen
 
 
-def _take(mask, need, tie_break, weight, remaining, chosen, among) -> float:
+@inline
+def _take(mask, need, tie_break, weight, remaining, chosen, among):  # pragma: no cover - compiled
     """Mark the highest-priority households under ``mask`` that fit in ``remaining``; return what is left.
 
     The result is exactly that of sorting them by (need descending, tie-break ascending) and
     taking the longest prefix that fits, but only the households near the cut are sorted: the
     top ``remaining // max weight`` surely fit and the ranks past ``remaining // min weight + 1``
-    can never be reached, so one partition finds both bounds (ties at a bound are kept).
+    can never be reached, so one partition finds both bounds (ties at a bound are kept).  The
+    sort is two stable sorts (by tie-break, then by need), the order ``numpy.lexsort`` gives.
     """
-    idx, negative_need, total, w_min, w_max = _gather(mask, need, weight, among)
+    idx = np.flatnonzero(mask)
+    negative_need = np.empty(idx.size)
+    total, w_min, w_max = 0.0, np.inf, 0.0
+    for j in range(idx.size):
+        negative_need[j] = -need[idx[j]]
+        w = _weight_of(weight, among, idx[j])
+        total += w
+        w_min, w_max = min(w_min, w), max(w_max, w)
     if idx.size == 0 or remaining <= 0:
         return remaining
     if total <= remaining + 1e-9:  # everyone fits: no ordering needed
@@ -146,17 +161,32 @@ def _take(mask, need, tie_break, weight, remaining, chosen, among) -> float:
         return remaining - total
     k_high = min(idx.size, int(remaining / w_min) + 1)
     k_low = min(k_high, int((remaining + 1e-9) / w_max))
-    bounds = np.partition(negative_need, sorted({max(k_low - 1, 0), k_high - 1}))
+    kth = np.unique(np.array([max(k_low - 1, 0), k_high - 1]))
+    bounds = np.partition(negative_need, kth)
     lower = bounds[k_low - 1] if k_low > 0 else -np.inf
-    sure_weight, candidates = _take_sure(idx, negative_need, lower, bounds[k_high - 1], weight, chosen, among)
+    upper = bounds[k_high - 1]
+    # Households ranked surely inside the capacity are taken; those near the cut are ordered
+    near_cut, sure_weight = np.zeros(idx.size, np.bool_), 0.0
+    for j in range(idx.size):
+        if negative_need[j] < lower:
+            chosen[idx[j]] = True
+            sure_weight += _weight_of(weight, among, idx[j])
+        else:
+            near_cut[j] = negative_need[j] <= upper
     remaining -= sure_weight
-    households = candidates if among is None else among[candidates]
-    order = np.lexsort((tie_break[households], -need[candidates]))
-    cumulative = np.cumsum(weight[households[order]])
-    order = candidates[order]
-    n_fit = int(np.searchsorted(cumulative, remaining + 1e-9, side="right"))
-    chosen[order[:n_fit]] = True
-    return remaining - (float(cumulative[n_fit - 1]) if n_fit else 0.0)
+    candidates = idx[near_cut]
+    m = candidates.size
+    ties, negated, weights = np.empty(m), np.empty(m), np.empty(m)
+    for j in range(m):
+        i = candidates[j]
+        household = i if among is None else among[i]
+        ties[j], negated[j], weights[j] = tie_break[household], -need[i], weight[household]
+    by_tie = np.argsort(ties, kind="mergesort")
+    order = by_tie[np.argsort(negated[by_tie], kind="mergesort")]
+    cumulative = np.cumsum(weights[order])
+    n_fit = np.searchsorted(cumulative, remaining + 1e-9, side="right")
+    chosen[candidates[order[:n_fit]]] = True
+    return remaining - (cumulative[n_fit - 1] if n_fit > 0 else 0.0)
 
 
 @inline
@@ -164,35 +194,6 @@ def _weight_of(weight, among, j):  # pragma: no cover - compiled
     """The weight of position ``j``: ``weight[j]``, or the household's ``weight[among[j]]`` (numba prunes the test)."""
     i = j if among is None else among[j]
     return weight[i]
-
-
-@kernel
-def _gather(mask, need, weight, among):
-    """Positions under ``mask``, their negated need, and the sum, min and max of their weights."""
-    idx = np.flatnonzero(mask)
-    negative_need = np.empty(idx.size)
-    total, w_min, w_max = 0.0, np.inf, 0.0
-    for j in range(idx.size):
-        i = idx[j]
-        negative_need[j] = -need[i]
-        w = _weight_of(weight, among, i)
-        total += w
-        w_min, w_max = min(w_min, w), max(w_max, w)
-    return idx, negative_need, total, w_min, w_max
-
-
-@kernel
-def _take_sure(idx, negative_need, lower, upper, weight, chosen, among):
-    """Mark households ranked surely inside the capacity; return their weight and those near the cut."""
-    sure_weight = 0.0
-    near_cut = np.zeros(idx.size, np.bool_)
-    for j in range(idx.size):
-        if negative_need[j] < lower:
-            chosen[idx[j]] = True
-            sure_weight += _weight_of(weight, among, idx[j])
-        else:
-            near_cut[j] = negative_need[j] <= upper
-    return sure_weight, idx[near_cut]
 
 
 def need_score(h: Households, among: np.ndarray) -> np.ndarray:
