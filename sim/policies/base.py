@@ -88,15 +88,18 @@ def keyed_share(h: Households, ctx: YearContext, lever: str, share: float) -> np
     """Ascending indices of the served households whose lever key is below ``share`` times the lever's intensity."""
     share = share * ctx.intensity(lever)
     among = served(h, ctx, lever)
-    return among[_key_below(among, ctx.u_alloc, lever_salt(lever), share)]
+    return _key_below(among, ctx.u_alloc, lever_salt(lever), share)
 
 
 @kernel
 def _key_below(among, u_alloc, salt, share):
-    chosen = np.zeros(among.size, np.bool_)
+    """The households of ``among`` whose key is below ``share``, in order (each written at the next free place)."""
+    chosen = np.empty(among.size + 1, np.int64)
+    k = 0
     for j in range(among.size):
-        chosen[j] = lever_key_one(u_alloc[among[j]], salt) < share
-    return chosen
+        chosen[k] = among[j]
+        k += lever_key_one(u_alloc[among[j]], salt) < share
+    return chosen[:k].copy()
 
 
 def allocate(
@@ -161,8 +164,8 @@ def _take(mask, need, tie_break, weight, remaining, chosen, among):  # pragma: n
         return remaining - total
     k_high = min(idx.size, int(remaining / w_min) + 1)
     k_low = min(k_high, int((remaining + 1e-9) / w_max))
-    kth = np.unique(np.array([max(k_low - 1, 0), k_high - 1]))
-    bounds = np.partition(negative_need, kth)
+    first, last = max(k_low - 1, 0), k_high - 1
+    bounds = np.partition(negative_need, np.array([first, last]) if first < last else np.array([last]))
     lower = bounds[k_low - 1] if k_low > 0 else -np.inf
     upper = bounds[k_high - 1]
     # Households ranked surely inside the capacity are taken; those near the cut are ordered
