@@ -139,7 +139,7 @@ def _allocate(eligible, need, tie_break, weight, capacity, incumbent, among):
     return chosen
 
 
-@inline
+@kernel  # a call from _allocate, not inlined: its two rounds share one copy of the code
 def _take(mask, need, tie_break, weight, remaining, chosen, among):  # pragma: no cover - compiled
     """Mark the highest-priority households under ``mask`` that fit in ``remaining``; return what is left.
 
