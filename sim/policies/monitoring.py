@@ -37,7 +37,7 @@ from sim.jit import kernel
 from sim.policies.base import Effect, YearContext
 from sim.rng import uniform32_at
 from sim.schema import kernel_scalars, share, spec, year, yuan
-from sim.state import N_STRATA, Households, MonitorCategory, Registration
+from sim.state import N_STRATA, Households, MonitorCategory, Registration, rows_where
 from sim.steps import Lever, Phase, register_lever
 from sim.text import Text
 
@@ -148,9 +148,7 @@ def _monitor(identity, members, registration, status, monitoring, assistance, mo
         hardship[i] = (expense | dropped) & (pc - money.med_oop[i] / max(size[i], 1) < hardship_line)
         risk[i] = (low | hardship[i] | status.true_poor[i]) & (registration.reg[i] != Registration.POOR)
         attended[i] = (size[i] != 0) & (risk[i] | monitoring.monitored[i])
-    for i in range(n):
-        if not attended[i]:
-            continue
+    for i in rows_where(attended):
         at_risk, shock = risk[i], hardship[i]
         if monitoring.monitored[i]:
             count = 0 if at_risk else monitoring.monitor_clear[i] + 1

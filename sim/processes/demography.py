@@ -20,7 +20,7 @@ from sim.context import Effect, YearContext
 from sim.jit import inline, kernel
 from sim.rng import uniform_pair
 from sim.schema import share, spec
-from sim.state import Band, ByBand, Households, Illness
+from sim.state import Band, ByBand, Households, Illness, rows_where
 from sim.steps import Draw, DrawKind, Phase, Process, register_process
 from sim.text import Text
 
@@ -133,9 +133,7 @@ def _advance(members, health, key, p_event, cdf, major_multiplier):  # pragma: n
         new_size[i] = np.int32(child[i]) + np.int32(adult[i]) + np.int32(elder[i])
     new_illness, new_disability = health.illness.copy(), health.disability.copy()
     calm = _calm(members, health, key, p_event, major_multiplier)
-    for i in range(n):
-        if calm[i]:
-            continue
+    for i in rows_where(~calm):
         b = int(health.index_band[i])
         c, a, e = int(members.n_child[i]), int(members.n_adult[i]), int(members.n_elder[i])
         if members.size[i] == 0:

@@ -37,7 +37,7 @@ from sim.context import Effect, YearContext
 from sim.jit import kernel
 from sim.rng import uniform32_at
 from sim.schema import kernel_scalars, share, spec
-from sim.state import N_STRATA, ExitRoute, Households, Registration, guarantee_failed, own_income
+from sim.state import N_STRATA, ExitRoute, Households, Registration, guarantee_failed, own_income, rows_where
 from sim.steps import Draw, DrawKind, Phase, Process, register_process
 from sim.text import Text
 
@@ -171,9 +171,7 @@ def _exits(identity, members, status, registration, assistance, place, money, u,
         above[i] = min(registration.above_line_years[i] + 1, 255) if (size > 0) & (not true_poor) else 0
         falls_back[i] = (size > 0) & true_poor & (exit_year[i] > 0) & (fallback_year[i] == 0)
         attended[i] = falls_back[i] | (reg[i] == Registration.POOR)
-    for i in range(n):
-        if not attended[i]:
-            continue
+    for i in rows_where(attended):
         s, size, true_poor = identity.stratum[i], members.size[i], status.true_poor[i]
         if falls_back[i]:
             fallback_year[i] = year.year
@@ -214,10 +212,15 @@ def _entries(identity, members, status, registration, monitoring, u, rules, year
     n = reg.size
     new_wait, new_monitored = np.zeros(n, np.uint8), monitoring.monitored.copy()
     near_line = (1.0 + rules.false_registration_band) * year.line
+    # Most households are neither truly poor nor near the line a false registration needs: they
+    # only keep a waiting count of 0.  A branch-free pass (which vectorises) finds the others.
+    candidate = np.empty(n, np.bool_)
     for i in range(n):
+        state = reg[i]
+        near = (state == Registration.NEVER) & (status.income_pc[i] < near_line)
+        candidate[i] = (state != Registration.POOR) & (members.size[i] != 0) & (status.true_poor[i] | near)
+    for i in rows_where(candidate):
         s, size, state = identity.stratum[i], members.size[i], reg[i]
-        if state == Registration.POOR or size == 0:
-            continue
         true_poor = status.true_poor[i]
         wait = registration.poor_wait[i] + 1 if true_poor else 0
         enters = False
