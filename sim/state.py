@@ -62,16 +62,19 @@ class ByBand:
 
 @inline
 def rows_where(flags):  # pragma: no cover - compiled
-    """The rows where ``flags`` is set, ascending, listed with no branch.
+    """The rows where ``flags`` is set (not 0), ascending, listed with no branch.
 
     Each row is written at the next free place and the place moves on only when the row is
-    kept (one spare slot at the end), so a loop over a few scattered rows that follows does
+    kept (into one spare slot at the end), so a loop over a few scattered rows that follows does
     not pay a mispredicted jump for every row it skips, as ``if not flags[i]: continue`` does.
     """
-    rows, k = np.empty(flags.size + 1, np.int64), 0
+    count = 0
+    for i in range(flags.size):  # counted first (a vectorised sum), so the list takes only its own size
+        count += flags[i] != 0
+    rows, k = np.empty(count + 1, np.int64), 0
     for i in range(flags.size):
         rows[k] = i
-        k += flags[i]
+        k += flags[i] != 0
     return rows[:k]
 
 

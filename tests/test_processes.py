@@ -112,7 +112,7 @@ def _demography_uniforms(key, n):
     [(0.01, 0.05, 0.02, 3.0), (0.3, 0.5, 0.08, 50.0), (1.0, 1.0, 0.1, 1.0), (0.0, 0.0, 0.0, 1.0)],
 )
 def test_the_calm_screen_never_passes_over_an_event(p_death, p_age, p_birth, multiplier):
-    """Households demography copies without drawing (``_calm``) have no event by the exact draw."""
+    """Households demography copies without drawing (not ``_eventful``) have no event by the exact draw."""
     rng = np.random.default_rng(18)
     n = 20_000
     band = rng.integers(0, 3, n)
@@ -126,7 +126,7 @@ def test_the_calm_screen_never_passes_over_an_event(p_death, p_age, p_birth, mul
     p_event = np.array([p_death, p_death / 2, p_death, p_age, p_age / 3, p_birth])
     cdf = demography.binomial_cdf(p_event, int(counts.sum(axis=0).max()))
     key = year_key(19, 0, "demography", 2020)
-    calm = demography._calm(h.members, h.health, key, p_event, multiplier)
+    calm = ~demography._eventful(h.members, h.health, key, p_event, multiplier)
     u = _demography_uniforms(key, n)
     others = counts.copy()
     others[band, np.arange(n)] -= 1

@@ -138,18 +138,19 @@ def _monitor(identity, members, registration, status, monitoring, assistance, mo
     # First, every household's risk tests in a loop with no branch (which the compiler
     # vectorises); & and | rather than and/or keep short-circuit branches out of it.  Only
     # households at risk or monitored go on to the second loop.
-    risk, hardship, attended = np.empty(n, np.bool_), np.empty(n, np.bool_), np.empty(n, np.bool_)
+    tested = np.empty(n, np.uint8)  # bit 0: attended, 1: at risk, 2: shock (one byte a household)
     for i in range(n):
         pc, previous = np.float64(status.income_pc[i]), status.income_pc_prev[i]
         expense = money.med_oop[i] > p.large_expense_share * pc * size[i]
         dropped = (previous > 0) & (pc < kept_share * previous)
         secured = assistance.dibao[i] | assistance.tekun[i] | assistance.guaranteed[i]
         low = (pc < line) & (p.flag_assisted | (not secured))
-        hardship[i] = (expense | dropped) & (pc - money.med_oop[i] / max(size[i], 1) < hardship_line)
-        risk[i] = (low | hardship[i] | status.true_poor[i]) & (registration.reg[i] != Registration.POOR)
-        attended[i] = (size[i] != 0) & (risk[i] | monitoring.monitored[i])
-    for i in rows_where(attended):
-        at_risk, shock = risk[i], hardship[i]
+        shock = (expense | dropped) & (pc - money.med_oop[i] / max(size[i], 1) < hardship_line)
+        at_risk = (low | shock | status.true_poor[i]) & (registration.reg[i] != Registration.POOR)
+        attended = (size[i] != 0) & (at_risk | monitoring.monitored[i])
+        tested[i] = np.uint8(attended) * (1 + 2 * np.uint8(at_risk) + 4 * np.uint8(shock))
+    for i in rows_where(tested):
+        at_risk, shock = (tested[i] & 2) != 0, (tested[i] & 4) != 0
         if monitoring.monitored[i]:
             count = 0 if at_risk else monitoring.monitor_clear[i] + 1
             # The discovery draw is free here: a monitored household is not being discovered.

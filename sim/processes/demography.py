@@ -122,8 +122,8 @@ def _advance(members, health, key, p_event, cdf, major_multiplier):  # pragma: n
     Other members die first; children turning 16, adults turning 65 and births come from the
     survivors.  The index member's own death and ageing are drawn on their own.  Most
     households have no event in a year: a first, branch-free pass (which the compiler
-    vectorises) finds the households that surely have none and copies them; the second pass
-    draws the events of the rest.
+    vectorises) finds the households that surely have none, which keep their copied counts; the
+    second pass draws the events of the rest.
     """
     n = members.size.size
     # Copies of every household's counts and index: a calm household keeps them
@@ -132,8 +132,7 @@ def _advance(members, health, key, p_event, cdf, major_multiplier):  # pragma: n
     for i in range(n):
         new_size[i] = np.int32(child[i]) + np.int32(adult[i]) + np.int32(elder[i])
     new_illness, new_disability = health.illness.copy(), health.disability.copy()
-    calm = _calm(members, health, key, p_event, major_multiplier)
-    for i in rows_where(~calm):
+    for i in rows_where(_eventful(members, health, key, p_event, major_multiplier)):
         b = int(health.index_band[i])
         c, a, e = int(members.n_child[i]), int(members.n_adult[i]), int(members.n_elder[i])
         if members.size[i] == 0:
@@ -182,15 +181,15 @@ _SURE_MARGIN = 1e-9
 
 
 @inline
-def _calm(members, health, key, p_event, major_multiplier):  # pragma: no cover - compiled
-    """Which households surely have no event this year.
+def _eventful(members, health, key, p_event, major_multiplier):  # pragma: no cover - compiled
+    """Which households may have an event this year: all but those that surely have none.
 
-    A conservative test: a household it misses is drawn in full, with the same numbers.
+    A conservative test: a household it passes over has no event by the full draw.
     Branch-free and with no table lookups, so the compiler vectorises it: each binomial's
     chance of no event is bounded below by 1 - m p instead of read from the table.
     """
     n = members.size.size
-    calm = np.empty(n, np.bool_)
+    eventful = np.empty(n, np.bool_)
     p_child, p_adult, p_elder = p_event[CHILD], p_event[ADULT], p_event[ELDER]
     p_to_adult, p_to_elder, p_births = p_event[TO_ADULT], p_event[TO_ELDER], p_event[BIRTHS]
     for i in range(n):
@@ -205,14 +204,15 @@ def _calm(members, health, key, p_event, major_multiplier):  # pragma: no cover 
         p_index = p_child if is_child else (p_adult if is_adult else p_elder)
         p_index = p_index * major_multiplier if health.illness[i] == Illness.MAJOR else p_index
         p_ages = p_to_adult if is_child else (p_to_elder if is_adult else 0.0)
-        calm[i] = (
+        calm = (
             (members.size[i] != 0) & (c >= 0.0) & (a >= 0.0) & (e >= 0.0)
             & (u_child < 1.0 - c * p_child - _SURE_MARGIN) & (u_adult < 1.0 - a * p_adult - _SURE_MARGIN)
             & (u_elder < 1.0 - e * p_elder - _SURE_MARGIN) & (u_to_adult < 1.0 - c * p_to_adult - _SURE_MARGIN)
             & (u_to_elder < 1.0 - a * p_to_elder - _SURE_MARGIN) & (u_births < 1.0 - a * p_births - _SURE_MARGIN)
             & (u_dies >= p_index) & (u_ages >= p_ages)
         )  # fmt: skip
-    return calm
+        eventful[i] = not calm
+    return eventful
 
 
 PROCESS = register_process(

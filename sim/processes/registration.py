@@ -165,15 +165,15 @@ def _exits(identity, members, status, registration, assistance, place, money, u,
     margin_line = (1.0 + rules.exit_income_margin) * line
     # Years above the line for everyone, and who falls back or is registered, in a loop with no
     # branch (which the compiler vectorises); only those go on to the second loop.
-    falls_back, attended = np.empty(n, np.bool_), np.empty(n, np.bool_)
+    attended = np.empty(n, np.uint8)  # bit 0: registered, 1: falls back
     for i in range(n):
         size, true_poor = members.size[i], status.true_poor[i]
         above[i] = min(registration.above_line_years[i] + 1, 255) if (size > 0) & (not true_poor) else 0
-        falls_back[i] = (size > 0) & true_poor & (exit_year[i] > 0) & (fallback_year[i] == 0)
-        attended[i] = falls_back[i] | (reg[i] == Registration.POOR)
+        falls_back = (size > 0) & true_poor & (exit_year[i] > 0) & (fallback_year[i] == 0)
+        attended[i] = np.uint8(reg[i] == Registration.POOR) + 2 * np.uint8(falls_back)
     for i in rows_where(attended):
         s, size, true_poor = identity.stratum[i], members.size[i], status.true_poor[i]
-        if falls_back[i]:
+        if attended[i] & 2:
             fallback_year[i] = year.year
             flows[5, s] += size
         if reg[i] != Registration.POOR:
