@@ -459,8 +459,18 @@ class Households:
         return {c.name: getattr(self, c.name) for c in COLUMNS}
 
     def replace(self, **updates: np.ndarray) -> Households:
-        """A new container with some columns replaced (no checks; see :meth:`fold`)."""
-        return Households(**{**self.arrays(), **updates})
+        """A new container with some columns replaced (names checked; arrays unchecked: see :meth:`fold`).
+
+        The other columns are carried over slot by slot rather than through the constructor,
+        which checks every column: a year folds some thirty effects.
+        """
+        unknown = sorted(set(updates) - COLUMN_BY_NAME.keys())
+        if unknown:
+            raise TypeError(f"unknown household columns: {unknown}")
+        new = object.__new__(Households)
+        for name in self.__slots__:
+            object.__setattr__(new, name, updates[name] if name in updates else getattr(self, name))
+        return new
 
     def fold(self, updates: dict[str, np.ndarray], source: str = "a step") -> Households:
         """Apply a step's updates after checking each one's name, dtype and shape."""
