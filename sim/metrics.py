@@ -198,10 +198,7 @@ def stocks_of(h: Households) -> Stocks:
     Each total is its own sum in household order, as a sum under a mask would be, so the
     figures are the same to the last bit as one pass (or one mask) per stock.
     """
-    recorded, persons = _stock_pass(
-        h.stratum, h.reg, h.size, h.reg_size, h.weight, h.monitored, h.monitor_category, h.ever_monitored,
-        h.exit_year, h.fallback_year, h.true_poor,
-    )  # fmt: skip
+    recorded, persons = _stock_pass(h.identity, h.members, h.registration, h.monitoring, h.status)
     return Stocks(recorded[0], recorded[1], recorded[2], dict(zip(PERSON_STOCKS, persons.tolist(), strict=True)))
 
 
@@ -214,11 +211,20 @@ _SUSTAINED, _TRUE_POOR, _N_PERSON_STOCKS = _AT["sustained_exits"], _AT["true_poo
 
 
 @kernel
-def _stock_pass(
-    stratum, reg, size, reg_size, weight, monitored, monitor_category, ever_monitored, exit_year, fallback_year,
-    true_poor,
-):  # fmt: skip
+def _stock_pass(identity, members, registration, monitoring, status):
     """Recorded persons by stratum (registered, cohort, exited) and the real persons of each person stock."""
+    stratum, weight, size, true_poor = identity.stratum, identity.weight, members.size, status.true_poor
+    reg, reg_size, exit_year, fallback_year = (
+        registration.reg,
+        registration.reg_size,
+        registration.exit_year,
+        registration.fallback_year,
+    )
+    monitored, monitor_category, ever_monitored = (
+        monitoring.monitored,
+        monitoring.monitor_category,
+        monitoring.ever_monitored,
+    )
     recorded = np.zeros((3, N_STRATA))
     persons = np.zeros(_N_PERSON_STOCKS)
     for i in range(reg.size):

@@ -66,8 +66,8 @@ def place(
     income process reads); a market job (``wage`` < 0) pays the market wage instead.
     """
     opened, eligible, incumbent, need = _pool(
-        h.members, h.health, h.labour, h.relocated_year, h.own_income_pc, among, int(open_to), float(relocated_bonus),
-        int(job), needs_full_labour, keep_incumbents,
+        h.members, h.health, h.labour, h.place, h.status, among, int(open_to), float(relocated_bonus),
+        (int(job), needs_full_labour, keep_incumbents),
     )  # fmt: skip
     capacity = capacity * ctx.intensity(lever)
     chosen = allocate(
@@ -149,12 +149,14 @@ def _side_pool(members, health, labour, monitored, own_income_pc, among, closed_
 
 
 @kernel
-def _pool(
-    members, health, labour, relocated_year, own_income_pc, among, open_to, relocated_bonus, job_code, needs_full,
-    keep_incumbents,
-):  # fmt: skip
-    """The households of ``among`` the job is open to, and their eligibility, holders and need (aligned)."""
+def _pool(members, health, labour, place, status, among, open_to, relocated_bonus, placement):
+    """The households of ``among`` the job is open to, and their eligibility, holders and need (aligned).
+
+    ``placement`` is (the job's code, whether it needs full labour, whether holders keep it).
+    """
+    job_code, needs_full, keep_incumbents = placement
     job, n_full, n_partial = labour.job, labour.n_labour_full, labour.n_labour_partial
+    relocated_year, own_income_pc = place.relocated_year, status.own_income_pc
     near_home = open_to == OpenTo.NEAR_HOME
     is_open = np.zeros(among.size, np.bool_)
     for j in range(among.size):
