@@ -491,7 +491,14 @@ class Households:
         switched off or withdraws pays nothing this year instead of repeating last year's payment.
         """
         n = self.n
-        flows = {name: np.zeros(n, COLUMN_BY_NAME[name].dtype) for name in YEARLY}
+        # One array of zeros per type, shared by the yearly columns of that type: steps never
+        # write into a column's array (they return new ones), and this spares a fill of each
+        zeros: dict[type, np.ndarray] = {}
+        for name in YEARLY:
+            dtype = COLUMN_BY_NAME[name].dtype
+            if dtype not in zeros:
+                zeros[dtype] = np.zeros(n, dtype)
+        flows = {name: zeros[COLUMN_BY_NAME[name].dtype] for name in YEARLY}
         return self.replace(income_pc_prev=self.income_pc, **flows)
 
     def copy(self) -> Households:
