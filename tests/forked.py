@@ -29,7 +29,7 @@ RUN_PY = ROOT / "run.py"
 
 @functools.cache
 def _preload() -> None:
-    """Import what ``run.py`` imports at its top, and parse the default configuration's files, once.
+    """Import what ``run.py`` imports at its top, parse the default configuration's files and load the kernels, once.
 
     Parsed files are kept by :mod:`app.config_cache`, so a child composes (fully, as the command
     line does) without parsing again what every command reads.
@@ -44,6 +44,14 @@ def _preload() -> None:
     import sim.steps  # noqa: F401
 
     app.compose.compose_dict([], with_hydra=True)
+    # A small run loads numba's machinery and the cached kernels a year calls (about half a second
+    # in every process), so that a child that simulates starts with them, as with the imports.
+    from sim.model import PovertyModel
+    from tests.helpers import small_config
+
+    model = PovertyModel(small_config())
+    model.run()
+    model.release()
 
 
 def _child(argv: list[str], cwd: str, out_path: str, err_path: str, env: dict | None = None) -> None:
