@@ -200,23 +200,29 @@ def _strike(place, labour, village_struck, u, severity, injury_cost, losses, thi
     farm_share, p_damage, p_injury, p_rebuild = severity
     migrant_loss, local_loss = losses
     n = place.village.size
-    disaster_year, housing_safe = place.disaster_year.copy(), place.housing_safe.copy()
-    farm_loss, medical = np.zeros(n, np.float32), np.zeros(n, np.float32)
-    job = labour.job.copy()
+    # Most years strike no village and shake no job: the columns they would change are then
+    # returned as they are (a step never writes into a column's array), and the two zero columns
+    # share one array; a household's number is made only where something can happen to it.
+    any_struck, labour_shock = village_struck.any(), migrant_loss > 0.0 or local_loss > 0.0
+    disaster_year = place.disaster_year.copy() if any_struck else place.disaster_year
+    housing_safe = place.housing_safe.copy()
+    farm_loss = np.zeros(n, np.float32)
+    medical = np.zeros(n, np.float32) if any_struck else farm_loss
+    job = labour.job.copy() if labour_shock else labour.job
     for i in range(n):
-        x = uniform64_at(u, i)
-        if village_struck[place.village[i]]:
+        if any_struck and village_struck[place.village[i]]:
+            x = uniform64_at(u, i)
             disaster_year[i] = this_year
             farm_loss[i] = farm_share
             if x < p_damage:
                 housing_safe[i] = False
             elif x >= 1.0 - p_injury:
                 medical[i] = injury_cost
-        elif not housing_safe[i] and disaster_year[i] > 0 and x < p_rebuild:
+        elif not housing_safe[i] and disaster_year[i] > 0 and uniform64_at(u, i) < p_rebuild:
             housing_safe[i] = True
-        if migrant_loss > 0.0 or local_loss > 0.0:
+        if labour_shock:
             p_loss = migrant_loss if job[i] == Job.MIGRANT else (local_loss if job[i] == Job.LOCAL_WAGE else 0.0)
-            if p_loss > 0.0 and lever_key_one(x, LABOUR_SALT) < p_loss:
+            if p_loss > 0.0 and lever_key_one(uniform64_at(u, i), LABOUR_SALT) < p_loss:
                 has_labour = labour.n_labour_full[i] + labour.n_labour_partial[i] > 0
                 job[i] = FARMING if has_labour else NONE
     return disaster_year, housing_safe, farm_loss, medical, job
