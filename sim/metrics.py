@@ -260,11 +260,6 @@ def weighted(counts: np.ndarray, stratum_weight: np.ndarray) -> float:
     return float(np.dot(counts, stratum_weight))
 
 
-def registered_counts(h: Households) -> np.ndarray:
-    """Recorded persons of registered-poor households, by stratum."""
-    return stocks_of(h).registered
-
-
 def composition(h: Households) -> dict[str, float]:
     """Person-weighted composition shares of the registered poor (seed 000's three shares)."""
     mask = (h.reg == Registration.POOR) & (h.size > 0)

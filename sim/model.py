@@ -60,8 +60,9 @@ class PovertyModel(mesa.Model):
         self.plan = tuple((step, self._params_of(step)) for step in steps.year_steps())
         self.scheduled = config.policy.is_scheduled()  # some lever parameter is given by year
         self._initialise_incomes()
-        self.registered = metrics.registered_counts(self.h)
-        self.initial = metrics.initial_row(self._record_of({}, {}))
+        record = self._record_of({}, {})
+        self.registered = record.stocks.registered
+        self.initial = metrics.initial_row(record)
         self.history: list[dict[str, float]] = []
         self.datacollector = mesa.DataCollector(
             model_reporters={name: (lambda m, k=name: m.current.get(k)) for name in metrics.yearly_names()}

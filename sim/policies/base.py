@@ -13,7 +13,7 @@ import numpy as np
 
 from sim.context import Effect, YearContext, lever_key_one, lever_salt
 from sim.jit import inline, kernel
-from sim.state import Households, Registration
+from sim.state import Households, Registration, rows_where
 
 __all__ = [
     "Effect",
@@ -93,13 +93,11 @@ def keyed_share(h: Households, ctx: YearContext, lever: str, share: float) -> np
 
 @kernel
 def _key_below(among, u_alloc, salt, share):
-    """The households of ``among`` whose key is below ``share``, in order (each written at the next free place)."""
-    chosen = np.empty(among.size + 1, np.int64)
-    k = 0
+    """The households of ``among`` whose key is below ``share``, in order."""
+    below = np.empty(among.size, np.bool_)
     for j in range(among.size):
-        chosen[k] = among[j]
-        k += lever_key_one(u_alloc[among[j]], salt) < share
-    return chosen[:k].copy()
+        below[j] = lever_key_one(u_alloc[among[j]], salt) < share
+    return among[rows_where(below)]
 
 
 def allocate(
