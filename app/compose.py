@@ -22,6 +22,7 @@ import os
 import re
 import sys
 import warnings
+import weakref
 from pathlib import Path
 
 import yaml
@@ -194,7 +195,7 @@ def year_overrides(overrides: list[str]) -> list[str]:
     YAML reads year keys as whole numbers, which Hydra's dotted paths cannot name; the dict
     form can.  ``<mapping>={}`` is refused: a mapping override merges, so it would change nothing.
     """
-    paths = set(year_keyed_paths(RunConfig))
+    paths = _year_keyed_paths(tuple(lever.name for lever in steps.levers()))
     rewritten = []
     for override in overrides:
         match = _YEAR_OVERRIDE.match(override)
@@ -212,6 +213,12 @@ def year_overrides(overrides: list[str]) -> list[str]:
     return rewritten
 
 
+@functools.cache
+def _year_keyed_paths(_levers: tuple[str, ...]) -> frozenset[str]:
+    """The year-keyed settings of a run (once per set of declared levers: each lever's parameters add some)."""
+    return frozenset(year_keyed_paths(RunConfig))
+
+
 def _split_sweep(value: str) -> list[str]:
     """Split a simple comma sweep (``3000,3100``) outside brackets; anything else is one value."""
     parts, depth, current = [], 0, ""
@@ -226,10 +233,26 @@ def _split_sweep(value: str) -> list[str]:
     return [*parts, current]
 
 
+#: What the config store was last given by :func:`register_all`, per store (see there).
+_REGISTERED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def register_all() -> None:
-    """Put the declared scenario and lever configs in Hydra's config store."""
+    """Put the declared scenario and lever configs in Hydra's config store, unless it holds them already.
+
+    Every composition calls this; storing a node costs as much as a tenth of a composition, and
+    storing anew tells :mod:`app.config_cache` that the store changed.  So the scenario files'
+    digests and the levers' names are kept per store, and what is stored again only when they
+    changed (a scenario saved or edited, a new store in a sweep's worker).
+    """
+    files = tuple(config_cache.file_key(path) for path in sorted(SCENARIO_DIR.glob("*.yaml")))
+    levers = tuple((lever.name, lever.default_option) for lever in steps.levers())
+    store = ConfigStore.instance()
+    if _REGISTERED.get(store) == (files, levers):
+        return
     register_scenarios()
     register_levers()
+    _REGISTERED[store] = (files, levers)
 
 
 def compose_dict(overrides: list[str], with_hydra: bool = False) -> DictConfig:
@@ -360,7 +383,7 @@ def load_config(overrides: list[str], composed: DictConfig | None = None) -> Run
     if composed is None:
         composed = compose_dict(overrides)
     elif "hydra" in composed:
-        composed = composed.copy()  # a shallow copy: the run's settings, without Hydra's
+        composed = config_cache.copy_of(composed)  # the run's settings, without Hydra's
         with open_dict(composed):
             del composed["hydra"]
     config = to_run_config(composed, overrides)

@@ -177,27 +177,125 @@ def test_a_minimal_region_file_uses_documented_defaults():
         path.unlink()
 
 
-def test_each_config_file_is_parsed_once_and_every_composition_gets_its_own_copy():
-    """app.config_cache: a second composition parses nothing again and equals one composed uncached."""
-    from omegaconf import OmegaConf
+def _shape(node, path: str = "") -> list[tuple]:
+    """Every node of a composed tree: its place, kind, flags, declared types and value (resolve nothing)."""
+    from omegaconf import DictConfig, ListConfig
 
+    meta = node._metadata
+    rows = [(path, type(node).__name__, dict(meta.flags or {}), str(meta.ref_type), str(meta.object_type), meta.key)]
+    if not isinstance(node, DictConfig | ListConfig):
+        return [*rows, (path, repr(node._value()))]
+    if node._is_none() or node._is_missing() or node._is_interpolation():
+        return [*rows, (path, node._value())]
+    keys = node.keys() if isinstance(node, DictConfig) else range(len(node))
+    for key in keys:
+        rows += _shape(node._get_node(key), f"{path}.{key}")
+    return rows
+
+
+COMPOSITIONS = [
+    [],
+    ["region=luoyang", "population.scale=400"],
+    ["policy/dibao=none", "policy.monitoring.threshold_ratio=2"],
+    ["hydra/launcher=joblib", "hydra.run.dir=x"],
+    ["+experiment=validate"],
+    ["region.poverty_line.by_year={2018:3000}", "seed=4"],
+]
+
+
+def test_a_composition_is_hydras_own_node_for_node_and_each_gets_its_own_copy():
+    """app.config_cache changes what a composition costs, never what it gives (with Hydra's settings or without)."""
     from app import config_cache
     from app.compose import compose_dict
 
-    first = compose_dict(["population.scale=400"], with_hydra=True)
+    # Hydra alone takes a third of a second a composition: a scenario of each kind, and the other commands
+    scenarios = [["scenario=withdraw_2021"], ["scenario=flood_2021"], ["scenario=relocation_max"]]
+    commands = [(command, True) for command in scenarios + COMPOSITIONS] + [([], False), (scenarios[0], False)]
+    first = [compose_dict(command, with_hydra=hydra) for command, hydra in commands]
     parsed = dict(config_cache._parsed)
     assert any(key[0] == "file" for key in parsed) and any(key[0] == "pkg" for key in parsed)
-    again = compose_dict(["population.scale=400", "scenario=withdraw_2021"], with_hydra=True)
+    first[0].region.name = "changed"  # a composition's tree is its own: later ones do not see this
+    again = [compose_dict(command, with_hydra=hydra) for command, hydra in commands]  # from what was kept
     assert {k: id(v) for k, v in config_cache._parsed.items() if k in parsed} == {k: id(v) for k, v in parsed.items()}
-    again.region.name = "changed"  # a composition's tree is its own: later ones do not see this
-    config_cache._parsed.clear()
+    with config_cache.Uninstalled():
+        hydras = [compose_dict(command, with_hydra=hydra) for command, hydra in commands]
+    assert again[0].region.name != "changed"
+    for (command, _), ours, theirs in zip(commands, again, hydras, strict=True):
+        assert _shape(ours) == _shape(theirs), command
+    assert _shape(first[1]) == _shape(hydras[1])
+
+
+def test_an_edited_scenario_or_region_file_is_composed_anew():
+    """What was kept for a composition is keyed by the files' bytes: an edit of the same size is seen at once."""
+    from app.compose import SCENARIO_DIR, compose_dict
+
+    scenario, region = SCENARIO_DIR / "zz_kept_edit.yaml", CONF_DIR / "region" / "zz_kept_edit.yaml"
     try:
-        uncached = compose_dict(["population.scale=400"], with_hydra=True)
+        # the scenario (a stored node) and the region (a file) edited together, then each alone
+        for grace, incidence in ((1, 1), (1, 2), (2, 2)):
+            scenario.write_text(f"policy:\n  dibao:\n    grace_years: {grace}\n", encoding="utf-8")
+            text = REGION_TEMPLATE.format(name="zz_kept_edit")
+            region.write_text(text.replace("exit_incidence_county: 0.03", f"exit_incidence_county: 0.0{incidence}"))
+            for with_hydra in (True, False):
+                cfg = compose_dict(["scenario=zz_kept_edit", "region=zz_kept_edit"], with_hydra=with_hydra)
+                assert (cfg.policy.dibao.grace_years, cfg.region.exit_incidence_county) == (grace, incidence / 100)
     finally:
-        config_cache._parsed.update(parsed)
-    cached = compose_dict(["population.scale=400"], with_hydra=True)
-    for cfg in (first, cached):
-        assert OmegaConf.to_container(cfg, resolve=False) == OmegaConf.to_container(uncached, resolve=False)
+        scenario.unlink(missing_ok=True)
+        region.unlink(missing_ok=True)
+
+
+def test_a_stored_node_pickle_cannot_take_is_copied_as_hydra_copies_it():
+    """A schema class pickle cannot name (as in a sweep's worker, after Hydra's plugin scan) is deep-copied instead."""
+    import dataclasses
+
+    from hydra.core.config_store import ConfigStore
+    from omegaconf import OmegaConf
+
+    @dataclasses.dataclass
+    class Local:  # defined in a function: pickle cannot name it
+        x: int = 1
+
+    store = ConfigStore.instance()
+    store.store(group="zz_test_only", name="local", node=Local)
+    try:
+        loaded = store.load("zz_test_only/local.yaml")
+        assert OmegaConf.get_type(loaded.node) is Local and loaded.node.x == 1
+        loaded.node.x = 2  # the copy is the caller's own
+        assert store.load("zz_test_only/local.yaml").node.x == 1
+    finally:
+        del store.repo["zz_test_only"]
+
+
+def test_an_interpolated_defaults_entry_is_still_resolved(tmp_path):
+    """Hydra builds its map of choices only for lists that need it; a list that does gets it as before."""
+    from hydra import compose, initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+    from omegaconf import OmegaConf
+
+    from app import config_cache
+
+    (tmp_path / "config.yaml").write_text("defaults:\n  - size: small\n  - shape: round\n  - pair: ${size}_${shape}\n")
+    for group, options in {"size": ("small", "large"), "shape": ("round", "flat")}.items():
+        (tmp_path / group).mkdir()
+        for option in options:
+            (tmp_path / group / f"{option}.yaml").write_text(f"{group}_name: {option}\n")
+    (tmp_path / "pair").mkdir()
+    for size in ("small", "large"):
+        for shape in ("round", "flat"):
+            (tmp_path / "pair" / f"{size}_{shape}.yaml").write_text(f"made: {size}-{shape}\n")
+
+    def composed(overrides: list[str]) -> dict:
+        GlobalHydra.instance().clear()
+        try:
+            with initialize_config_dir(config_dir=str(tmp_path), version_base="1.3"):
+                return OmegaConf.to_container(compose(config_name="config", overrides=overrides))
+        finally:
+            GlobalHydra.instance().clear()
+
+    ours = composed(["size=large", "shape=flat"])
+    with config_cache.Uninstalled():
+        theirs = composed(["size=large", "shape=flat"])
+    assert ours == theirs and ours["pair"]["made"] == "large-flat"
 
 
 def test_a_file_rewritten_at_once_is_read_again_and_yaml_errors_read_as_pyyaml_says_them(tmp_path):
