@@ -182,19 +182,36 @@ def inline(function: F) -> F:
 KERNEL_OPTIONS = {"cache": True, "nogil": True, "no_cfunc_wrapper": True}
 
 
+#: Every kernel made so far (the modules imported so far), in the order they were made.
+KERNELS: list = []
+
+
 def kernel(function: F) -> F:
     """Compile ``function`` in nopython mode, cached on disk under its module's digest, releasing the GIL."""
     folder = cache_dir(function.__module__)
     if folder is None:
-        return numba.njit(**KERNEL_OPTIONS)(function)
-    saved = numba.config.CACHE_DIR, numba.config.CACHE_LOCATOR_CLASSES
-    # numba picks the locator and the folder when the dispatcher is made, that is now
-    numba.config.CACHE_DIR = str(folder)
-    numba.config.CACHE_LOCATOR_CLASSES = f"{__name__}.{KeyedLocator.__name__}"
-    try:
-        return numba.njit(**KERNEL_OPTIONS)(function)
-    finally:
-        numba.config.CACHE_DIR, numba.config.CACHE_LOCATOR_CLASSES = saved
+        compiled = numba.njit(**KERNEL_OPTIONS)(function)
+    else:
+        saved = numba.config.CACHE_DIR, numba.config.CACHE_LOCATOR_CLASSES
+        # numba picks the locator and the folder when the dispatcher is made, that is now
+        numba.config.CACHE_DIR = str(folder)
+        numba.config.CACHE_LOCATOR_CLASSES = f"{__name__}.{KeyedLocator.__name__}"
+        try:
+            compiled = numba.njit(**KERNEL_OPTIONS)(function)
+        finally:
+            numba.config.CACHE_DIR, numba.config.CACHE_LOCATOR_CLASSES = saved
+    KERNELS.append(compiled)
+    return compiled
+
+
+def uncached() -> list[str]:
+    """The kernels made so far that have nothing in the on-disk cache yet (a clean clone: all of them)."""
+    missing = []
+    for compiled in KERNELS:
+        index = getattr(getattr(getattr(compiled, "_cache", None), "_cache_file", None), "_index_path", None)
+        if index is not None and not os.path.exists(index):
+            missing.append(f"{compiled.py_func.__module__}.{compiled.py_func.__name__}")
+    return missing
 
 
 def quiet_llvm_lock() -> int:
