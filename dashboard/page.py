@@ -22,6 +22,7 @@ summarised with intervals, which is what :mod:`dashboard.service` and :mod:`anal
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import time
@@ -438,18 +439,33 @@ def SaveAndDownload(comparison: service.Comparison) -> None:
         )
 
 
-def page_text() -> str:
-    """Every text the page may show now, for the embedded CJK glyphs."""
-    language = lang.value
-    parts = [i18n.message_in(problem.value, language), i18n.message_in(save_problem.value, language)]
-    parts += [saved.value, progress_text.value]
-    parts += [q for _, q in service.catalogue(language)]
+def own_words(language: str) -> str:
+    """The page's own words in ``language``: the catalogue, controls, views and phrases (whatever is shown)."""
+    parts = [q for _, q in service.catalogue(language)]
     parts += [s.title(language) for s in (*controls.LEVERS, controls.RUN_SETTINGS)]
     parts += [c.label(language) + c.hint(language) + c.allowed_in(language) for c in controls.CONTROLS]
     parts += [v.title(language) for v in views.VIEWS] + [caption(language) for caption in views.CAPTIONS.values()]
     parts += [name + meaning for _, name, _, meaning in views.yearly_rows(language)]
     parts += [say(key, language) for key in i18n.PHRASES if key.startswith(("page.", "verdict.", "per."))]
-    parts += [option for option in scenario_options(language)]
+    return "".join(parts + scenario_options(language))
+
+
+@functools.cache
+def vocabulary() -> str:
+    """Every word the page can say of its own, in every language, and every phrase of the catalogue in Chinese.
+
+    The page embeds the glyphs of this vocabulary however little of it is on screen, so its font
+    is subset once for the life of the server, not again for each new character a message or a
+    comparison brings (about half a second each); a character beyond it is added when it appears.
+    """
+    return "".join(own_words(language) for language in LANGUAGES) + "".join(say(key, "zh") for key in i18n.PHRASES)
+
+
+def page_text() -> str:
+    """Every text the page may show now, for the embedded CJK glyphs."""
+    language = lang.value
+    parts = [i18n.message_in(problem.value, language), i18n.message_in(save_problem.value, language)]
+    parts += [saved.value, progress_text.value, own_words(language)]
     shown = comparison_task.latest
     if shown is not None:
         parts += [views.totals_html(shown, language), *(shown.analysis.label_name(x, language) for x in shown.labels)]
@@ -487,7 +503,7 @@ def Page() -> None:
     language = lang.value
     defaults = solara.use_memo(lambda: defaults_for(region.value, scenario.value), [region.value, scenario.value])
     solara.Title(say("page.title", language))
-    solara.Style(views.page_css(page_text()))
+    solara.Style(views.page_css(page_text(), vocabulary()))
     with solara.Sidebar():
         Controls(defaults)
     solara.Markdown(say("page.intro", language))

@@ -217,9 +217,15 @@ PAGE_STYLE = """
 """
 
 
-def page_css(text: str) -> str:
-    """The page's style, with the CJK glyphs of ``text`` embedded as a web font."""
-    return _page_css("".join(sorted({c for c in text if ord(c) >= CJK_START})))
+def page_css(text: str, vocabulary: str = "") -> str:
+    """The page's style, with the CJK glyphs of ``text`` and of ``vocabulary`` embedded as a web font.
+
+    The glyphs are those of the vocabulary, and of ``text``'s characters beyond it when it has any:
+    the style stays the same (and its font is subset once) while the text changes within it.
+    """
+    characters = {c for c in vocabulary if ord(c) >= CJK_START}
+    characters |= {c for c in text if ord(c) >= CJK_START}
+    return _page_css("".join(sorted(characters)))
 
 
 @functools.lru_cache(maxsize=32)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.context import Effect, YearContext, lever_key_one, lever_salt
-from sim.jit import inline, kernel
+from sim.jit import kernel
 from sim.state import Households, Registration, rows_where
 
 __all__ = [
@@ -125,6 +125,8 @@ def allocate(
     """
     if incumbent is None:  # nobody holds a slot: the incumbents' round takes nothing
         incumbent = np.zeros(eligible.shape, np.bool_)
+    if among is None:  # every household, in order: the one compiled version levers use serves this too
+        among = np.arange(eligible.size)
     return _allocate(eligible, need, tie_break, weight, float(capacity), incumbent, among)
 
 
@@ -152,7 +154,7 @@ def _take(mask, need, tie_break, weight, remaining, chosen, among):  # pragma: n
     total, w_min, w_max = 0.0, np.inf, 0.0
     for j in range(idx.size):
         negative_need[j] = -need[idx[j]]
-        w = _weight_of(weight, among, idx[j])
+        w = weight[among[idx[j]]]
         total += w
         w_min, w_max = min(w_min, w), max(w_max, w)
     if idx.size == 0 or remaining <= 0:
@@ -171,7 +173,7 @@ def _take(mask, need, tie_break, weight, remaining, chosen, among):  # pragma: n
     for j in range(idx.size):
         if negative_need[j] < lower:
             chosen[idx[j]] = True
-            sure_weight += _weight_of(weight, among, idx[j])
+            sure_weight += weight[among[idx[j]]]
         else:
             near_cut[j] = negative_need[j] <= upper
     remaining -= sure_weight
@@ -180,7 +182,7 @@ def _take(mask, need, tie_break, weight, remaining, chosen, among):  # pragma: n
     ties, negated, weights = np.empty(m), np.empty(m), np.empty(m)
     for j in range(m):
         i = candidates[j]
-        household = i if among is None else among[i]
+        household = among[i]
         ties[j], negated[j], weights[j] = tie_break[household], -need[i], weight[household]
     by_tie = np.argsort(ties, kind="mergesort")
     order = by_tie[np.argsort(negated[by_tie], kind="mergesort")]
@@ -188,13 +190,6 @@ def _take(mask, need, tie_break, weight, remaining, chosen, among):  # pragma: n
     n_fit = np.searchsorted(cumulative, remaining + 1e-9, side="right")
     chosen[candidates[order[:n_fit]]] = True
     return remaining - (cumulative[n_fit - 1] if n_fit > 0 else 0.0)
-
-
-@inline
-def _weight_of(weight, among, j):  # pragma: no cover - compiled
-    """The weight of position ``j``: ``weight[j]``, or the household's ``weight[among[j]]`` (numba prunes the test)."""
-    i = j if among is None else among[j]
-    return weight[i]
 
 
 def need_score(h: Households, among: np.ndarray) -> np.ndarray:
