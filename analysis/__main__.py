@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.metadata
+import io
 import json
 import os
 import sys
@@ -161,6 +162,14 @@ def _clear_staging(staging: Path, names: set[str]) -> None:
             ) from None
 
 
+def figure_png(fig) -> bytes:
+    """A comparison figure as the command writes it (PNG without metadata that changes between runs); closes it."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110, metadata={"Software": None}, bbox_inches="tight")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
 def write(
     analysis: Analysis, out: Path, inputs: list[str], reference: str, langs: tuple[str, ...] = (i18n.DEFAULT,)
 ) -> list[Path]:
@@ -181,12 +190,11 @@ def write(
             for spec in FIGURES:
                 if not spec.available(analysis, region):
                     continue
-                fig = spec.draw(analysis, region, lang)
+                png = figure_png(spec.draw(analysis, region, lang))
                 path = staging / "figures" / file_name(spec, region, lang)
                 with atomic_path(path) as tmp:
-                    fig.savefig(tmp, format="png", dpi=110, metadata={"Software": None}, bbox_inches="tight")
-                plt.close(fig)
-                pictures.setdefault(region, []).append((spec.caption(lang), path.read_bytes()))
+                    tmp.write_bytes(png)
+                pictures.setdefault(region, []).append((spec.caption(lang), png))
         write_text(staging / report_name(lang), render(analysis, pictures, inputs, lang))
     (out / "figures").mkdir(exist_ok=True)
     written = []

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import html
-import io
 import json
 import re
 import shutil
@@ -16,10 +15,11 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+import analysis.__main__ as command
 from analysis import i18n, plots, runs, survival, tables
 from analysis.__main__ import main as analysis_main
 from analysis.analyse import analyse
-from analysis.figures import FIGURES
+from analysis.figures import FIGURES, file_name
 from analysis.stats import kaplan_meier, paired_difference, ratio_of_paired_means, t_interval
 from app.compose import group_options
 from app.outputs import manifest, write_manifest, write_parquet, write_results
@@ -262,7 +262,7 @@ def test_the_frontier_keeps_scenarios_no_other_beats_on_cost_and_outcome():
     assert points["returns_run"].to_dict() == {"cheap": True, "dear": True, "wasteful": False, "middle": True}
 
 
-def test_plots_return_their_axes_and_render_the_same_bytes_twice(analysed):
+def test_plots_return_their_axes_and_render_the_same_bytes_twice(sweep, analysed):
     region, reference = "henan", "baseline"
     summary = analysed.summary
     calls = [
@@ -280,15 +280,10 @@ def test_plots_return_their_axes_and_render_the_same_bytes_twice(analysed):
         assert draw(ax) is ax
         plt.close(fig)
 
-    def png(spec, lang) -> bytes:
-        fig = spec.draw(analysed, region, lang)
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", metadata={"Software": None})
-        plt.close(fig)
-        return buffer.getvalue()
-
+    # Drawn again, each figure is the very file the command wrote (the small sweep's analysis, above).
     for spec in FIGURES:
-        assert png(spec, "zh") == png(spec, "zh"), spec.name
+        png = command.figure_png(spec.draw(analysed, region, "zh"))
+        assert png == (sweep / "figures" / file_name(spec, region, "zh")).read_bytes(), spec.name
 
 
 def test_every_catalogue_scenario_keeps_one_distinct_colour_in_every_figure_and_the_reference_is_black():
@@ -437,7 +432,17 @@ def test_reruns_of_one_configuration_are_merged_and_regions_and_year_ranges_kept
     assert loaded.ledgers[("henan", "baseline+population.scale=400")]["replicate"].nunique() == 2
 
 
-def test_a_file_in_the_way_stops_the_analysis_and_an_earlier_analysis_is_replaced(tmp_path, capsys):
+@pytest.fixture
+def first_figure_only(monkeypatch):
+    """The command draws its first figure only: for tests whose point is not the figures.
+
+    Every figure is drawn, in both languages, by the small sweep's analysis and checked there;
+    a figure costs about a second.
+    """
+    monkeypatch.setattr(command, "FIGURES", command.FIGURES[:1])
+
+
+def test_a_file_in_the_way_stops_the_analysis_and_an_earlier_analysis_is_replaced(tmp_path, capsys, first_figure_only):
     finished_run(tmp_path / "run", "replicates=2")
     (tmp_path / "summary.csv").write_text("mine\n")
     assert analysis_main([str(tmp_path)]) == 2
@@ -457,7 +462,7 @@ def test_a_missing_directory_is_one_error_line(tmp_path, capsys):
     assert err.count("\n") == 0 and err.startswith("error: ")
 
 
-def test_years_a_scenario_pins_a_shock_to_are_marked_in_the_comparison_figures_and_report(tmp_path):
+def test_years_a_scenario_pins_a_shock_to_are_marked_in_the_comparison_figures_and_report(tmp_path, first_figure_only):
     root = tmp_path / "shocks"
     finished_run(root / "henan" / "baseline", "replicates=2", "label=baseline")
     finished_run(root / "henan" / "flood", "replicates=2", "scenario=flood_2021", "label=flood")
@@ -549,7 +554,6 @@ def test_a_damaged_manifest_or_ledger_is_one_warning_not_a_traceback(two_runs, c
 
 def test_a_killed_comparison_leaves_nothing_that_blocks_or_fools_the_next(two_runs, monkeypatch):
     root = two_runs
-    import analysis.__main__ as command
 
     def killed(*_args, **_kwargs):
         raise KeyboardInterrupt  # stands for a kill part-way through the figures
@@ -599,7 +603,7 @@ def test_a_bad_output_folder_is_refused_before_any_work(two_runs, tmp_path, caps
     assert blocker.read_text() == "mine"
 
 
-def test_a_sweep_job_that_never_finished_is_named(tmp_path, capsys):
+def test_a_sweep_job_that_never_finished_is_named(tmp_path, capsys, first_figure_only):
     import subprocess
     import sys
 

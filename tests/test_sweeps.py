@@ -218,7 +218,7 @@ def test_a_ray_cluster_returns_results_to_the_driver(tmp_path: Path, reference_s
     env = {**os.environ, "RAY_AUTH_MODE": "disabled", "RAY_USAGE_STATS_ENABLED": "0"}
     port = _free_port()
     started = subprocess.run(
-        [str(ray), "start", "--head", f"--port={port}", "--num-cpus=2", "--include-dashboard=false"],
+        [str(ray), "start", "--head", f"--port={port}", "--num-cpus=1", "--include-dashboard=false"],
         cwd=head,  # the workers' working directory: not the driver's
         env=env,
         capture_output=True,
