@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -27,6 +28,7 @@ from app.runner import run
 from sim import events
 from sim.events import Event
 from sim.model import PovertyModel
+from tests import forked
 from tests.helpers import small_config
 
 REPLICATES = "replicates=3"
@@ -604,16 +606,11 @@ def test_a_bad_output_folder_is_refused_before_any_work(two_runs, tmp_path, caps
 
 
 def test_a_sweep_job_that_never_finished_is_named(tmp_path, capsys, first_figure_only):
-    import subprocess
-    import sys
-
-    from app.compose import ROOT
-
     sweep = tmp_path / "sweep"
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "run.py"), "-m", "population.scale=400", "output.plots=false",
-         "scenario=baseline,no_monitoring", "replicates=2", f"hydra.sweep.dir={sweep}"],
-        capture_output=True, text=True, timeout=600, env={**__import__("os").environ, "POVERTY_STORE": str(tmp_path)},
+    result = forked.run(
+        ["-m", "population.scale=400", "output.plots=false", "scenario=baseline,no_monitoring", "replicates=2",
+         f"hydra.sweep.dir={sweep}"],
+        env={**os.environ, "POVERTY_STORE": str(tmp_path)},
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
     jobs = json.loads((sweep / "jobs.json").read_text())["jobs"]

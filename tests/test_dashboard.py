@@ -30,6 +30,7 @@ from app.identity import config_hash
 from app.rundir import is_finished
 from dashboard import controls, service, views
 from dashboard.server import ArgumentError, is_loopback, parse
+from tests import forked
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(os.environ.get("POVERTY_TEST_ARTIFACTS", ROOT / "test-artifacts"))
@@ -614,13 +615,7 @@ def test_the_page_end_to_end_in_headless_chromium(tmp_path):
     try:
         assert saved.is_file() and "threshold_ratio: 2" in saved.read_text(encoding="utf-8")
         cli = tmp_path / "cli"
-        done = subprocess.run(
-            [sys.executable, "run.py", f"scenario={name}", "region=henan", *SMALL, f"hydra.run.dir={cli}"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+        done = forked.run([f"scenario={name}", "region=henan", *SMALL, f"hydra.run.dir={cli}"])
         assert done.returncode == 0, done.stderr
     finally:
         saved.unlink(missing_ok=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +11,7 @@ import pytest
 import yaml
 
 from app.compose import ROOT
+from tests import forked
 
 #: Parameters of the default uncertainty file (calibration), counted from the file itself.
 N_UNCERTAIN = len(yaml.safe_load((ROOT / "conf" / "uncertainty" / "default.yaml").read_text())["parameters"])
@@ -23,11 +23,9 @@ N_SENSITIVITY = N_UNCERTAIN + len(
 
 def test_validation_writes_its_report_and_manifest(tmp_path: Path):
     out = tmp_path / "validate"
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "run.py"), "+experiment=validate", "population.scale=400",
-         "experiment.replicates=1", f"hydra.run.dir={out}"],
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+    result = forked.run(
+        ["+experiment=validate", "population.scale=400", "experiment.replicates=1", f"hydra.run.dir={out}"]
+    )
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "validation.csv", "validation.md"]
     table = pd.read_csv(out / "validation.csv")
@@ -44,10 +42,8 @@ def test_validation_writes_its_report_and_manifest(tmp_path: Path):
 
 
 def _experiment(out: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "run.py"), *args, "population.scale=400", f"hydra.run.dir={out}"],
-        capture_output=True, text=True, timeout=900,
-    )  # fmt: skip
+    """``python3 run.py`` with an experiment, to its end (in a fork of this process: tests/forked.py)."""
+    return forked.run([*args, "population.scale=400", f"hydra.run.dir={out}"], timeout=900)
 
 
 #: One generation of one candidate a parameter, one replicate each: what the files and their independence of

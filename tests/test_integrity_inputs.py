@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -12,6 +9,7 @@ import pytest
 
 from app import api
 from app.compose import CONF_DIR, ROOT, UsageError
+from tests import forked
 
 SMALL = ["population.scale=400"]
 
@@ -68,10 +66,7 @@ def test_a_region_whose_name_is_not_its_file_name_is_refused(region_file, writte
     text = (CONF_DIR / "region" / "luoyang.yaml").read_text(encoding="utf-8")
     path.write_text(text.replace("name: luoyang", f"name: {written}", 1), encoding="utf-8")
     out = tmp_path / "run"
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "run.py"), f"region={name}", f"hydra.run.dir={out}"],
-        capture_output=True, text=True, timeout=300, env={**os.environ},
-    )  # fmt: skip
+    result = forked.run([f"region={name}", f"hydra.run.dir={out}"])
     assert result.returncode == 2 and not out.exists()
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("error: region.name: got ") and f"allowed: '{name}'" in line

@@ -11,7 +11,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -27,29 +26,16 @@ from tests import forked
 FAST = ["population.scale=400", "output.print_table=false", "store.reuse=false"]
 
 
-def start(*args: str, pause: str | None = None, cwd: Path | None = None) -> subprocess.Popen:
+def start(*args: str, pause: str | None = None, cwd: Path | None = None) -> forked.Started:
+    """``python3 run.py`` with ``args``, running (in a fork of this process: tests/forked.py)."""
     env = dict(os.environ)
     env.pop("POVERTY_RUN_PAUSE_AT", None)
     if pause:
         env["POVERTY_RUN_PAUSE_AT"] = pause
-    return subprocess.Popen(
-        [sys.executable, str(ROOT / "run.py"), *FAST, *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=cwd or ROOT,
-        # A suite started in the background (`cmd &` in a script) inherits SIGINT ignored, and
-        # Python then never turns Ctrl-C into KeyboardInterrupt; give the run a normal Ctrl-C.
-        preexec_fn=_default_sigint,
-    )
+    return forked.start([*FAST, *args], cwd or ROOT, env)
 
 
-def _default_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
-def wait_for_pause(process: subprocess.Popen, phase: str) -> None:
+def wait_for_pause(process: forked.Started, phase: str) -> None:
     line = process.stderr.readline()
     deadline = time.monotonic() + 300
     while f"paused at {phase}" not in line:

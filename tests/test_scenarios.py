@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import subprocess
-import sys
 
 import pytest
 
-from app.compose import ROOT, SCENARIO_DIR, group_options, scenario_question, scenario_title
+from app.compose import SCENARIO_DIR, group_options, scenario_question, scenario_title
 from app.runner import run
+from tests import forked
 from tests.helpers import small_config
 
 CATALOGUE = group_options("scenario")
@@ -67,9 +66,7 @@ def test_each_scenario_runs_on_a_small_population(name):
 
 
 def test_info_lists_each_scenario_with_its_question_one_line_each():
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "run.py"), "--info"], cwd=ROOT, capture_output=True, text=True, timeout=300
-    )
+    result = forked.run(["--info"])
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert [line.split()[0] for line in lines] == CATALOGUE

@@ -15,6 +15,7 @@ import pytest
 from app.api import simulate
 from app.compose import ROOT
 from app.store import RECORD_KEY, SET_ASIDE
+from tests import forked
 
 SMALL = ["population.scale=400"]
 
@@ -128,10 +129,7 @@ def test_a_file_where_a_configuration_folder_should_be_is_one_line(tmp_path: Pat
     with pytest.raises(UsageError, match=r"^store\.dir: .*cannot be written"):
         _simulate(root)
     out = tmp_path / "run"
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "run.py"), *SMALL, f"store.dir={root}", f"hydra.run.dir={out}"],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    result = forked.run([*SMALL, f"store.dir={root}", f"hydra.run.dir={out}"])
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith("error: store.dir:")
     assert (root / f"config={config_hash(config)}").read_text() == "in the way" and not out.exists()

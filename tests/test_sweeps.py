@@ -16,16 +16,23 @@ import pytest
 from app.compose import ROOT, UsageError, group_options
 from app.identity import canonical_override, config_hash, folder_name, run_label
 from app.store import ResultStore
+from tests import forked
 from tests.helpers import small_config
 
 FAST = ["population.scale=400", "output.print_table=false", "output.plots=false"]
 
 
-def run_cli(*args: str, cwd: Path, env: dict | None = None, pause: str | None = None) -> subprocess.Popen:
+def run_cli(*args: str, cwd: Path, env: dict | None = None, pause: str | None = None):
+    """``python3 run.py ARGS`` running: an interpreter of its own for joblib's or Ray's launcher, else a fork.
+
+    The launchers' workers are interpreters of their own; the driver that starts them is one too.
+    """
     environment = {**os.environ, **(env or {})}
     environment.pop("POVERTY_RUN_PAUSE_AT", None)
     if pause:
         environment["POVERTY_RUN_PAUSE_AT"] = pause
+    if not any(arg.startswith("hydra/launcher=") for arg in args):
+        return forked.start(list(args), cwd, environment)
     return subprocess.Popen(
         [sys.executable, str(ROOT / "run.py"), *args],
         cwd=cwd,
@@ -36,7 +43,7 @@ def run_cli(*args: str, cwd: Path, env: dict | None = None, pause: str | None = 
     )
 
 
-def finish(process: subprocess.Popen) -> subprocess.CompletedProcess:
+def finish(process) -> subprocess.CompletedProcess:
     out, err = process.communicate(timeout=900)
     assert process.returncode == 0, err[-3000:]
     return subprocess.CompletedProcess(process.args, process.returncode, out, err)
