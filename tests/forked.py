@@ -86,7 +86,10 @@ def _child(argv: list[str], cwd: str, out_fd: int, err_fd: int, env: dict | None
             signal.signal(number, signal.SIG_DFL)
         from hydra.core.global_hydra import GlobalHydra
 
+        from app import rundir
+
         GlobalHydra.instance().clear()  # as in a fresh interpreter
+        rundir.run_stamp.cache_clear()  # which names its own default run folder, not the test process's
         os.chdir(cwd)
         sys.argv = [str(RUN_PY), *argv]
         runpy.run_path(str(RUN_PY), run_name="__main__")

@@ -123,6 +123,9 @@ def test_the_working_directory_as_run_folder_keeps_everything_else(tmp_path):
 
 def test_runs_started_together_in_the_default_location_get_their_own_folders(tmp_path):
     # Same region, scenario and second: only the random part of the folder name differs.
+    from app.rundir import run_stamp
+
+    run_stamp()  # this process has named its own default folder: each run, a fork of it, names its own
     processes = [start("output.plots=false", cwd=tmp_path) for _ in range(3)]
     outputs = []
     for process in processes:
