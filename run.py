@@ -176,11 +176,10 @@ def preflight(argv: list[str]) -> list[str]:
         planned = {directory: check_target(directory, key) for directory in directories}
         if sweep_dir is None:
             # Created now, so that their creation cannot fail later inside Hydra.
-            create(planned[directories[0]], key)
+            planned[directories[0]] = create(planned[directories[0]], key)
             PLANNED.update(planned)
         else:
-            sweep_folders = check_target(sweep_dir, key)
-            create(sweep_folders, key)
+            sweep_folders = create(check_target(sweep_dir, key), key)
             SWEEP_DIR.append(sweep_dir)
             # A job's list also names its region folder: removed on failure only if it is empty.
             PLANNED.update(planned)

@@ -87,17 +87,26 @@ def check_target(path: Path, key: str) -> list[Path]:
     return missing
 
 
-def create(folders: list[Path], key: str) -> None:
-    """Create ``folders`` (outermost first, as :func:`check_target` returns them), or none of them.
+def create(folders: list[Path], key: str) -> list[Path]:
+    """Create ``folders`` (outermost first, as :func:`check_target` returns them), or none of them; return those made.
+
+    A parent that another process created meanwhile (runs started together in the default
+    location share ``outputs/<region>/<scenario>``) is taken as it is and is not this run's; the
+    last folder, the run's own, must be new.
 
     Raises:
-        RunDirError: a folder cannot be created (permissions, a read-only file system...);
-            those already created are removed again.
+        RunDirError: a folder cannot be created (permissions, a read-only file system, the run's
+            own folder made by another process...); those already created are removed again.
     """
     made = []
     try:
         for folder in folders:
-            folder.mkdir()
+            try:
+                folder.mkdir()
+            except FileExistsError:
+                if folder == folders[-1] or not folder.is_dir():
+                    raise
+                continue
             made.append(folder)
     except OSError as err:
         for folder in reversed(made):
@@ -106,6 +115,7 @@ def create(folders: list[Path], key: str) -> None:
             f"{key}: got {folders[-1]}; cannot create {err.filename or folder} ({err.strerror}); "
             "allowed: a writable directory"
         ) from None
+    return made
 
 
 @dataclasses.dataclass

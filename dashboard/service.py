@@ -193,7 +193,7 @@ def compare(
         for job, overrides in jobs:
             path = folder / job.region.name / folder_name(job.label)
             run_dir = RunDirectory(path, check_target(path, "--out"))
-            create(run_dir.created, "--out")
+            run_dir.created = create(run_dir.created, "--out")
             directories.append(run_dir)
             result = runner.run(job, store=ResultStore(job.store.dir), progress=steps)
             reused += len(result.reused)
@@ -231,7 +231,7 @@ def _claim(folder: Path, key: str) -> list[Path]:
         missing = check_target(folder, key)
         if not missing:
             raise RunDirError(f"{key}: got {folder}; it exists already; allowed: a new folder")
-        create(missing, key)
+        missing = create(missing, key)
     except RunDirError as err:
         raise UsageError(str(err)) from None
     return missing

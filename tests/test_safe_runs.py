@@ -138,6 +138,19 @@ def test_runs_started_together_in_the_default_location_get_their_own_folders(tmp
         assert (folder / "manifest.json").is_file() and (folder / "results.csv").is_file()
 
 
+def test_a_parent_folder_another_run_made_meanwhile_is_shared_and_the_run_folder_must_be_new(tmp_path):
+    from app.rundir import RunDirError, check_target, create
+
+    target = tmp_path / "outputs" / "henan" / "baseline" / "stamp"
+    planned = check_target(target, "hydra.run.dir")
+    assert planned[0] == tmp_path / "outputs" and planned[-1] == target
+    (tmp_path / "outputs" / "henan").mkdir(parents=True)  # another run, between the check and the creation
+    made = create(planned, "hydra.run.dir")
+    assert made == [tmp_path / "outputs" / "henan" / "baseline", target]  # only what this run made is its own
+    with pytest.raises(RunDirError, match="File exists"):
+        create([target], "hydra.run.dir")
+
+
 @pytest.mark.parametrize("phase", ["setup", "simulate", "write"])
 def test_after_kill_9_leftovers_are_unfinished_and_readers_skip_them(tmp_path, phase, capsys, finished_run):
     sweep = tmp_path / "sweep"
