@@ -309,7 +309,6 @@ def install() -> None:
         )
 
 
-@dataclasses.dataclass
 class Uninstalled:
     """Hydra as it composes without this module, for as long as the context lasts (a test's reference)."""
 
